@@ -1,0 +1,288 @@
+package okauth
+
+import (
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/gorilla/sessions"
+)
+
+// OK.ru permissions (scopes) an app can ask for in [Config.Scopes]. The
+// identity call users.getCurrentUser needs none of them.
+const (
+	ScopeValuableAccess  = "VALUABLE_ACCESS"
+	ScopeLongAccessToken = "LONG_ACCESS_TOKEN"
+	ScopePhotoContent    = "PHOTO_CONTENT"
+	ScopeGroupContent    = "GROUP_CONTENT"
+	ScopeVideoContent    = "VIDEO_CONTENT"
+	ScopeAppInvite       = "APP_INVITE"
+	ScopeGetEmail        = "GET_EMAIL"
+	ScopeSetStatus       = "SET_STATUS"
+)
+
+// Layouts of OK's authorization dialog, for [Config.Layout].
+const (
+	LayoutWeb          = "w" // the standard window of the full site
+	LayoutMobile       = "m" // the mobile window
+	LayoutMobileNoHead = "a" // the simplified mobile window without a header
+)
+
+// Endpoint names OK's hosts. Tests point it at a fake such as
+// [github.com/okauth/okauth/oktest].
+type Endpoint struct {
+	// AuthURL is the OAuth authorization dialog.
+	AuthURL string
+	// APIURL is the REST endpoint that takes the method in a parameter (fb.do).
+	APIURL string
+}
+
+// DefaultEndpoint is OK.ru's production endpoint.
+var DefaultEndpoint = Endpoint{
+	AuthURL: "https://connect.ok.ru/oauth/authorize",
+	APIURL:  "https://api.ok.ru/fb.do",
+}
+
+// Config configures an [Auth]. Only AppID, AppKey, RedirectURL and one of
+// SessionKeys or Store are required; every other field has a secure default.
+type Config struct {
+	// AppID is the application ID OK sent on registration (client_id).
+	AppID string
+
+	// AppKey is the public application key (application_key) used in every
+	// REST call.
+	AppKey string
+
+	// AppSecret is the application's secret key. It is optional: when set,
+	// REST calls are signed with the server rule md5(access_token+AppSecret)
+	// instead of the session_secret_key the browser relayed, and a callback
+	// may then omit session_secret_key. It is never sent to a browser.
+	AppSecret string
+
+	// RedirectURL is the absolute URL of the callback route, exactly as
+	// registered for the app at OK, for example
+	// "https://example.com/auth/ok/callback". Its path must be Prefix +
+	// "/callback". It must be https unless InsecureCookies is set.
+	RedirectURL string
+
+	// Scopes are the permissions to ask for, such as [ScopeGetEmail]. They
+	// are joined with ";" as OK expects. The default value is none.
+	Scopes []string
+
+	// Layout is the look of OK's dialog: [LayoutWeb], [LayoutMobile] or
+	// [LayoutMobileNoHead]. The default value is [LayoutWeb].
+	Layout string
+
+	// Prefix is where the routes live: Prefix+"/login", "/callback",
+	// "/logout" and "/fragment.js". The default value is "/auth/ok".
+	Prefix string
+
+	// LandingPath is where a user goes after signing in when the login
+	// request named no acceptable next path. The default value is "/".
+	LandingPath string
+
+	// LogoutPath is where a user goes after signing out. The default value
+	// is "/".
+	LogoutPath string
+
+	// SessionKeys are the cookie keys, in pairs as for
+	// [github.com/gorilla/securecookie.CodecsFromPairs]: a hash key of at
+	// least 32 bytes, then a block key of 16, 24 or 32 bytes (AES-128, -192
+	// or -256). The first pair signs new cookies; later pairs are still
+	// accepted, so keys rotate by putting a new pair first. [DeriveKeys]
+	// makes one pair from a passphrase. Required even with Store, because
+	// the short-lived state cookie of a sign-in uses them.
+	SessionKeys [][]byte
+
+	// Store, when set, keeps sessions in any gorilla [sessions.Store]
+	// (filesystem, Redis, a database) instead of the built-in cookie store.
+	// The default value is nil: sessions live in one encrypted cookie under
+	// 1 KB, read without gob on every request.
+	Store sessions.Store
+
+	// SessionName is the name of the session cookie. The default value is
+	// "okauth".
+	SessionName string
+
+	// MaxSessionAge caps how long a session lasts. A session ends when OK's
+	// token expires (expires_in) or after MaxSessionAge, whichever is first.
+	// The default value is 24 hours.
+	MaxSessionAge time.Duration
+
+	// InsecureCookies drops the Secure flag from cookies so that sign-in
+	// works over plain http://localhost during development. Never set it in
+	// production. The default value is false.
+	InsecureCookies bool
+
+	// Endpoint is OK's hosts. The default value is [DefaultEndpoint].
+	Endpoint Endpoint
+
+	// HTTPClient makes the calls to OK. The default value is a client with
+	// Timeout as its timeout.
+	HTTPClient *http.Client
+
+	// Timeout bounds each call to OK. The default value is 10 seconds.
+	Timeout time.Duration
+
+	// Fields are the user fields asked of users.getCurrentUser. The default
+	// value is uid, name, first_name, last_name, pic_3 and email.
+	Fields []string
+
+	// Logger receives one record per failed sign-in and per failed call to
+	// OK. Tokens and secrets are never logged. The default value is
+	// [slog.Default].
+	Logger *slog.Logger
+
+	// FailureHandler answers a failed sign-in or logout. It finds the error
+	// with [ErrorFrom] and the suggested status with [StatusOf]. The default
+	// value renders a plain error page with that status.
+	FailureHandler http.Handler
+}
+
+// defaultFields are the users.getCurrentUser fields a session keeps.
+var defaultFields = []string{"uid", "name", "first_name", "last_name", "pic_3", "email"}
+
+const (
+	defaultPrefix        = "/auth/ok"
+	defaultSessionName   = "okauth"
+	defaultMaxSessionAge = 24 * time.Hour
+	defaultTimeout       = 10 * time.Second
+)
+
+// withDefaults returns a copy of c with every unset field at its default.
+func (c Config) withDefaults() Config {
+	if c.Layout == "" {
+		c.Layout = LayoutWeb
+	}
+	if c.Prefix == "" {
+		c.Prefix = defaultPrefix
+	}
+	c.Prefix = strings.TrimRight(c.Prefix, "/")
+	if c.LandingPath == "" {
+		c.LandingPath = "/"
+	}
+	if c.LogoutPath == "" {
+		c.LogoutPath = "/"
+	}
+	if c.SessionName == "" {
+		c.SessionName = defaultSessionName
+	}
+	if c.MaxSessionAge == 0 {
+		c.MaxSessionAge = defaultMaxSessionAge
+	}
+	if c.Endpoint.AuthURL == "" {
+		c.Endpoint.AuthURL = DefaultEndpoint.AuthURL
+	}
+	if c.Endpoint.APIURL == "" {
+		c.Endpoint.APIURL = DefaultEndpoint.APIURL
+	}
+	if c.Timeout == 0 {
+		c.Timeout = defaultTimeout
+	}
+	if c.HTTPClient == nil {
+		c.HTTPClient = &http.Client{Timeout: c.Timeout}
+	}
+	if len(c.Fields) == 0 {
+		c.Fields = defaultFields
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	return c
+}
+
+// validate reports the first field that is missing or wrong, naming it.
+// It expects c to have its defaults.
+func (c Config) validate() error {
+	if c.AppID == "" {
+		return fieldErr("AppID", "is required (the application ID, client_id)")
+	}
+	if c.AppKey == "" {
+		return fieldErr("AppKey", "is required (the public application key)")
+	}
+	switch c.Layout {
+	case LayoutWeb, LayoutMobile, LayoutMobileNoHead:
+	default:
+		return fieldErr("Layout", fmt.Sprintf("is %q; want %q, %q or %q", c.Layout, LayoutWeb, LayoutMobile, LayoutMobileNoHead))
+	}
+	if !strings.HasPrefix(c.Prefix, "/") {
+		return fieldErr("Prefix", fmt.Sprintf("is %q; want a path starting with /", c.Prefix))
+	}
+	for _, f := range []struct{ name, path string }{{"LandingPath", c.LandingPath}, {"LogoutPath", c.LogoutPath}} {
+		if _, ok := SafeNext(f.path); !ok {
+			return fieldErr(f.name, fmt.Sprintf("is %q; want a same-site path such as /", f.path))
+		}
+	}
+	if err := c.validateRedirect(); err != nil {
+		return err
+	}
+	for _, s := range c.Scopes {
+		if s == "" || strings.ContainsAny(s, "; ,") {
+			return fieldErr("Scopes", fmt.Sprintf("has %q; want one permission per element, such as %q", s, ScopeGetEmail))
+		}
+	}
+	if err := validateKeys(c.SessionKeys); err != nil {
+		return err
+	}
+	if c.MaxSessionAge < time.Minute {
+		return fieldErr("MaxSessionAge", fmt.Sprintf("is %v; want at least a minute", c.MaxSessionAge))
+	}
+	if c.Timeout < 0 {
+		return fieldErr("Timeout", "is negative")
+	}
+	for _, f := range []struct{ name, raw string }{{"Endpoint.AuthURL", c.Endpoint.AuthURL}, {"Endpoint.APIURL", c.Endpoint.APIURL}} {
+		u, err := url.Parse(f.raw)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return fieldErr(f.name, fmt.Sprintf("is %q; want an absolute http(s) URL", f.raw))
+		}
+	}
+	return nil
+}
+
+func (c Config) validateRedirect() error {
+	if c.RedirectURL == "" {
+		return fieldErr("RedirectURL", "is required (the callback URL registered at OK, such as https://example.com"+c.Prefix+"/callback)")
+	}
+	u, err := url.Parse(c.RedirectURL)
+	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		return fieldErr("RedirectURL", fmt.Sprintf("is %q; want an absolute http(s) URL", c.RedirectURL))
+	}
+	if u.Fragment != "" {
+		return fieldErr("RedirectURL", "has a #fragment; OK puts the token there, so it must have none")
+	}
+	if want := c.Prefix + "/callback"; u.Path != want {
+		return fieldErr("RedirectURL", fmt.Sprintf("has path %q; want %q, the callback route under Prefix", u.Path, want))
+	}
+	if u.Scheme == "http" && !c.InsecureCookies {
+		return fieldErr("RedirectURL", "is http://; use https, or set InsecureCookies for local development")
+	}
+	return nil
+}
+
+func validateKeys(keys [][]byte) error {
+	if len(keys) == 0 {
+		return fieldErr("SessionKeys", "is required: at least one pair of hash key (32+ bytes) and block key (16, 24 or 32 bytes); see DeriveKeys")
+	}
+	if len(keys)%2 != 0 {
+		return fieldErr("SessionKeys", fmt.Sprintf("has %d keys; want pairs of hash key and block key", len(keys)))
+	}
+	for i := 0; i < len(keys); i += 2 {
+		if len(keys[i]) < 32 {
+			return fieldErr("SessionKeys", fmt.Sprintf("pair %d has a %d-byte hash key; want at least 32 bytes", i/2, len(keys[i])))
+		}
+		switch len(keys[i+1]) {
+		case 16, 24, 32:
+		default:
+			return fieldErr("SessionKeys", fmt.Sprintf("pair %d has a %d-byte block key; want 16, 24 or 32 bytes", i/2, len(keys[i+1])))
+		}
+	}
+	return nil
+}
+
+// fieldErr wraps ErrConfig with the field's name and what is wrong with it.
+func fieldErr(field, what string) error {
+	return fmt.Errorf("%w: %s %s", ErrConfig, field, what)
+}

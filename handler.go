@@ -1,0 +1,243 @@
+package okauth
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Limits on the callback form. A form beyond them is refused, not cut.
+const (
+	maxFormBytes      = 64 << 10
+	maxTokenLen       = 1024
+	maxSecretLen      = 256
+	maxStateLen       = 256
+	maxErrorCodeLen   = 64
+	maxErrorDescShown = 200
+	// defaultTokenLife is OK's token lifetime when expires_in is absent.
+	defaultTokenLife = 30 * time.Minute
+)
+
+// ServeHTTP serves the routes under Config.Prefix:
+//
+//	GET  /login?next=/path  start a sign-in and go to OK's dialog
+//	GET  /callback          the relay page OK redirects back to
+//	POST /callback          the relay page's form: check and sign in
+//	POST /logout            sign out, then go to Config.LogoutPath
+//	GET  /fragment.js       the relay page's script
+//
+// Mount it with mux.Handle(cfg.Prefix+"/", auth).
+func (a *Auth) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	route, ok := strings.CutPrefix(r.URL.Path, a.cfg.Prefix)
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	get := r.Method == http.MethodGet || r.Method == http.MethodHead
+	switch {
+	case route == "/login" && get:
+		a.login(w, r)
+	case route == "/callback" && get:
+		a.relayPage(w, r)
+	case route == "/callback" && r.Method == http.MethodPost:
+		a.callback(w, r)
+	case route == "/logout" && r.Method == http.MethodPost:
+		a.logoutRoute(w, r)
+	case route == "/fragment.js" && get:
+		serveFragmentJS(w, r)
+	case route == "/login" || route == "/fragment.js":
+		methodNotAllowed(w, "GET, HEAD")
+	case route == "/callback":
+		methodNotAllowed(w, "GET, HEAD, POST")
+	case route == "/logout":
+		methodNotAllowed(w, "POST")
+	default:
+		http.NotFound(w, r)
+	}
+}
+
+func methodNotAllowed(w http.ResponseWriter, allow string) {
+	w.Header().Set("Allow", allow)
+	http.Error(w, "405 method not allowed", http.StatusMethodNotAllowed)
+}
+
+// login remembers a new state and redirects to OK's dialog.
+func (a *Auth) login(w http.ResponseWriter, r *http.Request) {
+	next := nextOr(r.URL.Query().Get("next"), a.cfg.LandingPath)
+	state, err := a.states.begin(w, r, next)
+	if err != nil {
+		a.cfg.Logger.ErrorContext(r.Context(), "okauth: cannot start sign-in", "error", err)
+		http.Error(w, "500 cannot start sign-in", http.StatusInternalServerError)
+		return
+	}
+	u := *a.authorize
+	q := u.Query()
+	q.Set("client_id", a.cfg.AppID)
+	q.Set("scope", strings.Join(a.cfg.Scopes, ";"))
+	q.Set("response_type", "token")
+	q.Set("redirect_uri", a.cfg.RedirectURL)
+	q.Set("layout", a.cfg.Layout)
+	q.Set("state", state)
+	u.RawQuery = q.Encode()
+	w.Header().Set("Cache-Control", "no-store")
+	http.Redirect(w, r, u.String(), http.StatusFound)
+}
+
+// callback finishes a sign-in from the relay page's POST.
+func (a *Auth) callback(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "no-store")
+	u, next, err := a.complete(w, r)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	if err := a.sessions.save(w, r, u); err != nil {
+		a.cfg.Logger.ErrorContext(r.Context(), "okauth: cannot save session", "error", err)
+		http.Error(w, "500 cannot save session", http.StatusInternalServerError)
+		return
+	}
+	a.cfg.Logger.LogAttrs(r.Context(), slog.LevelInfo, "okauth: signed in", slog.String("uid", u.UID))
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+// complete checks the callback form and the token, and returns the user
+// and where to send them. It writes nothing but the state cookie's expiry.
+func (a *Auth) complete(w http.ResponseWriter, r *http.Request) (*User, string, error) {
+	form, err := readForm(w, r)
+	if err != nil {
+		return nil, "", err
+	}
+	pending, err := a.states.finish(w, r, form.Get("state"))
+	if err != nil {
+		return nil, "", err
+	}
+	if code := form.Get("error"); code != "" {
+		return nil, "", &OAuthError{Code: clip(code, maxErrorCodeLen), Description: clip(form.Get("error_description"), maxErrorDescShown)}
+	}
+	token, secret := form.Get("access_token"), form.Get("session_secret_key")
+	switch {
+	case token == "":
+		return nil, "", ErrTokenMissing
+	case secret == "" && a.cfg.AppSecret == "":
+		return nil, "", ErrSecretMissing
+	}
+	expires, err := a.expiry(form.Get("expires_in"))
+	if err != nil {
+		return nil, "", err
+	}
+	u := &User{AccessToken: Secret(token), SessionSecret: Secret(secret), Expires: expires,
+		Permissions: permissions(form.Get("permissions_granted"))}
+	ctx, cancel := context.WithTimeout(r.Context(), a.cfg.Timeout)
+	defer cancel()
+	if err := a.client.currentUser(ctx, u, a.cfg.Fields); err != nil {
+		return nil, "", err
+	}
+	return u, nextOr(pending.Next, a.cfg.LandingPath), nil
+}
+
+// expiry turns expires_in (seconds) into the session's end, capped by
+// MaxSessionAge.
+func (a *Auth) expiry(s string) (time.Time, error) {
+	life := defaultTokenLife
+	if s != "" {
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || n <= 0 {
+			return time.Time{}, ErrBadExpiry
+		}
+		if n < int64(a.cfg.MaxSessionAge/time.Second) {
+			life = time.Duration(n) * time.Second
+		} else {
+			life = a.cfg.MaxSessionAge
+		}
+	}
+	return time.Now().Add(min(life, a.cfg.MaxSessionAge)), nil
+}
+
+// permissions splits permissions_granted, which OK separates with ";" (some
+// clients see ","), dropping empty and overlong entries.
+func permissions(s string) []string {
+	var out []string
+	for _, p := range strings.FieldsFunc(s, func(r rune) bool { return r == ';' || r == ',' || r == ' ' }) {
+		if len(p) <= 64 && len(out) < 32 {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// readForm reads the callback's urlencoded body strictly: one value per
+// field, valid UTF-8, no control characters, within the size limits.
+func readForm(w http.ResponseWriter, r *http.Request) (url.Values, error) {
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || mt != "application/x-www-form-urlencoded" {
+		return nil, fmt.Errorf("%w: content type is not application/x-www-form-urlencoded", ErrBadForm)
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxFormBytes))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrBadForm, err)
+	}
+	form, err := url.ParseQuery(string(body))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrBadForm, err)
+	}
+	limits := map[string]int{"access_token": maxTokenLen, "session_secret_key": maxSecretLen, "state": maxStateLen}
+	for k, vs := range form {
+		if len(vs) != 1 {
+			return nil, fmt.Errorf("%w: field %.40q repeated", ErrBadForm, k)
+		}
+		if !cleanText(k) || !cleanText(vs[0]) {
+			return nil, fmt.Errorf("%w: field %.40q is not clean UTF-8 text", ErrBadForm, k)
+		}
+		if n, ok := limits[k]; ok && len(vs[0]) > n {
+			return nil, fmt.Errorf("%w: field %s over %d bytes", ErrBadForm, k, n)
+		}
+	}
+	return form, nil
+}
+
+// cleanText reports whether s is valid UTF-8 without control characters.
+func cleanText(s string) bool {
+	if !utf8.ValidString(s) {
+		return false
+	}
+	for _, c := range s {
+		if c < ' ' || c == 0x7f || (c >= 0x80 && c < 0xa0) {
+			return false
+		}
+	}
+	return true
+}
+
+// logoutRoute ends the session of a same-origin POST and redirects.
+func (a *Auth) logoutRoute(w http.ResponseWriter, r *http.Request) {
+	if err := a.logout.Check(r); err != nil {
+		a.fail(w, r, fmt.Errorf("%w: %w", ErrCrossOrigin, err))
+		return
+	}
+	if err := a.Logout(w, r); err != nil {
+		a.cfg.Logger.ErrorContext(r.Context(), "okauth: cannot end session", "error", err)
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	http.Redirect(w, r, a.cfg.LogoutPath, http.StatusSeeOther)
+}
+
+// fail logs err once, without secrets, and hands the request to the
+// failure handler.
+func (a *Auth) fail(w http.ResponseWriter, r *http.Request, err error) {
+	status := StatusOf(err)
+	level := slog.LevelWarn
+	if status >= 500 {
+		level = slog.LevelError
+	}
+	a.cfg.Logger.LogAttrs(r.Context(), level, "okauth: sign-in failed",
+		slog.Int("status", status), slog.Int("ok_error_code", apiCode(err)), slog.String("error", err.Error()))
+	a.failure.ServeHTTP(w, withError(r, err))
+}

@@ -1,0 +1,89 @@
+package oktest
+
+import (
+	"html/template"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// authorize is the fake OAuth dialog: it checks the request and redirects
+// to redirect_uri with the token, or an error, after "#".
+func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	redirect, err := url.Parse(q.Get("redirect_uri"))
+	if err != nil || !redirect.IsAbs() || redirect.Host == "" {
+		http.Error(w, "oktest: redirect_uri missing or not absolute", http.StatusBadRequest)
+		return
+	}
+	state := q.Get("state")
+	s.mu.Lock()
+	authError := s.authError
+	s.mu.Unlock()
+	switch {
+	case q.Get("client_id") != s.AppID:
+		authError = "invalid_client"
+	case q.Get("response_type") != "token":
+		authError = "invalid_request"
+	case !validLayout(q.Get("layout")):
+		authError = "invalid_request"
+	case authError == "" && s.Consent && q.Get("decision") == "":
+		consentPage(w, r, q)
+		return
+	case q.Get("decision") == "deny":
+		authError = "access_denied"
+	}
+	frag := url.Values{}
+	if authError != "" {
+		frag.Set("error", authError)
+	} else {
+		s.mu.Lock()
+		tok := s.issueLocked(s.user, splitScopes(q.Get("scope")))
+		s.mu.Unlock()
+		frag.Set("access_token", tok.AccessToken)
+		frag.Set("session_secret_key", tok.SessionSecret)
+		frag.Set("permissions_granted", strings.Join(tok.Permissions, ";"))
+		frag.Set("expires_in", itoa(int(s.TokenLifetime.Seconds())))
+	}
+	if state != "" {
+		frag.Set("state", state)
+	}
+	redirect.Fragment = ""
+	http.Redirect(w, r, redirect.String()+"#"+frag.Encode(), http.StatusFound)
+}
+
+func validLayout(l string) bool { return l == "" || l == "w" || l == "m" || l == "a" }
+
+func splitScopes(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ";") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+var consentTmpl = template.Must(template.New("consent").Parse(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>OK.ru (fake): allow access?</title></head>
+<body style="font:16px system-ui,sans-serif;max-width:30em;margin:10vh auto">
+<h1 style="color:#ee8208">OK.ru <small>(oktest fake)</small></h1>
+<p>The app <b>{{.App}}</b> asks to sign you in as <b>{{.User}}</b>{{if .Scope}} with permissions <code>{{.Scope}}</code>{{end}}.</p>
+<p><a id="allow" href="{{.Allow}}">Allow</a> · <a id="deny" href="{{.Deny}}">Deny</a></p>
+</body></html>`))
+
+func consentPage(w http.ResponseWriter, r *http.Request, q url.Values) {
+	link := func(decision string) string {
+		v := url.Values{}
+		for k, vs := range q {
+			v[k] = vs
+		}
+		v.Set("decision", decision)
+		return r.URL.Path + "?" + v.Encode()
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	_ = consentTmpl.Execute(w, map[string]string{
+		"App": q.Get("client_id"), "User": DefaultUser.Name, "Scope": q.Get("scope"),
+		"Allow": link("allow"), "Deny": link("deny"),
+	})
+}

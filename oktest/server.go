@@ -1,0 +1,229 @@
+// Package oktest is a fake OK.ru for tests, in the manner of
+// net/http/httptest: [NewServer] starts an OAuth dialog and a REST endpoint
+// on loopback that check requests exactly as OK does, with users and
+// failures a test sets.
+//
+//	srv := oktest.NewServer()
+//	defer srv.Close()
+//	auth, err := okauth.New(okauth.Config{
+//		AppID: srv.AppID, AppKey: srv.AppKey, Endpoint: srv.Endpoint(), …
+//	})
+package oktest
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/okauth/okauth"
+)
+
+// User is a user of the fake OK.
+type User struct {
+	UID       string
+	Name      string
+	FirstName string
+	LastName  string
+	Picture   string
+	Email     string // returned only when the token has GET_EMAIL
+}
+
+// DefaultUser is who the dialog signs in until [Server.SetUser] is called.
+var DefaultUser = User{
+	UID:       "574385021466",
+	Name:      "Иван Петров",
+	FirstName: "Иван",
+	LastName:  "Петров",
+	Picture:   "https://i.mycdn.me/i?r=AzEPZsRbOZEKgBhR0XGMT1RkAlqKUVyHDT3Pm9pLKrLVpKaKTM5SRkZCeTgDn6uOyic&fn=sqr_128",
+	Email:     "ivan.petrov@example.ru",
+}
+
+// Token is what the fake dialog issued.
+type Token struct {
+	AccessToken   string
+	SessionSecret string
+	Expires       time.Time
+	Permissions   []string
+	User          User
+}
+
+// Fault is a failure the fake's REST endpoint can be told to show.
+type Fault int
+
+const (
+	// NoFault answers normally.
+	NoFault Fault = iota
+	// FaultHTTP500 answers HTTP 500.
+	FaultHTTP500
+	// FaultHTTP503 answers HTTP 503.
+	FaultHTTP503
+	// FaultHTML answers 200 with an HTML page instead of JSON.
+	FaultHTML
+	// FaultTruncated answers 200 with JSON cut off in the middle.
+	FaultTruncated
+	// FaultNoUID answers users.getCurrentUser without a uid.
+	FaultNoUID
+	// FaultHang answers only after the request's context ends or a minute
+	// passes; a client with a shorter timeout sees a timeout.
+	FaultHang
+	// FaultReset closes the connection without answering.
+	FaultReset
+)
+
+// Server is a fake OK.ru. Its exported fields are set by [NewServer] and
+// may be changed before the first request.
+type Server struct {
+	// URL is the base URL of the fake, such as http://127.0.0.1:34567.
+	URL string
+	// AppID, AppKey and AppSecret are the one app the fake knows.
+	AppID, AppKey, AppSecret string
+	// TokenLifetime is the expires_in of issued tokens. The default value
+	// is 30 minutes.
+	TokenLifetime time.Duration
+	// Consent shows an Allow / Deny page in the dialog instead of
+	// approving at once, for people trying the example in a browser.
+	Consent bool
+
+	srv      *httptest.Server
+	apiCalls atomic.Int64
+
+	mu         sync.Mutex
+	user       User
+	authError  string
+	fault      Fault
+	apiErrCode int
+	tokens     map[string]*Token
+	methods    map[string]func(tok *Token, params map[string]string) (any, error)
+}
+
+// NewServer starts a fake OK on a loopback port. Close it when done.
+func NewServer() *Server {
+	s := newServer()
+	s.srv = httptest.NewServer(s.routes())
+	s.URL = s.srv.URL
+	return s
+}
+
+// NewUnstartedServer returns a fake OK whose handler is ready but that
+// listens nowhere: serve [Server.Handler] yourself and set URL.
+func NewUnstartedServer() *Server { return newServer() }
+
+func newServer() *Server {
+	return &Server{
+		AppID:         "1234567890",
+		AppKey:        "CBAFAKEAPPKEY",
+		AppSecret:     "FAKESECRET0123456789ABCDEF",
+		TokenLifetime: 30 * time.Minute,
+		user:          DefaultUser,
+		tokens:        map[string]*Token{},
+		methods:       map[string]func(*Token, map[string]string) (any, error){},
+	}
+}
+
+// Handler is the fake's HTTP handler: /oauth/authorize and /fb.do.
+func (s *Server) Handler() http.Handler { return s.routes() }
+
+func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/oauth/authorize", s.authorize)
+	mux.HandleFunc("/fb.do", s.api)
+	return mux
+}
+
+// Close shuts the fake down.
+func (s *Server) Close() {
+	if s.srv != nil {
+		s.srv.CloseClientConnections()
+		s.srv.Close()
+	}
+}
+
+// Endpoint is the okauth.Endpoint that points at this fake.
+func (s *Server) Endpoint() okauth.Endpoint {
+	return okauth.Endpoint{AuthURL: s.URL + "/oauth/authorize", APIURL: s.URL + "/fb.do"}
+}
+
+// SetUser sets who the dialog signs in from now on.
+func (s *Server) SetUser(u User) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.user = u
+}
+
+// SetAuthError makes the dialog redirect with #error=code (such as
+// "access_denied") instead of a token; "" restores sign-in.
+func (s *Server) SetAuthError(code string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.authError = code
+}
+
+// SetFault makes the REST endpoint fail as f until it is set to NoFault.
+func (s *Server) SetFault(f Fault) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.fault = f
+}
+
+// SetAPIError makes every REST call answer OK's JSON error with code (such
+// as 102 or 9999) until it is set to 0.
+func (s *Server) SetAPIError(code int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.apiErrCode = code
+}
+
+// HandleMethod adds a REST method to the fake. f gets the caller's token
+// and the request parameters; it returns the JSON answer or an
+// [*okauth.APIError].
+func (s *Server) HandleMethod(method string, f func(tok *Token, params map[string]string) (any, error)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.methods[method] = f
+}
+
+// IssueToken issues a token for u as the dialog would, for tests that
+// start after sign-in.
+func (s *Server) IssueToken(u User, permissions ...string) Token {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return *s.issueLocked(u, permissions)
+}
+
+func (s *Server) issueLocked(u User, permissions []string) *Token {
+	t := &Token{
+		AccessToken:   "-s-" + randomHex(32),
+		SessionSecret: randomHex(16),
+		Expires:       time.Now().Add(s.TokenLifetime),
+		Permissions:   permissions,
+		User:          u,
+	}
+	s.tokens[t.AccessToken] = t
+	return t
+}
+
+// ExpireTokens makes every token issued so far expired: calls with them
+// answer error 102.
+func (s *Server) ExpireTokens() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, t := range s.tokens {
+		t.Expires = time.Now().Add(-time.Second)
+	}
+}
+
+// APICalls is how many requests reached the REST endpoint.
+func (s *Server) APICalls() int { return int(s.apiCalls.Load()) }
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

@@ -1,0 +1,283 @@
+package okauth
+
+import (
+	"encoding/binary"
+	"errors"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+	"unicode/utf8"
+
+	"github.com/gorilla/sessions"
+)
+
+// A session holds one [User]. It is written once, when a sign-in succeeds,
+// and read on every request; both backends store the same compact encoding
+// (see encodeUser), so any sessions.Store can hold it without gob
+// registration.
+type sessionBackend interface {
+	// load reads the session of r, whose session cookie has value raw,
+	// into u and reports whether there is a valid, unexpired one.
+	load(r *http.Request, raw string, u *User) bool
+	// save starts a new session for u, replacing any the request had.
+	save(w http.ResponseWriter, r *http.Request, u *User) error
+	// clear ends the request's session.
+	clear(w http.ResponseWriter, r *http.Request) error
+}
+
+// valuesKey is where a sessions.Store session keeps the encoded user.
+const valuesKey = "okauth.user"
+
+// Field limits keep any session well under the 4 KB a browser accepts.
+const (
+	maxProfileField = 256 // name, first/last name, email
+	maxPictureURL   = 1024
+)
+
+// sessionVersion is the first byte of an encoded user.
+const sessionVersion = 1
+
+const flagNameJoined = 1 // Name is FirstName + " " + LastName and is not stored
+
+// encodeUser writes u compactly: version, flags, expiry, then each string
+// with a varint length. A typical user with a Cyrillic name, a picture URL
+// and a long token takes about 400 bytes, under 1 KB as a cookie.
+func encodeUser(u *User) []byte {
+	var flags byte
+	name := u.Name
+	if name == u.FirstName+" "+u.LastName {
+		flags |= flagNameJoined
+		name = ""
+	}
+	fields := [...]string{u.UID, name, u.FirstName, u.LastName, u.Picture, u.Email,
+		strings.Join(u.Permissions, ";"), string(u.AccessToken), string(u.SessionSecret)}
+	n := 2 + binary.MaxVarintLen64
+	for _, f := range fields {
+		n += binary.MaxVarintLen64 + len(f)
+	}
+	b := make([]byte, 0, n)
+	b = append(b, sessionVersion, flags)
+	b = binary.AppendUvarint(b, uint64(u.Expires.Unix()))
+	for _, f := range fields {
+		b = binary.AppendUvarint(b, uint64(len(f)))
+		b = append(b, f...)
+	}
+	return b
+}
+
+var errSession = errors.New("okauth: session data invalid")
+
+// decodeUser fills u from data made by encodeUser. Every string in u is a
+// slice of data, so the only allocation is the permissions list.
+func decodeUser(data string, u *User) error {
+	if len(data) < 3 || data[0] != sessionVersion {
+		return errSession
+	}
+	flags := data[1]
+	rest := data[2:]
+	exp, n := uvarint(rest)
+	if n <= 0 || exp > 1<<40 {
+		return errSession
+	}
+	rest = rest[n:]
+	var fields [9]string
+	for i := range fields {
+		l, n := uvarint(rest)
+		if n <= 0 || l > uint64(len(rest)-n) {
+			return errSession
+		}
+		fields[i] = rest[n : n+int(l)]
+		rest = rest[n+int(l):]
+	}
+	if rest != "" || fields[0] == "" {
+		return errSession
+	}
+	*u = User{
+		UID: fields[0], Name: fields[1], FirstName: fields[2], LastName: fields[3],
+		Picture: fields[4], Email: fields[5],
+		AccessToken: Secret(fields[7]), SessionSecret: Secret(fields[8]),
+		Expires: time.Unix(int64(exp), 0),
+	}
+	if flags&flagNameJoined != 0 {
+		u.Name = u.FirstName + " " + u.LastName
+	}
+	if fields[6] != "" {
+		u.Permissions = strings.Split(fields[6], ";")
+	}
+	return nil
+}
+
+// uvarint is binary.Uvarint over a string, to avoid copying it.
+func uvarint(s string) (uint64, int) {
+	var x uint64
+	var shift uint
+	for i := 0; i < len(s) && i < binary.MaxVarintLen64; i++ {
+		c := s[i]
+		if c < 0x80 {
+			return x | uint64(c)<<shift, i + 1
+		}
+		x |= uint64(c&0x7f) << shift
+		shift += 7
+	}
+	return 0, 0
+}
+
+// clip shortens s to at most n bytes without splitting a UTF-8 sequence.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
+// cookieOptions are the attributes of every session cookie.
+type cookieOptions struct {
+	name   string
+	secure bool
+}
+
+func (o cookieOptions) cookie(value string, maxAge int) *http.Cookie {
+	c := &http.Cookie{Name: o.name, Value: value, Path: "/", MaxAge: maxAge,
+		Secure: o.secure, HttpOnly: true, SameSite: http.SameSiteLaxMode}
+	if maxAge > 0 {
+		c.Expires = time.Now().Add(time.Duration(maxAge) * time.Second)
+	}
+	return c
+}
+
+// maxAgeOf is the cookie lifetime for u, in whole seconds.
+func maxAgeOf(u *User) int {
+	return max(1, int(time.Until(u.Expires)/time.Second))
+}
+
+// cookieSessions is the default backend: the whole session in one cookie.
+type cookieSessions struct {
+	opts  cookieOptions
+	pipe  []byte // namePipe(opts.name)
+	codec *cookieCodec
+	bufs  sync.Pool // *[]byte for decrypted payloads
+}
+
+func (s *cookieSessions) load(_ *http.Request, raw string, u *User) bool {
+	bp := s.bufs.Get().(*[]byte)
+	defer s.bufs.Put(bp)
+	data, err := s.codec.decode(s.pipe, raw, (*bp)[:0])
+	if err != nil {
+		return false
+	}
+	*bp = data
+	return decodeUser(string(data), u) == nil && time.Now().Before(u.Expires)
+}
+
+func (s *cookieSessions) save(w http.ResponseWriter, _ *http.Request, u *User) error {
+	value, err := s.codec.encode(s.opts.name, encodeUser(u))
+	if err != nil {
+		return err
+	}
+	http.SetCookie(w, s.opts.cookie(value, maxAgeOf(u)))
+	return nil
+}
+
+func (s *cookieSessions) clear(w http.ResponseWriter, _ *http.Request) error {
+	http.SetCookie(w, s.opts.cookie("", -1))
+	return nil
+}
+
+// storeSessions keeps sessions in a gorilla sessions.Store.
+type storeSessions struct {
+	opts  cookieOptions
+	store sessions.Store
+}
+
+func (s *storeSessions) options(maxAge int) *sessions.Options {
+	c := s.opts.cookie("", maxAge)
+	return &sessions.Options{Path: c.Path, MaxAge: c.MaxAge, Secure: c.Secure, HttpOnly: c.HttpOnly, SameSite: c.SameSite}
+}
+
+func (s *storeSessions) load(r *http.Request, _ string, u *User) bool {
+	sess, err := s.store.Get(r, s.opts.name)
+	if err != nil || sess.IsNew {
+		return false
+	}
+	data, _ := sess.Values[valuesKey].(string)
+	return decodeUser(data, u) == nil && time.Now().Before(u.Expires)
+}
+
+// save deletes the request's old session, if it had one, before writing a
+// new one under a new ID, so a session ID planted before sign-in never
+// becomes a signed-in one (session fixation).
+func (s *storeSessions) save(w http.ResponseWriter, r *http.Request, u *User) error {
+	if err := s.clear(w, r); err != nil {
+		return err
+	}
+	fresh := sessions.NewSession(s.store, s.opts.name)
+	fresh.IsNew = true
+	fresh.Options = s.options(maxAgeOf(u))
+	fresh.Values[valuesKey] = string(encodeUser(u))
+	return s.store.Save(r, w, fresh)
+}
+
+func (s *storeSessions) clear(w http.ResponseWriter, r *http.Request) error {
+	old, err := s.store.Get(r, s.opts.name)
+	if err != nil || old.IsNew {
+		return nil // nothing readable to end
+	}
+	old.Options = s.options(-1)
+	old.Values = map[any]any{}
+	return s.store.Save(r, w, old)
+}
+
+// lazySession is what Middleware puts on a request's context: the session
+// cookie's raw value, decoded on the first UserFrom and never again.
+type lazySession struct {
+	backend sessionBackend
+	r       *http.Request
+	raw     string
+
+	done atomic.Bool
+	mu   sync.Mutex
+	ok   bool
+	u    User
+}
+
+func (l *lazySession) user() *User {
+	if !l.done.Load() {
+		l.mu.Lock()
+		if !l.done.Load() {
+			l.ok = l.backend.load(l.r, l.raw, &l.u)
+			l.done.Store(true)
+		}
+		l.mu.Unlock()
+	}
+	if !l.ok {
+		return nil
+	}
+	return &l.u
+}
+
+// cookieValue finds the value of the cookie called name in r's Cookie
+// headers without allocating, or returns "".
+func cookieValue(r *http.Request, name string) string {
+	for _, line := range r.Header["Cookie"] {
+		for line != "" {
+			var part string
+			part, line, _ = strings.Cut(line, ";")
+			part = strings.TrimLeft(part, " \t")
+			if len(part) > len(name) && part[len(name)] == '=' && part[:len(name)] == name {
+				v := strings.TrimRight(part[len(name)+1:], " \t")
+				if len(v) > 1 && v[0] == '"' && v[len(v)-1] == '"' {
+					v = v[1 : len(v)-1]
+				}
+				if v != "" {
+					return v
+				}
+			}
+		}
+	}
+	return ""
+}

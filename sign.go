@@ -1,0 +1,44 @@
+package okauth
+
+import (
+	"crypto/md5"
+	"encoding/hex"
+	"net/url"
+	"sort"
+	"strings"
+)
+
+// Sign computes OK's request signature: the lowercase hex MD5 of every
+// parameter but sig and access_token, sorted by name and written as
+// name=value with no separator, followed by secret. Values are used raw
+// (not URL-encoded). Where a parameter repeats, its first value counts.
+//
+// The secret is the session_secret_key in the client-side flow,
+// [ServerSecret] of the token in the server flow, and the application
+// secret key for calls without a session.
+func Sign(params url.Values, secret string) string {
+	names := make([]string, 0, len(params))
+	for name, v := range params {
+		if name == "sig" || name == "access_token" || len(v) == 0 {
+			continue
+		}
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	var b strings.Builder
+	for _, name := range names {
+		b.WriteString(name)
+		b.WriteByte('=')
+		b.WriteString(params[name][0])
+	}
+	b.WriteString(secret)
+	sum := md5.Sum([]byte(b.String()))
+	return hex.EncodeToString(sum[:])
+}
+
+// ServerSecret is the signing secret of the server flow:
+// md5(accessToken + appSecret) in lowercase hex.
+func ServerSecret(accessToken, appSecret string) string {
+	sum := md5.Sum([]byte(accessToken + appSecret))
+	return hex.EncodeToString(sum[:])
+}

@@ -1,0 +1,97 @@
+package okauth
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+)
+
+// User is the signed-in OK.ru user of a request, as OK's
+// users.getCurrentUser reported it when they signed in, with the token to
+// act for them.
+type User struct {
+	UID         string   // OK's user id, a string of digits; the only identity to trust
+	Name        string   // full name
+	FirstName   string   // first name
+	LastName    string   // last name
+	Picture     string   // URL of a 128×128 picture (pic_3), possibly empty
+	Email       string   // only with the GET_EMAIL permission, else empty
+	Permissions []string // permissions_granted as OK reported them in the redirect
+	Expires     time.Time
+
+	// AccessToken and SessionSecret sign REST calls for this user. They
+	// print as "[redacted]" in fmt, log/slog and encoding/json; use
+	// [Secret.Reveal] for the real value.
+	AccessToken   Secret
+	SessionSecret Secret
+}
+
+// HasPermission reports whether OK granted perm, such as [ScopeGetEmail].
+func (u User) HasPermission(perm string) bool {
+	for _, p := range u.Permissions {
+		if p == perm {
+			return true
+		}
+	}
+	return false
+}
+
+// Secret is a string that never prints: fmt (every verb), log/slog and
+// encoding/json all show "[redacted]". Reveal returns the value.
+type Secret string
+
+const redacted = "[redacted]"
+
+// Reveal returns the secret's value.
+func (s Secret) Reveal() string { return string(s) }
+
+// Format writes "[redacted]" whatever the verb.
+func (s Secret) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(redacted)) }
+
+// LogValue makes log/slog print "[redacted]".
+func (s Secret) LogValue() slog.Value { return slog.StringValue(redacted) }
+
+// MarshalJSON makes encoding/json write "[redacted]".
+func (s Secret) MarshalJSON() ([]byte, error) { return []byte(`"` + redacted + `"`), nil }
+
+// ctxKey is the type of this package's context keys.
+type ctxKey int
+
+const (
+	userKey ctxKey = iota // a *User or a *lazySession
+	errorKey
+)
+
+// WithUser returns a copy of ctx that carries u, so that handlers can be
+// tested without a sign-in.
+func WithUser(ctx context.Context, u User) context.Context {
+	return context.WithValue(ctx, userKey, &u)
+}
+
+// UserFrom returns the signed-in user that [Auth.Middleware] found for the
+// request, and whether there is one. The session is decoded on the first
+// call for a request, not before.
+func UserFrom(ctx context.Context) (User, bool) {
+	switch v := ctx.Value(userKey).(type) {
+	case *User:
+		return *v, true
+	case *lazySession:
+		if u := v.user(); u != nil {
+			return *u, true
+		}
+	}
+	return User{}, false
+}
+
+// ErrorFrom returns the error that sent a request to the failure handler.
+func ErrorFrom(ctx context.Context) (error, bool) {
+	err, ok := ctx.Value(errorKey).(error)
+	return err, ok
+}
+
+// withError returns r carrying err for the failure handler.
+func withError(r *http.Request, err error) *http.Request {
+	return r.WithContext(context.WithValue(r.Context(), errorKey, err))
+}
