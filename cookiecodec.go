@@ -1,6 +1,7 @@
 package okauth
 
 import (
+	"bytes"
 	"crypto/aes"
 	"crypto/cipher"
 	"crypto/hmac"
@@ -41,12 +42,14 @@ type cookieKey struct {
 // rawBytes is the securecookie serializer for values that are already bytes.
 type rawBytes struct{}
 
+// Serialize returns a copy of src, because securecookie encrypts the
+// serialized bytes in place.
 func (rawBytes) Serialize(src any) ([]byte, error) {
 	b, ok := src.([]byte)
 	if !ok {
 		return nil, errors.New("okauth: cookie value is not []byte")
 	}
-	return b, nil
+	return bytes.Clone(b), nil
 }
 
 func (rawBytes) Deserialize(src []byte, dst any) error {

@@ -1,0 +1,108 @@
+package okauth_test
+
+import (
+	"errors"
+	"fmt"
+	"log"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+
+	"github.com/okauth/okauth"
+)
+
+// A whole app: mount the routes, guard a page, wrap everything in the
+// middleware.
+func Example() {
+	keys, err := okauth.DeriveKeys(os.Getenv("SESSION_KEY")) // 32+ characters
+	if err != nil {
+		log.Fatal(err)
+	}
+	auth, err := okauth.New(okauth.Config{
+		AppID:       "512000000001",
+		AppKey:      "CBAEXAMPLEKEY",
+		RedirectURL: "https://example.com/auth/ok/callback",
+		Scopes:      []string{okauth.ScopeGetEmail},
+		SessionKeys: keys,
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/auth/ok/", auth)
+	mux.Handle("/account", auth.RequireLogin(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		user, _ := okauth.UserFrom(r.Context())
+		fmt.Fprintf(w, "Hello, %s (OK id %s)", user.Name, user.UID)
+	})))
+	log.Fatal(http.ListenAndServe(":8080", auth.Middleware(mux)))
+}
+
+// UserFrom reads the signed-in user in any handler behind the middleware.
+func ExampleUserFrom() {
+	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if user, ok := okauth.UserFrom(r.Context()); ok {
+			fmt.Println("signed in:", user.Name, user.UID)
+			return
+		}
+		fmt.Println("anonymous")
+	})
+	// In tests, WithUser stands in for a sign-in.
+	r := httptest.NewRequest(http.MethodGet, "/", nil)
+	handler.ServeHTTP(httptest.NewRecorder(), r)
+	ctx := okauth.WithUser(r.Context(), okauth.User{UID: "574385021466", Name: "Иван Петров"})
+	handler.ServeHTTP(httptest.NewRecorder(), r.WithContext(ctx))
+	// Output:
+	// anonymous
+	// signed in: Иван Петров 574385021466
+}
+
+// Call a REST method as the signed-in user, and end the session when OK
+// says the token expired.
+func ExampleAuth_Call() {
+	var auth *okauth.Auth // from okauth.New
+	friends := func(w http.ResponseWriter, r *http.Request) {
+		var uids []string
+		err := auth.Call(r.Context(), "friends.get", url.Values{"sort_type": {"PRESENT"}}, &uids)
+		var apiErr *okauth.APIError
+		if errors.As(err, &apiErr) && apiErr.Code == okauth.CodeSessionExpired {
+			_ = auth.Logout(w, r)
+			http.Redirect(w, r, auth.LoginURL(r.URL.Path), http.StatusSeeOther)
+			return
+		}
+		if err != nil {
+			http.Error(w, "OK.ru is unavailable", okauth.StatusOf(err))
+			return
+		}
+		fmt.Fprintf(w, "%d friends", len(uids))
+	}
+	_ = friends
+}
+
+// SafeNext tells same-site paths from open redirects.
+func ExampleSafeNext() {
+	for _, next := range []string{"/account?tab=2", "//evil.example", "https://evil.example", `/\evil.example`} {
+		_, ok := okauth.SafeNext(next)
+		fmt.Println(next, ok)
+	}
+	// Output:
+	// /account?tab=2 true
+	// //evil.example false
+	// https://evil.example false
+	// /\evil.example false
+}
+
+// Sign computes OK's request signature (test vector from OK's rule).
+func ExampleSign() {
+	fmt.Println(okauth.Sign(url.Values{"application_key": {"2"}, "method": {"3"}}, "1"))
+	// Output: 42501554288d3bb6a1ba9ee035743315
+}
+
+// A custom failure page finds the error on the request context.
+func ExampleErrorFrom() {
+	failure := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		err, _ := okauth.ErrorFrom(r.Context())
+		http.Error(w, "Sign-in failed, please try again.", okauth.StatusOf(err))
+	})
+	_ = okauth.Config{FailureHandler: failure}
+}

@@ -1,0 +1,88 @@
+package oktest_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/okauth/okauth"
+	"github.com/okauth/okauth/oktest"
+)
+
+// TestAPIChecksLikeOK: the fake refuses a wrong app key (101), a bad
+// signature (104) and an expired token (102), and accepts both signing
+// rules.
+func TestAPIChecksLikeOK(t *testing.T) {
+	srv := oktest.NewServer()
+	defer srv.Close()
+	tok := srv.IssueToken(oktest.DefaultUser, okauth.ScopeGetEmail)
+	user := okauth.User{AccessToken: okauth.Secret(tok.AccessToken), SessionSecret: okauth.Secret(tok.SessionSecret)}
+	call := func(c *okauth.Client, u okauth.User) (map[string]string, error) {
+		var out map[string]string
+		err := c.Call(context.Background(), u, "users.getCurrentUser", url.Values{"fields": {"uid,name,email"}}, &out)
+		return out, err
+	}
+	client := &okauth.Client{AppKey: srv.AppKey, APIURL: srv.Endpoint().APIURL}
+
+	out, err := call(client, user)
+	require.NoError(t, err)
+	assert.Equal(t, map[string]string{"uid": "574385021466", "name": "Иван Петров", "email": "ivan.petrov@example.ru"}, out)
+
+	withSecret := &okauth.Client{AppKey: srv.AppKey, AppSecret: srv.AppSecret, APIURL: srv.Endpoint().APIURL}
+	_, err = call(withSecret, okauth.User{AccessToken: user.AccessToken})
+	require.NoError(t, err, "the server rule md5(token+app secret) signs too")
+
+	codeOf := func(err error) int {
+		var ae *okauth.APIError
+		require.True(t, errors.As(err, &ae), "%v", err)
+		return ae.Code
+	}
+	_, err = call(&okauth.Client{AppKey: "OTHERAPP", APIURL: srv.Endpoint().APIURL}, user)
+	assert.Equal(t, 101, codeOf(err))
+	bad := user
+	bad.SessionSecret = "wrong"
+	_, err = call(client, bad)
+	assert.Equal(t, 104, codeOf(err))
+	srv.ExpireTokens()
+	_, err = call(client, user)
+	assert.Equal(t, 102, codeOf(err))
+}
+
+// TestDialog: tokens and errors come back after '#', with the state.
+func TestDialog(t *testing.T) {
+	srv := oktest.NewServer()
+	defer srv.Close()
+	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	dialog := func(clientID string) url.Values {
+		q := url.Values{"client_id": {clientID}, "scope": {"GET_EMAIL"}, "response_type": {"token"},
+			"redirect_uri": {"https://app.example/auth/ok/callback"}, "layout": {"w"}, "state": {"S1"}}
+		resp, err := c.Get(srv.Endpoint().AuthURL + "?" + q.Encode())
+		require.NoError(t, err)
+		resp.Body.Close()
+		require.Equal(t, http.StatusFound, resp.StatusCode)
+		loc := resp.Header.Get("Location")
+		require.True(t, strings.HasPrefix(loc, "https://app.example/auth/ok/callback#"), loc)
+		frag, err := url.ParseQuery(strings.SplitN(loc, "#", 2)[1])
+		require.NoError(t, err)
+		return frag
+	}
+	frag := dialog(srv.AppID)
+	assert.Equal(t, "S1", frag.Get("state"))
+	assert.NotEmpty(t, frag.Get("access_token"))
+	assert.NotEmpty(t, frag.Get("session_secret_key"))
+	assert.Equal(t, "GET_EMAIL", frag.Get("permissions_granted"))
+	assert.Equal(t, "1800", frag.Get("expires_in"))
+
+	assert.Equal(t, "invalid_client", dialog("999").Get("error"))
+	srv.SetAuthError("access_denied")
+	frag = dialog(srv.AppID)
+	assert.Equal(t, "access_denied", frag.Get("error"))
+	assert.Equal(t, "S1", frag.Get("state"))
+	assert.Empty(t, frag.Get("access_token"))
+}
