@@ -1,0 +1,119 @@
+// Package okecho adds "Sign in with OK.ru" ([github.com/okauth/okauth]) to
+// an Echo v4 app:
+//
+//	okecho.Mount(e, auth)                       // login, callback, logout, fragment.js
+//	e.Use(okecho.Middleware(auth))              // the user on every request
+//	account := e.Group("/account", okecho.RequireLogin(auth))
+//	account.GET("", func(c echo.Context) error {
+//		user, _ := okecho.User(c)
+//		return c.String(http.StatusOK, "Hello, "+user.Name)
+//	})
+//
+// The handlers are okauth's own; this package only adapts them. Whatever
+// changes the request, such as putting the user on its context, is set
+// back with c.SetRequest, so [okauth.UserFrom] and [okauth.Auth.Call] work
+// on c.Request().Context() in later handlers, including net/http handlers
+// wrapped with [echo.WrapHandler].
+package okecho
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/okauth/okauth"
+)
+
+// UserKey is the [echo.Context] key under which [Middleware] and
+// [RequireLogin] store the signed-in [okauth.User] (the value, not a
+// pointer): c.Get(okecho.UserKey).(okauth.User). [User] reads it.
+const UserKey = "okauth.user"
+
+// Router is what [Mount] registers routes on; *echo.Echo and *echo.Group
+// both are one.
+type Router interface {
+	Any(path string, handler echo.HandlerFunc, middleware ...echo.MiddlewareFunc) []*echo.Route
+}
+
+// Mount registers okauth's routes (login, callback, logout and fragment.js,
+// for every method, so that okauth itself answers 405 for a wrong one) on
+// r. They must land at Config.Prefix, because OK redirects to
+// Config.RedirectURL and okauth's links point there. An Echo group does
+// not tell its prefix, so r must be the Echo or a group with an empty
+// prefix, such as e.Group("", middleware...) to give okauth's routes
+// middleware of their own. Mount panics otherwise, as Echo does for a bad
+// route.
+func Mount(r Router, auth *okauth.Auth) {
+	prefix := strings.TrimSuffix(auth.LogoutURL(), "/logout")
+	h := echo.WrapHandler(auth)
+	for _, route := range []string{"/login", "/callback", "/logout", "/fragment.js"} {
+		if got := r.Any(prefix+route, h); len(got) > 0 && got[0].Path != prefix+route {
+			panic(fmt.Sprintf("okecho: cannot mount okauth's routes on a group with a prefix: %q landed at %q; mount them on the Echo or a group with an empty prefix", prefix+route, got[0].Path))
+		}
+	}
+}
+
+// Middleware puts the signed-in user, if any, on each request, as
+// [okauth.Auth.Middleware] does, and also on c under [UserKey]. It sets
+// the request back with c.SetRequest, so later handlers find the user with
+// [User] or with [okauth.UserFrom](c.Request().Context()). It never
+// refuses a request; see [RequireLogin].
+//
+// Unlike okauth's own middleware it reads the session cookie at once, when
+// there is one, to set UserKey.
+func Middleware(auth *okauth.Auth) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			auth.Middleware(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+				adopt(c, r)
+			})).ServeHTTP(c.Response(), c.Request())
+			return next(c)
+		}
+	}
+}
+
+// RequireLogin lets signed-in requests through, with the user on c as
+// [Middleware] puts it, and answers the rest exactly as
+// [okauth.Auth.RequireLogin] does, without calling the next handler: a
+// browser's page load is redirected to sign in and come back, anything
+// else gets 401 with a JSON body naming the login URL. It works with or
+// without Middleware in front.
+func RequireLogin(auth *okauth.Auth) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			signedIn := false
+			auth.RequireLogin(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+				signedIn = true
+				adopt(c, r)
+			})).ServeHTTP(c.Response(), c.Request())
+			if !signedIn {
+				return nil // answered
+			}
+			return next(c)
+		}
+	}
+}
+
+// User returns the signed-in user of c's request, and whether there is
+// one: the one [Middleware] or [RequireLogin] stored under [UserKey], else
+// the one on c.Request()'s context (as [okauth.WithUser] puts it in tests).
+func User(c echo.Context) (okauth.User, bool) {
+	if u, ok := c.Get(UserKey).(okauth.User); ok {
+		return u, true
+	}
+	if c.Request() == nil {
+		return okauth.User{}, false
+	}
+	return okauth.UserFrom(c.Request().Context())
+}
+
+// adopt makes r, as okauth passed it on, c's request, and stores its user
+// under UserKey.
+func adopt(c echo.Context, r *http.Request) {
+	c.SetRequest(r)
+	if u, ok := okauth.UserFrom(r.Context()); ok {
+		c.Set(UserKey, u)
+	}
+}

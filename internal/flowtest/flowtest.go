@@ -1,0 +1,237 @@
+// Package flowtest walks a browser through okauth's whole sign-in against
+// an app served over real HTTP (TLS, a cookie jar, redirects not followed)
+// and a fake OK. The adapter modules (gin/, echo/) share it, so each tests
+// the same flow through its own framework's router.
+package flowtest
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/okauth/okauth"
+	"github.com/okauth/okauth/oktest"
+)
+
+// Env is a fake OK and an app, on a TLS test server, signing in with it.
+type Env struct {
+	OK     *oktest.Server
+	App    *httptest.Server
+	Auth   *okauth.Auth
+	Prefix string // Config.Prefix: where okauth's routes are
+}
+
+// Start starts a fake OK and an app whose handler routes builds from the
+// Auth; edit, if not nil, changes the Config first. RedirectURL follows
+// the Prefix edit sets.
+func Start(t testing.TB, edit func(*okauth.Config), routes func(*okauth.Auth) http.Handler) *Env {
+	t.Helper()
+	ok := oktest.NewServer()
+	t.Cleanup(ok.Close)
+	app := httptest.NewUnstartedServer(nil)
+	keys, err := okauth.DeriveKeys("flowtest secret that is at least thirty-two bytes")
+	require.NoError(t, err)
+	cfg := okauth.Config{
+		AppID:       ok.AppID,
+		AppKey:      ok.AppKey,
+		Prefix:      "/auth/ok",
+		SessionKeys: keys,
+		Endpoint:    ok.Endpoint(),
+		Logger:      slog.New(slog.DiscardHandler),
+	}
+	if edit != nil {
+		edit(&cfg)
+	}
+	cfg.RedirectURL = "https://" + app.Listener.Addr().String() + cfg.Prefix + "/callback"
+	auth, err := okauth.New(cfg)
+	require.NoError(t, err)
+	app.Config.Handler = routes(auth)
+	app.StartTLS()
+	t.Cleanup(app.Close)
+	return &Env{OK: ok, App: app, Auth: auth, Prefix: cfg.Prefix}
+}
+
+// Browser is one browser: its own cookie jar, and redirects are returned
+// rather than followed so each step can be checked.
+type Browser struct {
+	t      testing.TB
+	env    *Env
+	Client *http.Client
+}
+
+// Browser returns a new browser for the app.
+func (e *Env) Browser(t testing.TB) *Browser {
+	jar, err := cookiejar.New(nil)
+	require.NoError(t, err)
+	return &Browser{t: t, env: e, Client: &http.Client{
+		Transport:     e.App.Client().Transport,
+		Jar:           jar,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}}
+}
+
+// Response is an answer with its body read.
+type Response struct {
+	*http.Response
+	Text string
+}
+
+// Do sends a request to target (a path on the app, or an absolute URL)
+// with the given Accept header and, if form is not empty, a urlencoded
+// body sent from the app's own origin.
+func (b *Browser) Do(method, target, accept, form string) Response {
+	b.t.Helper()
+	if strings.HasPrefix(target, "/") {
+		target = b.env.App.URL + target
+	}
+	var body io.Reader
+	if form != "" {
+		body = strings.NewReader(form)
+	}
+	req, err := http.NewRequest(method, target, body)
+	require.NoError(b.t, err)
+	req.Header.Set("Accept", accept)
+	if form != "" {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Origin", b.env.App.URL)
+	}
+	resp, err := b.Client.Do(req)
+	require.NoError(b.t, err)
+	defer resp.Body.Close()
+	text, err := io.ReadAll(resp.Body)
+	require.NoError(b.t, err)
+	return Response{Response: resp, Text: string(text)}
+}
+
+// Page loads path as a browser page load.
+func (b *Browser) Page(path string) Response {
+	b.t.Helper()
+	return b.Do(http.MethodGet, path, "text/html", "")
+}
+
+// SignIn signs in, step by step, returning to next: the login route
+// redirects to OK's dialog, the dialog redirects to the callback with the
+// token in the fragment, the relay page loads with fragment.js, and the
+// relay's POST starts a session and redirects to next.
+func (b *Browser) SignIn(next string) {
+	b.t.Helper()
+	t, ok, prefix := b.t, b.env.OK, b.env.Prefix
+	login := b.Page(prefix + "/login?next=" + url.QueryEscape(next))
+	require.Equal(t, http.StatusFound, login.StatusCode, login.Text)
+	dialog := login.Header.Get("Location")
+	require.True(t, strings.HasPrefix(dialog, ok.URL+"/oauth/authorize?"), dialog)
+
+	back := b.Page(dialog)
+	require.Equal(t, http.StatusFound, back.StatusCode, back.Text)
+	callback, err := url.Parse(back.Header.Get("Location"))
+	require.NoError(t, err)
+	require.Equal(t, prefix+"/callback", callback.Path)
+	frag, err := url.ParseQuery(callback.Fragment)
+	require.NoError(t, err)
+	require.NotEmpty(t, frag.Get("access_token"))
+
+	relay := b.Page(callback.Path)
+	require.Equal(t, http.StatusOK, relay.StatusCode, relay.Text)
+	require.Contains(t, relay.Text, `src="`+prefix+`/fragment.js"`)
+	script := b.Page(prefix + "/fragment.js")
+	require.Equal(t, http.StatusOK, script.StatusCode)
+	require.Contains(t, script.Header.Get("Content-Type"), "javascript")
+
+	done := b.Do(http.MethodPost, callback.Path, "text/html", frag.Encode())
+	require.Equal(t, http.StatusSeeOther, done.StatusCode, done.Text)
+	require.Equal(t, next, done.Header.Get("Location"))
+	require.NotEmpty(t, b.Session(), "no session cookie after sign-in")
+}
+
+// Logout signs out with the logout route's POST.
+func (b *Browser) Logout() {
+	b.t.Helper()
+	resp := b.Do(http.MethodPost, b.env.Prefix+"/logout", "text/html", "x=1")
+	require.Equal(b.t, http.StatusSeeOther, resp.StatusCode, resp.Text)
+	require.Empty(b.t, b.Session(), "session cookie kept after logout")
+}
+
+// Session is the session cookie the browser holds, or "".
+func (b *Browser) Session() string {
+	u, _ := url.Parse(b.env.App.URL)
+	for _, c := range b.Client.Jar.Cookies(u) {
+		if c.Name == "okauth" {
+			return c.Value
+		}
+	}
+	return ""
+}
+
+// AsksForSignIn requires that path, loaded by a browser, redirects to the
+// login route with path as next, and that an API client gets 401 JSON
+// naming the same login URL.
+func (b *Browser) AsksForSignIn(path string) {
+	b.t.Helper()
+	login := b.env.Prefix + "/login?next=" + url.QueryEscape(path)
+	page := b.Page(path)
+	require.Equal(b.t, http.StatusSeeOther, page.StatusCode, page.Text)
+	require.Equal(b.t, login, page.Header.Get("Location"))
+	api := b.Do(http.MethodGet, path, "application/json", "")
+	require.Equal(b.t, http.StatusUnauthorized, api.StatusCode, api.Text)
+	require.Equal(b.t, "application/json", api.Header.Get("Content-Type"))
+	require.JSONEq(b.t, `{"error":"not signed in","login_url":"`+login+`"}`, api.Text)
+}
+
+// Flow is the whole story on protected, a page that must print "uid=" and
+// the signed-in user's uid: it asks an anonymous browser to sign in, shows
+// the user after sign-in, and asks again after logout.
+func (e *Env) Flow(t testing.TB, protected string) {
+	t.Helper()
+	b := e.Browser(t)
+	b.AsksForSignIn(protected)
+	b.SignIn(protected)
+	page := b.Page(protected)
+	require.Equal(t, http.StatusOK, page.StatusCode, page.Text)
+	require.Contains(t, page.Text, "uid="+oktest.DefaultUser.UID)
+	b.Logout()
+	b.AsksForSignIn(protected)
+}
+
+// NewAuth is an Auth for tests that make no requests.
+func NewAuth(t testing.TB) *okauth.Auth {
+	t.Helper()
+	keys, err := okauth.DeriveKeys("a secret that is at least thirty-two bytes long")
+	require.NoError(t, err)
+	auth, err := okauth.New(okauth.Config{AppID: "1", AppKey: "K",
+		RedirectURL: "https://example.com/auth/ok/callback", SessionKeys: keys})
+	require.NoError(t, err)
+	return auth
+}
+
+// WhoAmI is a plain net/http handler that sees only the request: it writes
+// "request_uid=" and the uid on the request's context, or "anonymous".
+var WhoAmI = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	if u, ok := okauth.UserFrom(r.Context()); ok {
+		_, _ = io.WriteString(w, "request_uid="+u.UID)
+		return
+	}
+	_, _ = io.WriteString(w, "anonymous")
+})
+
+// ShowUser is what the adapters' test pages write: the uid as the
+// adapter's User, its context key and the request's context each see it,
+// and the error of calling OK as the user with the request's context.
+func ShowUser(user, keyed, onRequest okauth.User, callErr error) string {
+	return fmt.Sprintf("uid=%s key_uid=%s request_uid=%s friends_err=%v", user.UID, keyed.UID, onRequest.UID, callErr)
+}
+
+// SignedInPage requires that text, written by ShowUser, shows the fake's
+// user every way and a successful call.
+func SignedInPage(t testing.TB, text string) {
+	t.Helper()
+	uid := oktest.DefaultUser.UID
+	require.Equal(t, ShowUser(okauth.User{UID: uid}, okauth.User{UID: uid}, okauth.User{UID: uid}, nil), text)
+}
