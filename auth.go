@@ -111,6 +111,10 @@ func (a *Auth) LoginURL(next string) string {
 	return loginPath(a.cfg.Prefix, nextOr(next, ""))
 }
 
+// Prefix is the path the routes live under (Config.Prefix), for adapters
+// that mount them on a router.
+func (a *Auth) Prefix() string { return a.cfg.Prefix }
+
 // LogoutURL is the path to POST to sign out.
 func (a *Auth) LogoutURL() string { return a.cfg.Prefix + "/logout" }
 

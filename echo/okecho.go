@@ -19,7 +19,6 @@ package okecho
 import (
 	"fmt"
 	"net/http"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -46,7 +45,7 @@ type Router interface {
 // middleware of their own. Mount panics otherwise, as Echo does for a bad
 // route.
 func Mount(r Router, auth *okauth.Auth) {
-	prefix := strings.TrimSuffix(auth.LogoutURL(), "/logout")
+	prefix := auth.Prefix()
 	h := echo.WrapHandler(auth)
 	for _, route := range []string{"/login", "/callback", "/logout", "/fragment.js"} {
 		if got := r.Any(prefix+route, h); len(got) > 0 && got[0].Path != prefix+route {

@@ -39,7 +39,7 @@ const UserKey = "okauth.user"
 // default "/auth/ok", the engine, r.Group("/auth") or r.Group("/auth/ok").
 // Mount panics otherwise, as Gin does for a bad route.
 func Mount(r gin.IRouter, auth *okauth.Auth) {
-	prefix := strings.TrimSuffix(auth.LogoutURL(), "/logout")
+	prefix := auth.Prefix()
 	base := strings.TrimRight(r.Group("").BasePath(), "/")
 	rel, ok := strings.CutPrefix(prefix, base)
 	if !ok || (rel != "" && rel[0] != '/') {

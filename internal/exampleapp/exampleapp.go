@@ -62,26 +62,9 @@ func Run(ctx context.Context, getenv func(string) string, stdout io.Writer, logg
 	_, port, _ := net.SplitHostPort(ln.Addr().String())
 	base := "http://" + net.JoinHostPort(cmp.Or(host, "localhost"), port)
 
-	secret := getenv("SESSION_KEY")
-	if secret == "" {
-		secret = rand.Text() + rand.Text() // sessions end when the example restarts
-	}
-	keys, err := okauth.DeriveKeys(secret)
+	cfg, err := Config(getenv, base, logger)
 	if err != nil {
-		return errors.New("SESSION_KEY must be at least 32 characters")
-	}
-	cfg := okauth.Config{
-		AppID: getenv("OK_APP_ID"), AppKey: getenv("OK_APP_KEY"), AppSecret: getenv("OK_APP_SECRET"),
-		RedirectURL: cmp.Or(getenv("OK_REDIRECT_URL"), base+"/auth/ok/callback"),
-		Scopes:      []string{okauth.ScopeGetEmail},
-		Endpoint:    okauth.Endpoint{AuthURL: getenv("OK_AUTH_URL"), APIURL: getenv("OK_API_URL")},
-		SessionKeys: keys,
-		Logger:      logger,
-	}
-	// Plain http works only on this machine, for trying things out.
-	if u, err := url.Parse(cfg.RedirectURL); err == nil && u.Scheme == "http" {
-		h := u.Hostname()
-		cfg.InsecureCookies = h == "localhost" || h == "127.0.0.1" || h == "::1"
+		return err
 	}
 	if cfg.AppID == "" {
 		fake := oktest.NewServer()
@@ -109,13 +92,55 @@ func Run(ctx context.Context, getenv func(string) string, stdout io.Writer, logg
 	}
 }
 
+// Config reads the environment the package comment lists into an
+// okauth.Config for an app served at base. Plain http is allowed (with
+// InsecureCookies) only on loopback; without SESSION_KEY the cookie keys
+// are random, so sessions end when the example restarts.
+func Config(getenv func(string) string, base string, logger *slog.Logger) (okauth.Config, error) {
+	cfg := okauth.Config{
+		AppID: getenv("OK_APP_ID"), AppKey: getenv("OK_APP_KEY"), AppSecret: getenv("OK_APP_SECRET"),
+		RedirectURL: cmp.Or(getenv("OK_REDIRECT_URL"), base+"/auth/ok/callback"),
+		Scopes:      []string{okauth.ScopeGetEmail},
+		Endpoint:    okauth.Endpoint{AuthURL: getenv("OK_AUTH_URL"), APIURL: getenv("OK_API_URL")},
+		Logger:      logger,
+	}
+	if u, err := url.Parse(cfg.RedirectURL); err == nil && u.Scheme == "http" {
+		h := u.Hostname()
+		cfg.InsecureCookies = h == "localhost" || h == "127.0.0.1" || h == "::1"
+	}
+	secret := getenv("SESSION_KEY")
+	if secret == "" {
+		secret = rand.Text() + rand.Text()
+		logger.Info("no SESSION_KEY: using a random one, so sessions end when the example restarts")
+	}
+	keys, err := okauth.DeriveKeys(secret)
+	if err != nil {
+		return cfg, errors.New("SESSION_KEY must be at least 32 characters")
+	}
+	cfg.SessionKeys = keys
+	return cfg, nil
+}
+
 // HomePage renders "/" from User, Friends (a count), FriendsErr and Logout
 // (the logout URL), with the element ids the example tests look for.
 var HomePage = template.Must(template.New("home").Parse(`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>okauth example</title></head>
-<body style="font:16px/1.5 system-ui,sans-serif;max-width:32em;margin:10vh auto">
-<h1>Hello, <span id="name">{{.User.Name}}</span></h1>
-<dl><dt>OK.ru user id</dt><dd id="uid">{{.User.UID}}</dd>
-<dt>Friends (friends.get, called as you)</dt><dd id="friends">{{if .FriendsErr}}unavailable{{else}}{{.Friends}}{{end}}</dd></dl>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>okauth example</title>
+<style>
+body{font:16px/1.5 system-ui,sans-serif;background:#f6f6f6;color:#222;margin:0}
+main{max-width:32em;margin:10vh auto;background:#fff;padding:2em;border-radius:12px;box-shadow:0 1px 4px #0002}
+h1{font-size:1.4em;margin-top:0}.who{display:flex;gap:1em;align-items:center}
+.who img{width:64px;height:64px;border-radius:50%}button{background:#ee8208;color:#fff;border:0;padding:.5em 1.2em;border-radius:6px;font-size:1em;cursor:pointer}
+dt{color:#888;font-size:.85em}dd{margin:0 0 .5em}
+</style></head>
+<body><main>
+<div class="who">{{if .User.Picture}}<img src="{{.User.Picture}}" alt="">{{end}}
+<h1>Hello, <span id="name">{{.User.Name}}</span></h1></div>
+<dl>
+<dt>OK.ru user id</dt><dd id="uid">{{.User.UID}}</dd>
+{{if .User.Email}}<dt>Email</dt><dd id="email">{{.User.Email}}</dd>{{end}}
+<dt>Friends (friends.get, called as you)</dt><dd id="friends">{{if .FriendsErr}}unavailable{{else}}{{.Friends}}{{end}}</dd>
+<dt>Session ends</dt><dd>{{.User.Expires.Format "2006-01-02 15:04 MST"}}</dd>
+</dl>
 <form method="post" action="{{.Logout}}"><button id="logout" type="submit">Sign out</button></form>
-</body></html>`))
+</main></body></html>`))
