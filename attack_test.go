@@ -1,6 +1,8 @@
 package okauth_test
 
 import (
+	"crypto/aes"
+	"encoding/base64"
 	"net/http"
 	"net/url"
 	"strings"
@@ -123,6 +125,26 @@ func rawCodecs(maxAge time.Duration, keys [][]byte) []securecookie.Codec {
 		c.(*securecookie.SecureCookie).MaxAge(int(maxAge / time.Second)).SetSerializer(securecookie.NopEncoder{})
 	}
 	return codecs
+}
+
+// flipUID rewrites uid to other inside the encrypted session value by
+// XORing the ciphertext, leaving the MAC as it was.
+func (a *attack) flipUID(value, uid, other string) string {
+	var plain []byte
+	require.NoError(a.t, securecookie.DecodeMulti("okauth", value, &plain, rawCodecs(24*time.Hour, testKeys)...))
+	at := strings.Index(string(plain), uid)
+	require.GreaterOrEqual(a.t, at, 0)
+	outer, err := base64.URLEncoding.DecodeString(value)
+	require.NoError(a.t, err)
+	parts := strings.SplitN(string(outer), "|", 3) // date|base64(iv+ciphertext)|mac
+	require.Len(a.t, parts, 3)
+	ct, err := base64.URLEncoding.DecodeString(parts[1])
+	require.NoError(a.t, err)
+	for i := range uid {
+		ct[aes.BlockSize+at+i] ^= uid[i] ^ other[i]
+	}
+	parts[1] = base64.URLEncoding.EncodeToString(ct)
+	return base64.URLEncoding.EncodeToString([]byte(strings.Join(parts, "|")))
 }
 
 // flip changes one character in the middle of a base64url value.
@@ -405,14 +427,13 @@ func formAttacks() []attackRow {
 				theirs := a.frag(a.e.Browser(a.t), "/").Get("access_token")
 				return a.post("access_token="+url.QueryEscape(theirs)+"&"+f.Encode(), ctype)
 			}},
+		// The fields below would otherwise reach the session.
 		{name: "form/non-UTF-8", status: 400, message: msgUnreadable,
-			send: func(a *attack) *http.Request {
-				return a.post(a.frag(a.c, "/").Encode()+"&permissions_granted=%FF%FE", ctype)
-			}},
+			send: withFrag(func(_ *attack, f url.Values) { f.Set("permissions_granted", "GET_EMAIL\xff\xfe") })},
 		{name: "form/NUL byte", status: 400, message: msgUnreadable,
-			send: func(a *attack) *http.Request {
-				return a.post(a.frag(a.c, "/").Encode()+"&permissions_granted=GET_EMAIL%00VALUABLE_ACCESS", ctype)
-			}},
+			send: withFrag(func(_ *attack, f url.Values) { f.Set("permissions_granted", "GET_EMAIL\x00VALUABLE_ACCESS") })},
+		{name: "form/CR/LF", status: 400, message: msgUnreadable,
+			send: withFrag(func(_ *attack, f url.Values) { f.Set("permissions_granted", "GET_EMAIL\r\nX: y") })},
 		{name: "form/token over 1 KB", status: 400, message: msgUnreadable,
 			send: withFrag(func(_ *attack, f url.Values) { f.Set("access_token", strings.Repeat("t", 1025)) })},
 		{name: "form/bad escape", status: 400, message: msgUnreadable,
@@ -424,6 +445,7 @@ func nextAttacks() []attackRow {
 	var rows []attackRow
 	for _, tc := range []struct{ name, next, want string }{
 		{"scheme-relative", "//evil.example", "/"},
+		{"three slashes", "///evil.example", "/"},
 		{"backslash", `/\evil.example`, "/"},
 		{"absolute URL", "https://evil.example/", "/"},
 		{"javascript:", "javascript:alert(1)", "/"},
@@ -457,6 +479,10 @@ func sessionAttacks() []attackRow {
 			send: anonymous(func(a *attack) { a.putSession(flip(a.e.jarSession(a.c))) })},
 		{name: "session/truncated", status: 303, message: loginRedirect,
 			send: anonymous(func(a *attack) { s := a.e.jarSession(a.c); a.putSession(s[:len(s)/2]) })},
+		// AES-CTR is malleable: flipping ciphertext bits flips the same
+		// plaintext bits. Only the MAC stops a user rewriting their uid.
+		{name: "session/ciphertext bit-flipped to another uid", status: 303, message: loginRedirect,
+			send: anonymous(func(a *attack) { a.putSession(a.flipUID(a.e.jarSession(a.c), "574385021466", "574385021467")) })},
 		{name: "session/another app's keys", status: 303, message: loginRedirect,
 			send: anonymous(func(a *attack) {
 				a.putSession(a.resign("okauth", a.e.jarSession(a.c), 24*time.Hour, oldKeys))
