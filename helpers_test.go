@@ -83,7 +83,9 @@ func appHandler(auth *okauth.Auth) http.Handler {
 }
 
 // newEnv starts a fake OK and an app using it; edit changes the config.
-func newEnv(t testing.TB, edit func(*okauth.Config)) *testEnv {
+// Each before runs on the new Auth before the app serves its first
+// request, which is the race-free moment to install test hooks.
+func newEnv(t testing.TB, edit func(*okauth.Config), before ...func(*okauth.Auth)) *testEnv {
 	t.Helper()
 	ok := oktest.NewServer()
 	t.Cleanup(ok.Close)
@@ -103,6 +105,9 @@ func newEnv(t testing.TB, edit func(*okauth.Config)) *testEnv {
 	}
 	auth, err := okauth.New(cfg)
 	require.NoError(t, err)
+	for _, f := range before {
+		f(auth)
+	}
 	app.Config.Handler = appHandler(auth)
 	app.StartTLS()
 	t.Cleanup(app.Close)

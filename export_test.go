@@ -1,0 +1,17 @@
+package okauth
+
+import "time"
+
+// Test hooks for the black-box tests in package okauth_test.
+
+// SetStateClock makes a read the time of its sign-in states from now. Call
+// it before a serves a request; now must be safe for concurrent use.
+func SetStateClock(a *Auth, now func() time.Time) { a.states.now = now }
+
+// SessionCookieValue is the value of the session cookie a writes for u
+// (the default cookie backend only), so tests can present sessions whose
+// content they choose, such as one already expired.
+func SessionCookieValue(a *Auth, u User) (string, error) {
+	cs := a.sessions.(*cookieSessions)
+	return cs.codec.encode(cs.opts.name, encodeUser(&u))
+}
