@@ -342,7 +342,7 @@ func tokenAttacks() []attackRow {
 				assert.Greater(t, ck.MaxAge, 24*60*60-60)
 			}},
 	}
-	for _, v := range []string{"-60", "0", "soon", "1e9", "99999999999999999999", " 60"} {
+	for _, v := range []string{"-60", "0", "soon", "1e9", "99999999999999999999", " 60", "+60"} {
 		rows = append(rows, attackRow{name: "token/expires_in " + v, status: 400, message: msgIncomplete,
 			send: setField("expires_in", v)})
 	}

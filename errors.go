@@ -130,10 +130,15 @@ func StatusOf(err error) int {
 	return http.StatusBadRequest
 }
 
+// okOutage reports whether an API error code means OK itself failed
+// (UNKNOWN, SERVICE, SYSTEM) rather than refused the request.
+func okOutage(code int) bool { return code == 1 || code == 2 || code == 9999 }
+
 // userMessage is what the default error page tells a person about err. It
 // never includes anything the browser sent.
 func userMessage(err error) (title, detail string) {
 	var oe *OAuthError
+	var ae *APIError
 	switch {
 	case errors.Is(err, ErrAccessDenied):
 		return "Sign-in cancelled", "You did not allow this site to use your OK.ru account. Nothing was saved."
@@ -147,9 +152,9 @@ func userMessage(err error) (title, detail string) {
 		return "Sign-in already used", "This sign-in was already completed. Please start again."
 	case errors.Is(err, ErrStateMissing), errors.Is(err, ErrStateMismatch):
 		return "Sign-in not recognised", "This sign-in was not started in this browser, or its cookie was lost. Please start again."
-	case errors.As(err, new(*APIError)):
+	case errors.As(err, &ae) && !okOutage(ae.Code):
 		return "OK.ru refused the sign-in", "OK.ru did not accept the sign-in token. Please try again."
-	case errors.Is(err, ErrUnreachable), errors.Is(err, ErrBadResponse):
+	case errors.As(err, &ae), errors.Is(err, ErrUnreachable), errors.Is(err, ErrBadResponse):
 		return "OK.ru could not be reached", "OK.ru did not answer properly while checking your sign-in. Please try again in a moment."
 	case errors.Is(err, ErrCrossOrigin):
 		return "Request refused", "This request came from another site and was refused."

@@ -149,13 +149,12 @@ func (a *Auth) expiry(s string) (time.Time, error) {
 	life := defaultTokenLife
 	if s != "" {
 		n, err := strconv.ParseInt(s, 10, 64)
-		if err != nil || n <= 0 {
+		if err != nil || n <= 0 || s[0] == '+' {
 			return time.Time{}, ErrBadExpiry
 		}
-		if n < int64(a.cfg.MaxSessionAge/time.Second) {
+		life = a.cfg.MaxSessionAge
+		if n < int64(life/time.Second) {
 			life = time.Duration(n) * time.Second
-		} else {
-			life = a.cfg.MaxSessionAge
 		}
 	}
 	return time.Now().Add(min(life, a.cfg.MaxSessionAge)), nil
