@@ -23,8 +23,10 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// testTimeout bounds each test's browser: its actions fail after it.
-const testTimeout = 60 * time.Second
+// testTimeout bounds each test's browser: its actions fail after it. A
+// test takes a second or two; a wait that never ends, as when the relay
+// page does not post, fails after this.
+const testTimeout = 30 * time.Second
 
 // Screenshots are this size, small enough to keep in docs/.
 const viewWidth, viewHeight = 900, 600
@@ -61,9 +63,10 @@ func newBrowser(t *testing.T) (context.Context, *tabRecorder) {
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("disable-quic", true),
-		// ok.test is the fake OK.ru on this machine; every other name
-		// fails at once, so the browser never waits on the outside world.
-		chromedp.Flag("host-resolver-rules", "MAP "+fakeHost+" 127.0.0.1, MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"),
+		// Names under .test, such as ok.test for the fake OK.ru, are this
+		// machine; every other name fails at once, so the browser never
+		// waits on the outside world.
+		chromedp.Flag("host-resolver-rules", "MAP *.test 127.0.0.1, MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"),
 		chromedp.WindowSize(viewWidth, viewHeight),
 	)
 	logs := &testLogf{t: t}
@@ -147,7 +150,8 @@ func (r *tabRecorder) listen(ev any) {
 			address = ev.Frame.URL + ev.Frame.URLFragment
 		}
 	case *page.EventNavigatedWithinDocument:
-		address = ev.URL // only the main frame has scripts that navigate
+		// Only the main frame has scripts that change the address.
+		address = sameDocument + ev.URL
 	case *runtime.EventConsoleAPICalled:
 		if ev.Type == runtime.ConsoleAPICalledTypeError || ev.Type == runtime.ConsoleAPICalledTypeAssert {
 			var args []string
@@ -183,6 +187,10 @@ func (r *tabRecorder) listen(ev any) {
 	}
 }
 
+// sameDocument starts a recorded address that a script set with the
+// History API, without loading a page.
+const sameDocument = "(same document) "
+
 // Addresses returns the addresses the tab's address bar showed so far.
 func (r *tabRecorder) Addresses() []string {
 	r.mu.Lock()
@@ -217,7 +225,12 @@ func do(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Voi
 // it is visible.
 func text(t *testing.T, ctx context.Context, css string) string {
 	t.Helper()
-	do(t, ctx, chromedp.WaitVisible(chromedp.CSS(css)))
+	wait, cancel := context.WithTimeout(ctx, testTimeout/2)
+	defer cancel()
+	if err := chromedp.Do(wait, chromedp.WaitVisible(chromedp.CSS(css))); err != nil {
+		where, _ := chromedp.Run(ctx, chromedp.Location())
+		t.Fatalf("waiting for %s on %s: %v", css, redacted([]string{where})[0], err)
+	}
 	return strings.TrimSpace(run(t, ctx, chromedp.Text(chromedp.CSS(css))))
 }
 

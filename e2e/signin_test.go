@@ -2,9 +2,12 @@ package e2e
 
 import (
 	"context"
+	"html/template"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"regexp"
 	"slices"
 	"strings"
@@ -32,6 +35,21 @@ func TestSignIn(t *testing.T) {
 	assertSignedIn(t, tab, app, 0)
 	assertRelayCleared(t, rec, app, "access_token=")
 	screenshot(t, tab, "signed-in")
+}
+
+// Scenario 1, continued: the session cookie is SameSite=Lax, not Strict,
+// so a signed-in user who follows a link from another site arrives signed
+// in; with Strict they would land on OK's dialog again.
+func TestArriveFromAnotherSite(t *testing.T) {
+	fake := newFake(t)
+	fake.Consent = true // a new sign-in stops at the dialog
+	app := startExample(t, fake)
+	tab, _ := newBrowser(t)
+	do(t, tab, chromedp.Navigate(app.URL+"/"), chromedp.Click(chromedp.ID("allow")))
+	require.Equal(t, oktest.DefaultUser.UID, text(t, tab, "#uid"))
+
+	do(t, tab, chromedp.Navigate(linkPage(t, app.URL+"/")), chromedp.Click(chromedp.ID("back")))
+	assert.Equal(t, oktest.DefaultUser.UID, text(t, tab, "#uid"), "signed in on arrival from another site")
 }
 
 // Scenario 1, as `go run ./example` shows it: the example's own fake OK
@@ -118,13 +136,13 @@ func assertSignedIn(t *testing.T, tab context.Context, app *exampleApp, pending 
 	assert.Equal(t, network.CookieSameSiteLax, session.SameSite, "session cookie SameSite")
 	assert.Equal(t, "/", session.Path)
 	assert.Len(t, stateCookies(jar), pending, "state cookies of sign-ins still pending")
-	assertHistoryClean(t, tab, app)
+	assertHistoryClean(t, tab)
 }
 
 // assertHistoryClean checks that no entry of the tab's history holds the
 // token or the session secret, in the browser's list and as the page sees
 // it.
-func assertHistoryClean(t *testing.T, tab context.Context, app *exampleApp) {
+func assertHistoryClean(t *testing.T, tab context.Context) {
 	t.Helper()
 	hist := run(t, tab, chromedp.NavigationEntries())
 	var urls []string
@@ -145,9 +163,9 @@ var secrets = []string{"access_token", "session_secret_key"}
 
 // assertRelayCleared checks, from the addresses the tab showed in order,
 // that the relay page got OK's answer in its fragment (which holds want)
-// and that the very next address is the relay page without it: fragment.js
-// cleared the address bar before it posted. No later address holds a
-// secret.
+// and that the very next address is the relay page without it, set by
+// the page itself: fragment.js cleared the address bar before it posted.
+// No later address holds a secret.
 func assertRelayCleared(t *testing.T, rec *tabRecorder, app *exampleApp, want string) {
 	t.Helper()
 	addrs := rec.Addresses()
@@ -157,7 +175,7 @@ func assertRelayCleared(t *testing.T, rec *tabRecorder, app *exampleApp, want st
 	require.GreaterOrEqual(t, i, 0, "the relay page was reached with a fragment; addresses: %q", shown)
 	assert.Contains(t, addrs[i], want, "the relay page's fragment; addresses: %q", shown)
 	require.Greater(t, len(addrs), i+1, "an address after the relay page's; addresses: %q", shown)
-	assert.Equal(t, relay, shown[i+1], "the address after the relay page's: fragment.js removed the fragment")
+	assert.Equal(t, sameDocument+relay, shown[i+1], "the address after the relay page's: fragment.js removed the fragment")
 	for _, a := range addrs[i+1:] {
 		for _, secret := range secrets {
 			assert.False(t, strings.Contains(a, secret), "%s in an address after the relay page's; addresses: %q", secret, shown)
@@ -192,3 +210,19 @@ func avatarURL(t *testing.T) string {
 const avatarSVG = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64">` +
 	`<rect width="64" height="64" fill="#ee8208"/>` +
 	`<text x="32" y="42" font-family="DejaVu Sans, sans-serif" font-size="26" fill="#fff" text-anchor="middle">ИП</text></svg>`
+
+// linkPage serves a page on another site, elsewhere.test, with a link
+// (#back) to target, and returns its address.
+func linkPage(t *testing.T, target string) string {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		_ = linkTmpl.Execute(w, target)
+	}))
+	t.Cleanup(srv.Close)
+	u, err := url.Parse(srv.URL)
+	require.NoError(t, err)
+	u.Host = net.JoinHostPort("elsewhere.test", u.Port())
+	return u.String() + "/"
+}
+
+var linkTmpl = template.Must(template.New("link").Parse(`<!doctype html><title>Elsewhere</title><a id="back" href="{{.}}">Back to the app</a>`))
