@@ -1,0 +1,94 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+	"github.com/okauth/okauth/oktest"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// Scenario 3: OK refuses the sign-in (#error=access_denied): the browser
+// shows a readable error page and holds no session.
+func TestRefusedSignIn(t *testing.T) {
+	t.Run("dialog answers access_denied", func(t *testing.T) {
+		fake := newFake(t)
+		fake.SetAuthError("access_denied")
+		app := startExample(t, fake)
+		tab, rec := newBrowser(t)
+
+		do(t, tab, chromedp.Navigate(app.URL+"/"))
+		assertErrorPage(t, tab, rec, app, "Sign-in cancelled", 403)
+		assertRelayCleared(t, rec, app, "error=access_denied")
+		screenshot(t, tab, "error")
+	})
+	t.Run("Deny on the consent page", func(t *testing.T) {
+		app := startExample(t, nil)
+		tab, rec := newBrowser(t)
+
+		do(t, tab, chromedp.Navigate(app.URL+"/"), chromedp.Click(chromedp.ID("deny")))
+		assertErrorPage(t, tab, rec, app, "Sign-in cancelled", 403)
+		assertRelayCleared(t, rec, app, "error=access_denied")
+
+		// Not signed in: / asks again.
+		do(t, tab, chromedp.Navigate(app.URL+"/"), chromedp.WaitVisible(chromedp.ID("allow")))
+	})
+}
+
+// Scenario 5: OK rejects the token as expired (error 102).
+func TestTokenRejected(t *testing.T) {
+	t.Run("while signing in", func(t *testing.T) {
+		fake := newFake(t)
+		fake.SetAPIError(102)
+		app := startExample(t, fake)
+		tab, rec := newBrowser(t)
+
+		do(t, tab, chromedp.Navigate(app.URL+"/"))
+		assertErrorPage(t, tab, rec, app, "OK.ru refused the sign-in", 502)
+		assertRelayCleared(t, rec, app, "access_token=")
+	})
+	t.Run("after signing in", func(t *testing.T) {
+		fake := newFake(t)
+		fake.Consent = true // so that a new sign-in stops at the dialog
+		app := startExample(t, fake)
+		tab, _ := newBrowser(t)
+		do(t, tab, chromedp.Navigate(app.URL+"/"), chromedp.Click(chromedp.ID("allow")))
+		require.Equal(t, oktest.DefaultUser.UID, text(t, tab, "#uid"))
+
+		// The example ends a session whose token OK no longer takes and
+		// starts a new sign-in.
+		fake.ExpireTokens()
+		do(t, tab, chromedp.Reload(), chromedp.WaitVisible(chromedp.ID("allow")))
+		assert.NotContains(t, cookies(t, tab, app.callbackURL()), "okauth", "session cookie after the token expired")
+	})
+}
+
+// assertErrorPage checks that the tab shows okauth's error page with
+// title and HTTP status, on the relay page's address without its
+// fragment, with a link to sign in again, that it holds no session and no
+// pending state, and that no page along the way reported a problem but the
+// status itself (the error page's style is allowed by its CSP).
+func assertErrorPage(t *testing.T, tab context.Context, rec *tabRecorder, app *exampleApp, title string, status int) {
+	t.Helper()
+	assert.Equal(t, fmt.Sprintf("Error %d", status), text(t, tab, ".code"))
+	assert.Equal(t, title, text(t, tab, "h1"))
+	assert.Equal(t, app.callbackURL(), run(t, tab, chromedp.Location()), "address bar")
+	retry := run(t, tab, chromedp.Evaluate[string](`document.querySelector("a.button").href`))
+	assert.Equal(t, app.URL+"/auth/ok/login", retry, "the Try again link")
+	color := run(t, tab, chromedp.Evaluate[string](`getComputedStyle(document.querySelector("h1")).color`))
+	assert.Equal(t, "rgb(193, 85, 0)", color, "the error page's own style applies")
+
+	jar := cookies(t, tab, app.callbackURL())
+	assert.NotContains(t, jar, "okauth", "session cookie after a failed sign-in")
+	assert.Empty(t, stateCookies(jar), "state cookies after a failed sign-in")
+	assertHistoryClean(t, tab)
+	// Chromium logs a page answered with an error status as a failed load.
+	statusLogged := fmt.Sprintf("log error (network) at %s: Failed to load resource: the server responded with a status of %d ", app.callbackURL(), status)
+	problems := slices.DeleteFunc(rec.Problems(), func(p string) bool { return strings.HasPrefix(p, statusLogged) })
+	assert.Empty(t, problems, "problems the pages reported")
+}
