@@ -11,10 +11,12 @@
 
   var params = new URLSearchParams(fragment);
   if (!params.has("state") && !params.has("error") && !params.has("access_token")) {
-    document.getElementById("okauth-working").hidden = true;
     document.getElementById("okauth-empty").hidden = false;
     return;
   }
+  // Shown only now, so that with JavaScript off the page shows just its
+  // <noscript> text.
+  document.getElementById("okauth-working").hidden = false;
   var form = document.createElement("form");
   form.method = "POST";
   form.action = here;

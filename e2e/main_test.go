@@ -57,8 +57,10 @@ func buildExample(bin string) error {
 // this package is still good, so without this an edited example would
 // not run the tests again.
 var noteExampleSources = sync.OnceFunc(func() {
-	sources, _ := filepath.Glob(filepath.Join("..", "example", "*.go"))
-	for _, src := range sources {
-		_, _ = os.Stat(src)
+	for _, pattern := range []string{"example/*.go", "internal/exampleapp/*.go", "*.go", "*.js", "templates/*.html", "oktest/*.go"} {
+		sources, _ := filepath.Glob(filepath.Join("..", pattern))
+		for _, src := range sources {
+			_, _ = os.Stat(src)
+		}
 	}
 })

@@ -49,6 +49,7 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 		frag.Set("state", state)
 	}
 	redirect.Fragment = ""
+	w.Header().Set("Cache-Control", "no-store") // the Location holds a token
 	http.Redirect(w, r, redirect.String()+"#"+frag.Encode(), http.StatusFound)
 }
 
