@@ -186,10 +186,10 @@ func report(w io.Writer, res results, needThroughput bool) bool {
 		fmt.Fprintln(w)
 		fmt.Fprintln(w, "Throughput on loopback, 1,000 signed-in users (medians of the rounds)")
 		fmt.Fprintln(w)
-		fmt.Fprintln(w, "| server | requests/s | ± |")
-		fmt.Fprintln(w, "|---|---:|---:|")
-		fmt.Fprintf(w, "| without middleware | %.0f | %.0f%% |\n", bare, 100*bareSpread)
-		fmt.Fprintf(w, "| with Middleware + UserFrom | %.0f | %.0f%% |\n", mw, 100*mwSpread)
+		fmt.Fprintln(w, "| server | requests/s | ± | server CPU ns/request |")
+		fmt.Fprintln(w, "|---|---:|---:|---:|")
+		fmt.Fprintf(w, "| without middleware | %.0f | %.0f%% | %.0f |\n", bare, 100*bareSpread, res.med("ThroughputBare", "server-cpu-ns/req"))
+		fmt.Fprintf(w, "| with Middleware + UserFrom | %.0f | %.0f%% | %.0f |\n", mw, 100*mwSpread, res.med("ThroughputOkauth", "server-cpu-ns/req"))
 	}
 
 	fmt.Fprintln(w)
