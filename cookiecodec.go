@@ -113,11 +113,11 @@ func (c *cookieCodec) decode(prefix []byte, value string, dst []byte) ([]byte, e
 	}
 	b := outer[:n]
 	// b is "date|value|mac".
-	p1 := indexByte(b, '|')
+	p1 := bytes.IndexByte(b, '|')
 	if p1 < 0 {
 		return nil, errCookie
 	}
-	p2 := indexByte(b[p1+1:], '|')
+	p2 := bytes.IndexByte(b[p1+1:], '|')
 	if p2 < 0 {
 		return nil, errCookie
 	}
@@ -162,15 +162,6 @@ func (c *cookieCodec) verify(prefix, signed, mac, scratch []byte) *cookieKey {
 		}
 	}
 	return nil
-}
-
-func indexByte(b []byte, c byte) int {
-	for i, x := range b {
-		if x == c {
-			return i
-		}
-	}
-	return -1
 }
 
 // parseUint parses a decimal timestamp without allocating.

@@ -1,0 +1,82 @@
+package main
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// sample is benchmark output in which every goal is met.
+const sample = `goos: linux
+pkg: github.com/okauth/okauth/bench
+BenchmarkBare-2                  	 9670005	       100 ns/op	     320 B/op	       1 allocs/op
+BenchmarkBare-2                  	 9670005	       140 ns/op	     320 B/op	       1 allocs/op
+BenchmarkFloor-2                 	 1000000	      1000 ns/op	     513 B/op	       2 allocs/op
+BenchmarkOkauthAuthenticated-2   	  596923	      1700 ns/op	       688.0 cookie-B	    1770 B/op	       8 allocs/op
+BenchmarkOkauthAnonymous-2       	 7762120	       160 ns/op	     320 B/op	       1 allocs/op
+BenchmarkGorillaSessions-2       	   53754	     22000 ns/op	      1215 cookie-B	   16016 B/op	     276 allocs/op
+BenchmarkGothic-2                	   23767	     32000 ns/op	       983.0 cookie-B	   55080 B/op	     202 allocs/op
+BenchmarkSecurecookieJSON-2      	  131821	      6500 ns/op	       923.0 cookie-B	    4944 B/op	      35 allocs/op
+--- some other line
+BenchmarkCallback-2               	   14442	     78964 ns/op	         1.000 okcalls/op	   25544 B/op	     252 allocs/op
+BenchmarkThroughputBare 1 70000 req/s 11000 server-cpu-ns/req
+BenchmarkThroughputOkauth 1 65000 req/s 12000 server-cpu-ns/req
+`
+
+func check(t *testing.T, input string, needThroughput bool) (string, bool) {
+	t.Helper()
+	res := results{}
+	require.NoError(t, res.parse(strings.NewReader(input)))
+	var out strings.Builder
+	ok := report(&out, res, needThroughput)
+	return out.String(), ok
+}
+
+func TestParse(t *testing.T) {
+	res := results{}
+	require.NoError(t, res.parse(strings.NewReader(sample)))
+	assert.Equal(t, []float64{100, 140}, res["Bare"]["ns/op"], "the -2 suffix is dropped and runs add up")
+	assert.Equal(t, 120.0, res.med("Bare", "ns/op"), "median of an even count")
+	assert.Equal(t, 1600.0, res.net("OkauthAuthenticated", "ns/op"), "paired with the first bare run")
+	assert.Equal(t, 7.0, res.net("OkauthAuthenticated", "allocs/op"))
+	assert.Equal(t, []float64{688}, res["OkauthAuthenticated"]["cookie-B"])
+	assert.Equal(t, []float64{1}, res["Callback"]["okcalls/op"])
+	assert.Equal(t, []float64{65000}, res["ThroughputOkauth"]["req/s"])
+}
+
+func TestGoalsMet(t *testing.T) {
+	out, ok := check(t, sample, true)
+	assert.True(t, ok, out)
+	assert.NotContains(t, out, "MISS")
+	assert.Contains(t, out, "| gorilla/sessions CookieStore.Get, gob | 21900 |")
+	assert.Contains(t, out, "okauth 13.7× faster")
+	assert.Contains(t, out, "okauth = 1.60× floor")
+}
+
+func TestGoalsMissed(t *testing.T) {
+	for name, edit := range map[string][2]string{
+		"over 2× floor":     {"1700 ns/op", "2300 ns/op"},
+		"gorilla too close": {"22000 ns/op", "9000 ns/op"},
+		"gothic too close":  {"32000 ns/op", "15000 ns/op"},
+		"too many allocs":   {"1770 B/op	       8 allocs/op", "1770 B/op	       12 allocs/op"},
+		"anonymous slow":    {"160 ns/op", "300 ns/op"},
+		"anonymous allocs":  {"7762120	       160 ns/op	     320 B/op	       1 allocs/op", "7762120	       160 ns/op	     352 B/op	       2 allocs/op"},
+		"cookie over 1 KB":  {"688.0 cookie-B", "1100 cookie-B"},
+		"two calls to OK":   {"1.000 okcalls/op", "2.000 okcalls/op"},
+		"throughput":        {"65000 req/s", "60000 req/s"},
+		"a row missing":     {"BenchmarkGothic-2", "BenchmarkGothicX-2"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			require.Contains(t, sample, edit[0])
+			out, ok := check(t, strings.Replace(sample, edit[0], edit[1], 1), true)
+			assert.False(t, ok, out)
+			assert.Contains(t, out, "MISS")
+		})
+	}
+	_, ok := check(t, strings.ReplaceAll(sample, "Throughput", "Other"), true)
+	assert.False(t, ok, "-throughput requires the throughput rows")
+	_, ok = check(t, strings.ReplaceAll(sample, "Throughput", "Other"), false)
+	assert.True(t, ok, "without -throughput they may be absent")
+}

@@ -1,0 +1,235 @@
+package okauth_test
+
+import (
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/gorilla/sessions"
+	"github.com/stretchr/testify/require"
+
+	"github.com/okauth/okauth"
+	"github.com/okauth/okauth/oktest"
+)
+
+// The benchmarks here drive the handlers in-process. The nested module
+// bench/ runs the authenticated and anonymous paths again beside
+// gorilla/sessions, gothic and securecookie, and checks the goals.
+
+// newBenchAuth returns an Auth wired to a fresh fake OK, logging nowhere.
+func newBenchAuth(tb testing.TB, store sessions.Store) (*okauth.Auth, *oktest.Server) {
+	tb.Helper()
+	ok := oktest.NewServer()
+	tb.Cleanup(ok.Close)
+	auth, err := okauth.New(okauth.Config{
+		AppID: ok.AppID, AppKey: ok.AppKey,
+		RedirectURL: "https://app.example/auth/ok/callback",
+		Scopes:      []string{okauth.ScopeGetEmail},
+		SessionKeys: testKeys,
+		Store:       store,
+		Endpoint:    ok.Endpoint(),
+		Logger:      slog.New(slog.DiscardHandler),
+	})
+	require.NoError(tb, err)
+	return auth, ok
+}
+
+// pendingCallback starts a sign-in at the login route and returns the
+// relay page's POST that finishes it with tok, carrying the state cookie.
+func pendingCallback(tb testing.TB, auth *okauth.Auth, tok oktest.Token) *http.Request {
+	tb.Helper()
+	rec := httptest.NewRecorder()
+	auth.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/auth/ok/login?next=/home", nil))
+	require.Equal(tb, http.StatusFound, rec.Code)
+	dialog, err := url.Parse(rec.Header().Get("Location"))
+	require.NoError(tb, err)
+	form := url.Values{
+		"access_token":        {tok.AccessToken},
+		"session_secret_key":  {tok.SessionSecret},
+		"state":               {dialog.Query().Get("state")},
+		"expires_in":          {"1800"},
+		"permissions_granted": {strings.Join(tok.Permissions, ";")},
+	}
+	req := httptest.NewRequest(http.MethodPost, "/auth/ok/callback", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	for _, c := range rec.Result().Cookies() {
+		req.AddCookie(c)
+	}
+	return req
+}
+
+// signIn runs one sign-in of the typical user (oktest.DefaultUser: a
+// Cyrillic name, a picture URL, an email, OK's long token) and returns the
+// session cookie and the number of calls the callback made to OK.
+func signIn(tb testing.TB, auth *okauth.Auth, ok *oktest.Server) (*http.Cookie, int) {
+	tb.Helper()
+	req := pendingCallback(tb, auth, ok.IssueToken(oktest.DefaultUser, okauth.ScopeGetEmail))
+	before := ok.APICalls()
+	rec := httptest.NewRecorder()
+	auth.ServeHTTP(rec, req)
+	require.Equal(tb, http.StatusSeeOther, rec.Code, rec.Body.String())
+	calls := ok.APICalls() - before
+	for _, c := range rec.Result().Cookies() {
+		if c.Name == "okauth" && c.MaxAge > 0 {
+			return c, calls
+		}
+	}
+	tb.Fatal("the callback set no session cookie")
+	return nil, 0
+}
+
+// otherCookies are what an anonymous visitor typically sends anyway.
+const otherCookies = "_ga=GA1.1.1234567890.1700000000; lang=ru; theme=dark"
+
+// sessionRequest is a page load carrying the session cookie c among others.
+func sessionRequest(c *http.Cookie) *http.Request {
+	r := httptest.NewRequest(http.MethodGet, "/home", nil)
+	r.Header.Set("Accept", "text/html")
+	r.Header.Set("Cookie", otherCookies)
+	if c != nil {
+		r.Header.Set("Cookie", otherCookies+"; "+c.Name+"="+c.Value)
+	}
+	return r
+}
+
+// nopWriter is a ResponseWriter that keeps only the status, so that
+// benchmarks measure the handler and not a recorder.
+type nopWriter struct {
+	h      http.Header
+	status int
+}
+
+func (w *nopWriter) Header() http.Header         { return w.h }
+func (w *nopWriter) Write(p []byte) (int, error) { return len(p), nil }
+func (w *nopWriter) WriteHeader(status int)      { w.status = status }
+
+func (w *nopWriter) reset() {
+	clear(w.h)
+	w.status = http.StatusOK
+}
+
+// pageHandler is a page that greets the signed-in user, or not.
+func pageHandler(tb testing.TB, wantUser bool) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		u, ok := okauth.UserFrom(r.Context())
+		if ok != wantUser || (ok && u.UID != oktest.DefaultUser.UID) {
+			tb.Fatalf("UserFrom = %q, %v; want signed in: %v", u.UID, ok, wantUser)
+		}
+	})
+}
+
+// TestTypicalSession checks the size and cost goals that are not timing:
+// the typical user's session cookie is at most 1 KB as a whole Set-Cookie
+// line, and the callback makes exactly one call to OK.
+func TestTypicalSession(t *testing.T) {
+	auth, ok := newBenchAuth(t, nil)
+	c, calls := signIn(t, auth, ok)
+	require.Equal(t, 1, calls, "the callback makes exactly one call to OK")
+	require.LessOrEqual(t, len(c.String()), 1024, "Set-Cookie: %s", c.String())
+	t.Logf("session cookie value %d bytes, Set-Cookie line %d bytes", len(c.Value), len(c.String()))
+
+	// The cookie is what the benchmarks read.
+	rec := httptest.NewRecorder()
+	auth.Middleware(pageHandler(t, true)).ServeHTTP(rec, sessionRequest(c))
+	auth.Middleware(pageHandler(t, false)).ServeHTTP(rec, sessionRequest(nil))
+}
+
+// TestTypicalSessionStore checks that the fast path did not drop
+// Config.Store: with a gorilla CookieStore the same sign-in and page load
+// work.
+func TestTypicalSessionStore(t *testing.T) {
+	auth, ok := newBenchAuth(t, sessions.NewCookieStore(testKeys...))
+	c, calls := signIn(t, auth, ok)
+	require.Equal(t, 1, calls)
+	auth.Middleware(pageHandler(t, true)).ServeHTTP(httptest.NewRecorder(), sessionRequest(c))
+	auth.RequireLogin(pageHandler(t, true)).ServeHTTP(httptest.NewRecorder(), sessionRequest(c))
+}
+
+// benchPage runs h on r b.N times; h must not change r, which the
+// middleware never does, so the loop measures h alone.
+func benchPage(b *testing.B, h http.Handler, r *http.Request) {
+	w := &nopWriter{h: http.Header{}}
+	b.ReportAllocs()
+	for b.Loop() {
+		w.reset()
+		h.ServeHTTP(w, r)
+	}
+}
+
+// BenchmarkAuthenticated is a signed-in page load: Middleware, then one
+// UserFrom in the handler, with the built-in cookie sessions.
+func BenchmarkAuthenticated(b *testing.B) {
+	auth, ok := newBenchAuth(b, nil)
+	c, _ := signIn(b, auth, ok)
+	benchPage(b, auth.Middleware(pageHandler(b, true)), sessionRequest(c))
+}
+
+// BenchmarkAuthenticatedStore is BenchmarkAuthenticated with sessions in
+// a gorilla CookieStore (Config.Store), the path any sessions.Store takes.
+func BenchmarkAuthenticatedStore(b *testing.B) {
+	auth, ok := newBenchAuth(b, sessions.NewCookieStore(testKeys...))
+	c, _ := signIn(b, auth, ok)
+	h := auth.Middleware(pageHandler(b, true))
+	r := sessionRequest(c)
+	w := &nopWriter{h: http.Header{}}
+	b.ReportAllocs()
+	for b.Loop() {
+		// gorilla caches sessions on the request, so each load needs its own.
+		rc := *r
+		w.reset()
+		h.ServeHTTP(w, &rc)
+	}
+}
+
+// BenchmarkAnonymous is a page load without a session cookie.
+func BenchmarkAnonymous(b *testing.B) {
+	auth, _ := newBenchAuth(b, nil)
+	benchPage(b, auth.Middleware(pageHandler(b, false)), sessionRequest(nil))
+}
+
+// BenchmarkRequireLoginRedirect is an anonymous page load of a protected
+// page: RequireLogin answers 303 to the login route.
+func BenchmarkRequireLoginRedirect(b *testing.B) {
+	auth, _ := newBenchAuth(b, nil)
+	h := auth.RequireLogin(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {
+		b.Fatal("the protected page ran for an anonymous request")
+	}))
+	r := sessionRequest(nil)
+	w := &nopWriter{h: http.Header{}}
+	b.ReportAllocs()
+	for b.Loop() {
+		w.reset()
+		h.ServeHTTP(w, r)
+		if w.status != http.StatusSeeOther {
+			b.Fatalf("status %d; want 303", w.status)
+		}
+	}
+}
+
+// BenchmarkCallback is the relay page's POST: check the state cookie,
+// call users.getCurrentUser on the fake OK over loopback, set the session.
+// It reports okcalls/op, the calls to OK per sign-in.
+func BenchmarkCallback(b *testing.B) {
+	auth, ok := newBenchAuth(b, nil)
+	tok := ok.IssueToken(oktest.DefaultUser, okauth.ScopeGetEmail)
+	reqs := make([]*http.Request, b.N)
+	for i := range reqs {
+		reqs[i] = pendingCallback(b, auth, tok)
+	}
+	w := &nopWriter{h: http.Header{}}
+	before := ok.APICalls()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for _, r := range reqs {
+		w.reset()
+		auth.ServeHTTP(w, r)
+		if w.status != http.StatusSeeOther {
+			b.Fatalf("status %d; want 303", w.status)
+		}
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(ok.APICalls()-before)/float64(b.N), "okcalls/op")
+}
