@@ -54,7 +54,7 @@ func New(cfg Config) (*Auth, error) {
 		if err != nil {
 			return nil, err
 		}
-		cs := &cookieSessions{opts: opts, pipe: namePipe(cfg.SessionName), codec: codec}
+		cs := &cookieSessions{opts: opts, pipe: namePipe(cfg.SessionName), codec: codec, cache: newSessionCache(cfg.SessionCache)}
 		cs.bufs.New = func() any { b := make([]byte, 0, 1024); return &b }
 		a.sessions = cs
 	}

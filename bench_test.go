@@ -19,19 +19,21 @@ import (
 // bench/ runs the authenticated and anonymous paths again beside
 // gorilla/sessions, gothic and securecookie, and checks the goals.
 
-// newBenchAuth returns an Auth wired to a fresh fake OK, logging nowhere.
-func newBenchAuth(tb testing.TB, store sessions.Store) (*okauth.Auth, *oktest.Server) {
+// newBenchAuth returns an Auth wired to a fresh fake OK, logging nowhere,
+// with Config.Store and Config.SessionCache as given.
+func newBenchAuth(tb testing.TB, store sessions.Store, sessionCache int) (*okauth.Auth, *oktest.Server) {
 	tb.Helper()
 	ok := oktest.NewServer()
 	tb.Cleanup(ok.Close)
 	auth, err := okauth.New(okauth.Config{
 		AppID: ok.AppID, AppKey: ok.AppKey,
-		RedirectURL: "https://app.example/auth/ok/callback",
-		Scopes:      []string{okauth.ScopeGetEmail},
-		SessionKeys: testKeys,
-		Store:       store,
-		Endpoint:    ok.Endpoint(),
-		Logger:      slog.New(slog.DiscardHandler),
+		RedirectURL:  "https://app.example/auth/ok/callback",
+		Scopes:       []string{okauth.ScopeGetEmail},
+		SessionKeys:  testKeys,
+		Store:        store,
+		SessionCache: sessionCache,
+		Endpoint:     ok.Endpoint(),
+		Logger:       slog.New(slog.DiscardHandler),
 	})
 	require.NoError(tb, err)
 	return auth, ok
@@ -125,7 +127,7 @@ func pageHandler(tb testing.TB, wantUser bool) http.Handler {
 // the typical user's session cookie is at most 1 KB as a whole Set-Cookie
 // line, and the callback makes exactly one call to OK.
 func TestTypicalSession(t *testing.T) {
-	auth, ok := newBenchAuth(t, nil)
+	auth, ok := newBenchAuth(t, nil, 0)
 	c, calls := signIn(t, auth, ok)
 	require.Equal(t, 1, calls, "the callback makes exactly one call to OK")
 	require.LessOrEqual(t, len(c.String()), 1024, "Set-Cookie: %s", c.String())
@@ -137,11 +139,42 @@ func TestTypicalSession(t *testing.T) {
 	auth.Middleware(pageHandler(t, false)).ServeHTTP(rec, sessionRequest(nil))
 }
 
+// TestHotPathAllocations pins the allocation goals of the hot path, which
+// unlike speed do not depend on the machine: a signed-in request at most
+// 10 allocations (7 today), a repeat visit 2, and a request without a
+// session cookie none at all.
+func TestHotPathAllocations(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector changes allocation counts; run without -race")
+	}
+	for _, tc := range []struct {
+		name     string
+		cache    int
+		signedIn bool
+		max      float64
+	}{
+		{"signed in, session cache off", -1, true, 10},
+		{"signed in, repeat visit", 0, true, 2},
+		{"no session cookie", 0, false, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			auth, ok := newBenchAuth(t, nil, tc.cache)
+			var c *http.Cookie
+			if tc.signedIn {
+				c, _ = signIn(t, auth, ok)
+			}
+			h, r, w := auth.Middleware(pageHandler(t, tc.signedIn)), sessionRequest(c), &nopWriter{h: http.Header{}}
+			allocs := testing.AllocsPerRun(200, func() { h.ServeHTTP(w, r) })
+			require.LessOrEqual(t, allocs, tc.max)
+		})
+	}
+}
+
 // TestTypicalSessionStore checks that the fast path did not drop
 // Config.Store: with a gorilla CookieStore the same sign-in and page load
 // work.
 func TestTypicalSessionStore(t *testing.T) {
-	auth, ok := newBenchAuth(t, sessions.NewCookieStore(testKeys...))
+	auth, ok := newBenchAuth(t, sessions.NewCookieStore(testKeys...), 0)
 	c, calls := signIn(t, auth, ok)
 	require.Equal(t, 1, calls)
 	auth.Middleware(pageHandler(t, true)).ServeHTTP(httptest.NewRecorder(), sessionRequest(c))
@@ -160,9 +193,18 @@ func benchPage(b *testing.B, h http.Handler, r *http.Request) {
 }
 
 // BenchmarkAuthenticated is a signed-in page load: Middleware, then one
-// UserFrom in the handler, with the built-in cookie sessions.
+// UserFrom in the handler, with the built-in cookie sessions and the
+// session cache off, so every request verifies and decrypts the cookie.
 func BenchmarkAuthenticated(b *testing.B) {
-	auth, ok := newBenchAuth(b, nil)
+	auth, ok := newBenchAuth(b, nil, -1)
+	c, _ := signIn(b, auth, ok)
+	benchPage(b, auth.Middleware(pageHandler(b, true)), sessionRequest(c))
+}
+
+// BenchmarkAuthenticatedCached is BenchmarkAuthenticated with the default
+// session cache: a repeat visit, whose cookie verified before.
+func BenchmarkAuthenticatedCached(b *testing.B) {
+	auth, ok := newBenchAuth(b, nil, 0)
 	c, _ := signIn(b, auth, ok)
 	benchPage(b, auth.Middleware(pageHandler(b, true)), sessionRequest(c))
 }
@@ -170,7 +212,7 @@ func BenchmarkAuthenticated(b *testing.B) {
 // BenchmarkAuthenticatedStore is BenchmarkAuthenticated with sessions in
 // a gorilla CookieStore (Config.Store), the path any sessions.Store takes.
 func BenchmarkAuthenticatedStore(b *testing.B) {
-	auth, ok := newBenchAuth(b, sessions.NewCookieStore(testKeys...))
+	auth, ok := newBenchAuth(b, sessions.NewCookieStore(testKeys...), 0)
 	c, _ := signIn(b, auth, ok)
 	h := auth.Middleware(pageHandler(b, true))
 	r := sessionRequest(c)
@@ -186,14 +228,14 @@ func BenchmarkAuthenticatedStore(b *testing.B) {
 
 // BenchmarkAnonymous is a page load without a session cookie.
 func BenchmarkAnonymous(b *testing.B) {
-	auth, _ := newBenchAuth(b, nil)
+	auth, _ := newBenchAuth(b, nil, 0)
 	benchPage(b, auth.Middleware(pageHandler(b, false)), sessionRequest(nil))
 }
 
 // BenchmarkRequireLoginRedirect is an anonymous page load of a protected
 // page: RequireLogin answers 303 to the login route.
 func BenchmarkRequireLoginRedirect(b *testing.B) {
-	auth, _ := newBenchAuth(b, nil)
+	auth, _ := newBenchAuth(b, nil, 0)
 	h := auth.RequireLogin(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {
 		b.Fatal("the protected page ran for an anonymous request")
 	}))
@@ -213,7 +255,7 @@ func BenchmarkRequireLoginRedirect(b *testing.B) {
 // call users.getCurrentUser on the fake OK over loopback, set the session.
 // It reports okcalls/op, the calls to OK per sign-in.
 func BenchmarkCallback(b *testing.B) {
-	auth, ok := newBenchAuth(b, nil)
+	auth, ok := newBenchAuth(b, nil, 0)
 	tok := ok.IssueToken(oktest.DefaultUser, okauth.ScopeGetEmail)
 	reqs := make([]*http.Request, b.N)
 	for i := range reqs {

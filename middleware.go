@@ -1,7 +1,6 @@
 package okauth
 
 import (
-	"context"
 	"net/http"
 	"strings"
 )
@@ -27,8 +26,8 @@ func (a *Auth) attach(r *http.Request) *http.Request {
 	if raw == "" {
 		return r
 	}
-	ls := &lazySession{backend: a.sessions, raw: raw}
-	r = r.WithContext(context.WithValue(r.Context(), userKey, ls))
+	ls := &lazySession{Context: r.Context(), backend: a.sessions, raw: raw}
+	r = r.WithContext(ls)
 	ls.r = r
 	return r
 }

@@ -1,6 +1,7 @@
 package okauth
 
 import (
+	"context"
 	"encoding/binary"
 	"errors"
 	"net/http"
@@ -18,9 +19,10 @@ import (
 // (see encodeUser), so any sessions.Store can hold it without gob
 // registration.
 type sessionBackend interface {
-	// load reads the session of r, whose session cookie has value raw,
-	// into u and reports whether there is a valid, unexpired one.
-	load(r *http.Request, raw string, u *User) bool
+	// load returns the user of r's session, whose cookie has value raw, or
+	// nil when there is no valid, unexpired one. The user must not be
+	// modified: it may be shared with other requests.
+	load(r *http.Request, raw string) *User
 	// save starts a new session for u, replacing any the request had.
 	save(w http.ResponseWriter, r *http.Request, u *User) error
 	// clear ends the request's session.
@@ -160,18 +162,27 @@ type cookieSessions struct {
 	opts  cookieOptions
 	pipe  []byte // namePipe(opts.name)
 	codec *cookieCodec
-	bufs  sync.Pool // *[]byte for decrypted payloads
+	cache *sessionCache // nil when disabled
+	bufs  sync.Pool     // *[]byte for decrypted payloads
 }
 
-func (s *cookieSessions) load(_ *http.Request, raw string, u *User) bool {
+func (s *cookieSessions) load(_ *http.Request, raw string) *User {
+	if u := s.cache.get(raw); u != nil {
+		return u
+	}
 	bp := s.bufs.Get().(*[]byte)
 	defer s.bufs.Put(bp)
 	data, err := s.codec.decode(s.pipe, raw, (*bp)[:0])
 	if err != nil {
-		return false
+		return nil
 	}
 	*bp = data
-	return decodeUser(string(data), u) == nil && time.Now().Before(u.Expires)
+	u := new(User)
+	if decodeUser(string(data), u) != nil || !time.Now().Before(u.Expires) {
+		return nil
+	}
+	s.cache.put(raw, u)
+	return u
 }
 
 func (s *cookieSessions) save(w http.ResponseWriter, _ *http.Request, u *User) error {
@@ -199,13 +210,17 @@ func (s *storeSessions) options(maxAge int) *sessions.Options {
 	return &sessions.Options{Path: c.Path, MaxAge: c.MaxAge, Secure: c.Secure, HttpOnly: c.HttpOnly, SameSite: c.SameSite}
 }
 
-func (s *storeSessions) load(r *http.Request, _ string, u *User) bool {
+func (s *storeSessions) load(r *http.Request, _ string) *User {
 	sess, err := s.store.Get(r, s.opts.name)
 	if err != nil || sess.IsNew {
-		return false
+		return nil
 	}
 	data, _ := sess.Values[valuesKey].(string)
-	return decodeUser(data, u) == nil && time.Now().Before(u.Expires)
+	u := new(User)
+	if decodeUser(data, u) != nil || !time.Now().Before(u.Expires) {
+		return nil
+	}
+	return u
 }
 
 // save deletes the request's old session, if it had one, before writing a
@@ -232,32 +247,39 @@ func (s *storeSessions) clear(w http.ResponseWriter, r *http.Request) error {
 	return s.store.Save(r, w, old)
 }
 
-// lazySession is what Middleware puts on a request's context: the session
-// cookie's raw value, decoded on the first UserFrom and never again.
+// lazySession is the context Middleware gives a request with a session
+// cookie: its parent, plus the cookie's raw value, decoded on the first
+// UserFrom and never again. Being the context itself, rather than a value
+// in one, saves an allocation on every signed-in request.
 type lazySession struct {
+	context.Context
 	backend sessionBackend
 	r       *http.Request
 	raw     string
 
 	done atomic.Bool
 	mu   sync.Mutex
-	ok   bool
-	u    User
+	u    *User // nil: no valid session
+}
+
+// Value returns l for userKey and defers every other key to the parent.
+func (l *lazySession) Value(key any) any {
+	if key == any(userKey) {
+		return l
+	}
+	return l.Context.Value(key)
 }
 
 func (l *lazySession) user() *User {
 	if !l.done.Load() {
 		l.mu.Lock()
 		if !l.done.Load() {
-			l.ok = l.backend.load(l.r, l.raw, &l.u)
+			l.u = l.backend.load(l.r, l.raw)
 			l.done.Store(true)
 		}
 		l.mu.Unlock()
 	}
-	if !l.ok {
-		return nil
-	}
-	return &l.u
+	return l.u
 }
 
 // cookieValue finds the value of the cookie called name in r's Cookie

@@ -78,7 +78,8 @@ func sessionFrom(v map[any]any) (session, bool) {
 
 // fixtures are the signed-in typical user in every store.
 type fixtures struct {
-	auth    *okauth.Auth
+	auth    *okauth.Auth // session cache off: every read pays the crypto
+	cached  *okauth.Auth // the default session cache: repeat visits hit it
 	want    session
 	okauth  *http.Cookie // okauth's own session cookie
 	gorilla *http.Cookie // gorilla/sessions CookieStore, gob
@@ -94,7 +95,9 @@ func newFixtures(tb testing.TB) *fixtures {
 	tb.Helper()
 	ok := oktest.NewServer()
 	tb.Cleanup(ok.Close)
-	auth, err := fixture.NewAuth(ok)
+	auth, err := fixture.NewAuth(ok, fixture.NoCache)
+	require.NoError(tb, err)
+	cached, err := fixture.NewAuth(ok, fixture.DefaultCache)
 	require.NoError(tb, err)
 	c, err := fixture.SignIn(auth, ok, oktest.DefaultUser)
 	require.NoError(tb, err)
@@ -103,7 +106,7 @@ func newFixtures(tb testing.TB) *fixtures {
 		u, _ = okauth.UserFrom(r.Context())
 	})).ServeHTTP(nil, withCookie(c))
 	require.Equal(tb, oktest.DefaultUser.UID, u.UID)
-	f := &fixtures{auth: auth, want: sessionOf(u), okauth: c,
+	f := &fixtures{auth: auth, cached: cached, want: sessionOf(u), okauth: c,
 		store: sessions.NewCookieStore(fixture.Keys...),
 		sc:    securecookie.New(fixture.Keys[0], fixture.Keys[1]).SetSerializer(securecookie.JSONEncoder{})}
 
@@ -140,8 +143,8 @@ func withCookie(c *http.Cookie) *http.Request {
 
 // The handlers below read the session into got, as a page would.
 
-func okauthPage(f *fixtures, got *session) http.Handler {
-	return f.auth.Middleware(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+func okauthPage(auth *okauth.Auth, got *session) http.Handler {
+	return auth.Middleware(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
 		if u, ok := okauth.UserFrom(r.Context()); ok {
 			got.UID, got.Name, got.AccessToken = u.UID, u.Name, u.AccessToken.Reveal()
 		} else {
@@ -239,9 +242,9 @@ func TestSameSession(t *testing.T) {
 	require.NotEmpty(t, f.want.AccessToken)
 
 	var got session
-	okauthPage(f, &got).ServeHTTP(nil, withCookie(f.okauth))
+	okauthPage(f.auth, &got).ServeHTTP(nil, withCookie(f.okauth))
 	require.Equal(t, session{UID: f.want.UID, Name: f.want.Name, AccessToken: f.want.AccessToken}, got)
-	okauthPage(f, &got).ServeHTTP(nil, withCookie(nil))
+	okauthPage(f.auth, &got).ServeHTTP(nil, withCookie(nil))
 	require.Equal(t, session{}, got, "anonymous")
 
 	gorillaPage(f, &got).ServeHTTP(nil, withCookie(f.gorilla))
@@ -311,11 +314,21 @@ func BenchmarkFloor(b *testing.B) {
 	}
 }
 
-// BenchmarkOkauthAuthenticated is Middleware + UserFrom with a session.
+// BenchmarkOkauthAuthenticated is Middleware + UserFrom with a session,
+// the session cache off: every request verifies and decrypts the cookie.
 func BenchmarkOkauthAuthenticated(b *testing.B) {
 	f := newFixtures(b)
 	var got session
-	serve(b, okauthPage(f, &got), withCookie(f.okauth), f.okauth)
+	serve(b, okauthPage(f.auth, &got), withCookie(f.okauth), f.okauth)
+	require.Equal(b, f.want.UID, got.UID)
+}
+
+// BenchmarkOkauthAuthenticatedCached is a repeat visit with the default
+// session cache: the cookie verified before, so its user is remembered.
+func BenchmarkOkauthAuthenticatedCached(b *testing.B) {
+	f := newFixtures(b)
+	var got session
+	serve(b, okauthPage(f.cached, &got), withCookie(f.okauth), f.okauth)
 	require.Equal(b, f.want.UID, got.UID)
 }
 
@@ -323,7 +336,7 @@ func BenchmarkOkauthAuthenticated(b *testing.B) {
 func BenchmarkOkauthAnonymous(b *testing.B) {
 	f := newFixtures(b)
 	got := session{UID: "unset"}
-	serve(b, okauthPage(f, &got), withCookie(nil), nil)
+	serve(b, okauthPage(f.auth, &got), withCookie(nil), nil)
 	require.Equal(b, session{}, got)
 }
 

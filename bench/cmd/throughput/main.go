@@ -94,7 +94,11 @@ func run(ctx context.Context, o options, stdout io.Writer, logger *slog.Logger) 
 	}
 	ok := oktest.NewServer()
 	defer ok.Close()
-	auth, err := fixture.NewAuth(ok)
+	auth, err := fixture.NewAuth(ok, fixture.DefaultCache)
+	if err != nil {
+		return err
+	}
+	noCache, err := fixture.NewAuth(ok, fixture.NoCache)
 	if err != nil {
 		return err
 	}
@@ -117,7 +121,8 @@ func run(ctx context.Context, o options, stdout io.Writer, logger *slog.Logger) 
 	}
 
 	servers := map[string]string{}
-	for name, h := range map[string]http.Handler{"Bare": page(false), "Okauth": auth.Middleware(page(true))} {
+	for name, h := range map[string]http.Handler{"Bare": page(false), "Okauth": auth.Middleware(page(true)),
+		"OkauthNoCache": noCache.Middleware(page(true))} {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
 			return err
@@ -127,12 +132,14 @@ func run(ctx context.Context, o options, stdout io.Writer, logger *slog.Logger) 
 		defer srv.Close()
 		servers[name] = "http://" + ln.Addr().String() + "/"
 	}
-	if err := checkUsers(servers["Okauth"], cookies); err != nil {
-		return err
+	for _, name := range []string{"Okauth", "OkauthNoCache"} {
+		if err := checkUsers(servers[name], cookies); err != nil {
+			return err
+		}
 	}
 	logger.Info("signed in", "users", o.users, "bare", servers["Bare"], "okauth", servers["Okauth"])
 
-	order := []string{"Bare", "Okauth"}
+	order := []string{"Bare", "Okauth", "OkauthNoCache"}
 	for range o.rounds {
 		for _, name := range order {
 			cpu0 := cpuTime()
