@@ -4,8 +4,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
-	"strings"
 	"testing"
 
 	"github.com/gorilla/sessions"
@@ -40,26 +38,11 @@ func newBenchAuth(tb testing.TB, store sessions.Store, sessionCache int) (*okaut
 }
 
 // pendingCallback starts a sign-in at the login route and returns the
-// relay page's POST that finishes it with tok, carrying the state cookie.
-func pendingCallback(tb testing.TB, auth *okauth.Auth, tok oktest.Token) *http.Request {
+// relay page's POST that finishes it with a token for the typical user.
+func pendingCallback(tb testing.TB, auth *okauth.Auth, ok *oktest.Server) *http.Request {
 	tb.Helper()
-	rec := httptest.NewRecorder()
-	auth.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/auth/ok/login?next=/home", nil))
-	require.Equal(tb, http.StatusFound, rec.Code)
-	dialog, err := url.Parse(rec.Header().Get("Location"))
+	req, err := ok.CallbackRequest(auth, "/auth/ok/login?next=/home", oktest.DefaultUser, okauth.ScopeGetEmail)
 	require.NoError(tb, err)
-	form := url.Values{
-		"access_token":        {tok.AccessToken},
-		"session_secret_key":  {tok.SessionSecret},
-		"state":               {dialog.Query().Get("state")},
-		"expires_in":          {"1800"},
-		"permissions_granted": {strings.Join(tok.Permissions, ";")},
-	}
-	req := httptest.NewRequest(http.MethodPost, "/auth/ok/callback", strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	for _, c := range rec.Result().Cookies() {
-		req.AddCookie(c)
-	}
 	return req
 }
 
@@ -68,7 +51,7 @@ func pendingCallback(tb testing.TB, auth *okauth.Auth, tok oktest.Token) *http.R
 // session cookie and the number of calls the callback made to OK.
 func signIn(tb testing.TB, auth *okauth.Auth, ok *oktest.Server) (*http.Cookie, int) {
 	tb.Helper()
-	req := pendingCallback(tb, auth, ok.IssueToken(oktest.DefaultUser, okauth.ScopeGetEmail))
+	req := pendingCallback(tb, auth, ok)
 	before := ok.APICalls()
 	rec := httptest.NewRecorder()
 	auth.ServeHTTP(rec, req)
@@ -256,10 +239,9 @@ func BenchmarkRequireLoginRedirect(b *testing.B) {
 // It reports okcalls/op, the calls to OK per sign-in.
 func BenchmarkCallback(b *testing.B) {
 	auth, ok := newBenchAuth(b, nil, 0)
-	tok := ok.IssueToken(oktest.DefaultUser, okauth.ScopeGetEmail)
 	reqs := make([]*http.Request, b.N)
 	for i := range reqs {
-		reqs[i] = pendingCallback(b, auth, tok)
+		reqs[i] = pendingCallback(b, auth, ok)
 	}
 	w := &nopWriter{h: http.Header{}}
 	before := ok.APICalls()

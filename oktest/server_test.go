@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -85,4 +86,40 @@ func TestDialog(t *testing.T) {
 	assert.Equal(t, "access_denied", frag.Get("error"))
 	assert.Equal(t, "S1", frag.Get("state"))
 	assert.Empty(t, frag.Get("access_token"))
+}
+
+// TestSignIn: a test gets a signed-in session for any user without a
+// browser, and the app sees that user.
+func TestSignIn(t *testing.T) {
+	srv := oktest.NewServer()
+	defer srv.Close()
+	keys, err := okauth.DeriveKeys("oktest sign-in secret of 32+ bytes!!")
+	require.NoError(t, err)
+	auth, err := okauth.New(okauth.Config{AppID: srv.AppID, AppKey: srv.AppKey, Endpoint: srv.Endpoint(),
+		RedirectURL: "https://app.example/auth/ok/callback", SessionKeys: keys})
+	require.NoError(t, err)
+	mux := http.NewServeMux()
+	mux.Handle("/auth/ok/", auth)
+	mux.Handle("/me", auth.RequireLogin(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		u, _ := okauth.UserFrom(r.Context())
+		_, _ = w.Write([]byte(u.UID + " " + u.Email))
+	})))
+
+	cookies, err := srv.SignIn(mux, "/auth/ok/login", oktest.User{UID: "42", Name: "Test User", Email: "t@example.ru"}, okauth.ScopeGetEmail)
+	require.NoError(t, err)
+	req := httptest.NewRequest(http.MethodGet, "/me", nil)
+	for _, c := range cookies {
+		req.AddCookie(c)
+	}
+	rec := httptest.NewRecorder()
+	mux.ServeHTTP(rec, req)
+	assert.Equal(t, http.StatusOK, rec.Code)
+	assert.Equal(t, "42 t@example.ru", rec.Body.String())
+
+	srv.SetAuthError("access_denied") // the dialog's answer does not matter here…
+	srv.SetAPIError(okauth.CodeSessionExpired)
+	_, err = srv.SignIn(mux, "/auth/ok/login", oktest.DefaultUser)
+	assert.ErrorContains(t, err, "answered 502", "…but OK refusing the token does")
+	_, err = srv.SignIn(mux, "/nowhere", oktest.DefaultUser)
+	assert.ErrorContains(t, err, "not a redirect to the dialog")
 }
