@@ -96,7 +96,7 @@ func (a *Auth) callback(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	u, next, err := a.complete(w, r)
 	if err != nil {
-		a.fail(w, r, err)
+		a.fail(w, r, "okauth: sign-in failed", err)
 		return
 	}
 	if err := a.sessions.save(w, r, u); err != nil {
@@ -152,10 +152,7 @@ func (a *Auth) expiry(s string) (time.Time, error) {
 		if err != nil || n <= 0 || s[0] == '+' {
 			return time.Time{}, ErrBadExpiry
 		}
-		life = a.cfg.MaxSessionAge
-		if n < int64(life/time.Second) {
-			life = time.Duration(n) * time.Second
-		}
+		life = time.Duration(min(n, int64(a.cfg.MaxSessionAge/time.Second))) * time.Second
 	}
 	return time.Now().Add(min(life, a.cfg.MaxSessionAge)), nil
 }
@@ -218,7 +215,7 @@ func cleanText(s string) bool {
 // logoutRoute ends the session of a same-origin POST and redirects.
 func (a *Auth) logoutRoute(w http.ResponseWriter, r *http.Request) {
 	if err := a.logout.Check(r); err != nil {
-		a.fail(w, r, fmt.Errorf("%w: %w", ErrCrossOrigin, err))
+		a.fail(w, r, "okauth: logout refused", fmt.Errorf("%w: %w", ErrCrossOrigin, err))
 		return
 	}
 	if err := a.Logout(w, r); err != nil {
@@ -228,15 +225,15 @@ func (a *Auth) logoutRoute(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, a.cfg.LogoutPath, http.StatusSeeOther)
 }
 
-// fail logs err once, without secrets, and hands the request to the
+// fail logs err once as msg, without secrets, and hands the request to the
 // failure handler.
-func (a *Auth) fail(w http.ResponseWriter, r *http.Request, err error) {
+func (a *Auth) fail(w http.ResponseWriter, r *http.Request, msg string, err error) {
 	status := StatusOf(err)
 	level := slog.LevelWarn
 	if status >= 500 {
 		level = slog.LevelError
 	}
-	a.cfg.Logger.LogAttrs(r.Context(), level, "okauth: sign-in failed",
+	a.cfg.Logger.LogAttrs(r.Context(), level, msg,
 		slog.Int("status", status), slog.Int("ok_error_code", apiCode(err)), slog.String("error", err.Error()))
 	a.failure.ServeHTTP(w, withError(r, err))
 }

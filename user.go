@@ -18,7 +18,7 @@ type User struct {
 	LastName    string   // last name
 	Picture     string   // URL of a 128×128 picture (pic_3), possibly empty
 	Email       string   // only with the GET_EMAIL permission, else empty
-	Permissions []string // permissions_granted as OK reported them in the redirect
+	Permissions []string // permissions_granted as OK reported them in the redirect; shared, do not modify
 	Expires     time.Time
 
 	// AccessToken and SessionSecret sign REST calls for this user. They
