@@ -177,11 +177,10 @@ func (s *cookieSessions) load(_ *http.Request, raw string) *User {
 		return nil
 	}
 	*bp = data
-	u := new(User)
-	if decodeUser(string(data), u) != nil || !time.Now().Before(u.Expires) {
-		return nil
+	u := liveUser(string(data))
+	if u != nil {
+		s.cache.put(raw, u)
 	}
-	s.cache.put(raw, u)
 	return u
 }
 
@@ -216,6 +215,12 @@ func (s *storeSessions) load(r *http.Request, _ string) *User {
 		return nil
 	}
 	data, _ := sess.Values[valuesKey].(string)
+	return liveUser(data)
+}
+
+// liveUser decodes a session's data, or returns nil when it is invalid or
+// has expired.
+func liveUser(data string) *User {
 	u := new(User)
 	if decodeUser(data, u) != nil || !time.Now().Before(u.Expires) {
 		return nil
