@@ -1,6 +1,7 @@
 package okauth
 
 import (
+	"cmp"
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
@@ -25,6 +26,9 @@ type Auth struct {
 	authorize *url.URL
 	failure   http.Handler
 	logout    *http.CrossOriginProtection
+	failures  *failureLog
+	// bodyTimeout bounds reading the callback's body.
+	bodyTimeout time.Duration
 }
 
 // New checks cfg and returns an Auth. An error wraps [ErrConfig] and names
@@ -36,10 +40,12 @@ func New(cfg Config) (*Auth, error) {
 	}
 	authorize, _ := url.Parse(cfg.Endpoint.AuthURL) // checked by validate
 	a := &Auth{
-		cfg:       cfg,
-		authorize: authorize,
-		failure:   cfg.FailureHandler,
-		logout:    http.NewCrossOriginProtection(),
+		cfg:         cfg,
+		authorize:   authorize,
+		failure:     cfg.FailureHandler,
+		logout:      http.NewCrossOriginProtection(),
+		failures:    &failureLog{logger: cfg.Logger, burst: failLogBurst, interval: failLogInterval},
+		bodyTimeout: bodyReadTimeout,
 		client: &Client{AppKey: cfg.AppKey, AppSecret: cfg.AppSecret,
 			APIURL: cfg.Endpoint.APIURL, HTTPClient: cfg.HTTPClient},
 	}
@@ -62,7 +68,7 @@ func New(cfg Config) (*Auth, error) {
 	if err != nil {
 		return nil, err
 	}
-	a.states = &states{codec: stateCodec, path: cfg.Prefix + "/callback", secure: !cfg.InsecureCookies, now: time.Now}
+	a.states = newStates(stateCodec, cfg.Prefix, !cfg.InsecureCookies, cmp.Or(cfg.Replay, NewMemoryReplay(0)))
 	if u, _ := url.Parse(cfg.RedirectURL); cfg.InsecureCookies && !isLoopback(u.Hostname()) {
 		cfg.Logger.Warn("okauth: InsecureCookies is set for a host that is not loopback; cookies can leak over plain http", "host", u.Hostname())
 	}

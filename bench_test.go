@@ -58,7 +58,7 @@ func signIn(tb testing.TB, auth *okauth.Auth, ok *oktest.Server) (*http.Cookie, 
 	require.Equal(tb, http.StatusSeeOther, rec.Code, rec.Body.String())
 	calls := ok.APICalls() - before
 	for _, c := range rec.Result().Cookies() {
-		if c.Name == "okauth" && c.MaxAge > 0 {
+		if c.Name == sessionName && c.MaxAge > 0 {
 			return c, calls
 		}
 	}
