@@ -386,6 +386,26 @@ func oauthErrorAttacks() []attackRow {
 		rows = append(rows, attackRow{name: "OK error/" + tc.code, status: tc.status, message: tc.message,
 			send: fragWithError(tc.code, "")})
 	}
+	// OK's docs do not promise a state in an error fragment. Without one
+	// (or with one this browser did not start) the user still sees what
+	// OK said, but a 4xx: anyone can send such a form, so it must not
+	// claim OK refused the site.
+	for _, tc := range []struct {
+		code, state string
+		status      int
+		message     string
+	}{
+		{"access_denied", "", 403, msgDenied},
+		{"access_denied", "not-this-browsers", 403, msgDenied},
+		{"invalid_request", "", 400, msgOAuthProblem},
+		{"invalid_client", "", 400, msgOAuthProblem},
+	} {
+		rows = append(rows, attackRow{name: "OK error/" + tc.code + " with state " + strconv.Quote(tc.state), status: tc.status, message: tc.message,
+			send: func(a *attack) *http.Request {
+				a.frag(a.c, "/") // a sign-in of this browser's is pending
+				return a.form(url.Values{"error": {tc.code}, "state": {tc.state}})
+			}})
+	}
 	long := strings.Repeat("x", 10<<10)
 	rows = append(rows,
 		attackRow{name: "OK error/10 KB error_description", status: 400, message: msgOAuthProblem,
