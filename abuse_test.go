@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -157,4 +159,43 @@ func TestOKErrorMessageClipped(t *testing.T) {
 		assert.Less(t, len(line), 600, "a log record: %.100s…", line)
 	}
 	assert.Contains(t, e.Logs.String(), "PARAM : xxxx", "the record still says what OK said")
+}
+
+// The same callback, sent 64 times at once with the same state cookie,
+// signs in exactly once: the state is reserved before OK is asked.
+func TestIdenticalCallbacksAtOnce(t *testing.T) {
+	e := newEnv(t, nil)
+	c := e.Browser(t)
+	frag := e.StartLogin(t, c, "/")
+	cookie := stateCookieIn(t, e, c)
+	noRedirects := &http.Client{Transport: e.App.Client().Transport, // no jar: each request carries the cookie
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	var signedIn, refused atomic.Int32
+	var wg sync.WaitGroup
+	for range 64 {
+		wg.Go(func() {
+			req, err := http.NewRequest(http.MethodPost, e.App.URL+"/auth/ok/callback", strings.NewReader(frag.Encode()))
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.AddCookie(cookie)
+			resp, err := noRedirects.Do(req)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			resp.Body.Close()
+			switch {
+			case resp.StatusCode == http.StatusSeeOther && sessionCookie(resp) != nil:
+				signedIn.Add(1)
+			case resp.StatusCode == http.StatusBadRequest && sessionCookie(resp) == nil:
+				refused.Add(1)
+			}
+		})
+	}
+	wg.Wait()
+	assert.Equal(t, int32(1), signedIn.Load(), "sign-ins")
+	assert.Equal(t, int32(63), refused.Load(), "refused as already used")
 }
