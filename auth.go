@@ -1,7 +1,6 @@
 package okauth
 
 import (
-	"cmp"
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
@@ -68,7 +67,11 @@ func New(cfg Config) (*Auth, error) {
 	if err != nil {
 		return nil, err
 	}
-	a.states = newStates(stateCodec, cfg.Prefix, !cfg.InsecureCookies, cmp.Or(cfg.Replay, NewMemoryReplay(0)))
+	replay := cfg.Replay
+	if replay == nil {
+		replay = NewMemoryReplay(0)
+	}
+	a.states = newStates(stateCodec, cfg.Prefix, !cfg.InsecureCookies, replay)
 	if u, _ := url.Parse(cfg.RedirectURL); cfg.InsecureCookies && !isLoopback(u.Hostname()) {
 		cfg.Logger.Warn("okauth: InsecureCookies is set for a host that is not loopback; cookies can leak over plain http", "host", u.Hostname())
 	}

@@ -119,9 +119,9 @@ func TestTwoTabs(t *testing.T) {
 }
 
 // assertSignedIn checks that the tab shows the fake's user on the
-// example's home page, holds a session cookie with the right flags and the
-// state cookies of pending sign-ins only, and that neither the address bar
-// nor the tab's history hold the token or the session secret.
+// example's home page, holds a session cookie with the right flags and a
+// state cookie only while sign-ins are pending, and that neither the
+// address bar nor the tab's history hold the token or the session secret.
 func assertSignedIn(t *testing.T, tab context.Context, app *exampleApp, pending int) {
 	t.Helper()
 	assert.Equal(t, oktest.DefaultUser.Name, text(t, tab, "#name"))
