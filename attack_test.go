@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -76,35 +77,35 @@ func (a *attack) request(method, path string) *http.Request {
 	return req
 }
 
-// callbackURL is where the state cookies live.
+// callbackURL is where the state cookie is sent.
 func (a *attack) callbackURL() *url.URL {
 	u, err := url.Parse(a.e.App.URL + "/auth/ok/callback")
 	require.NoError(a.t, err)
 	return u
 }
 
-// stateCookie is the one pending state cookie in the browser's jar.
+// stateCookie is the state cookie in the browser's jar, listing the
+// pending sign-ins.
 func (a *attack) stateCookie() *http.Cookie {
-	var found []*http.Cookie
 	for _, ck := range a.c.Jar.Cookies(a.callbackURL()) {
-		if strings.HasPrefix(ck.Name, "okauth_state_") {
-			found = append(found, ck)
+		if ck.Name == stateName {
+			return ck
 		}
 	}
-	require.Len(a.t, found, 1, "one sign-in pending")
-	return found[0]
+	require.Fail(a.t, "no state cookie in the jar")
+	return nil
 }
 
-// putStateCookie replaces (or restores) a state cookie in the jar.
+// putStateCookie replaces (or restores) the state cookie in the jar.
 func (a *attack) putStateCookie(name, value string) {
-	a.c.Jar.SetCookies(a.callbackURL(), []*http.Cookie{{Name: name, Value: value, Path: "/auth/ok/callback"}})
+	a.c.Jar.SetCookies(a.callbackURL(), []*http.Cookie{{Name: name, Value: value, Path: "/auth/ok"}})
 }
 
 // putSession replaces the session cookie in the jar.
 func (a *attack) putSession(value string) {
 	u, err := url.Parse(a.e.App.URL + "/")
 	require.NoError(a.t, err)
-	a.c.Jar.SetCookies(u, []*http.Cookie{{Name: "okauth", Value: value, Path: "/"}})
+	a.c.Jar.SetCookies(u, []*http.Cookie{{Name: sessionName, Value: value, Path: "/"}})
 }
 
 // resign decodes a cookie the app wrote with testKeys and signs the same
@@ -131,7 +132,7 @@ func rawCodecs(maxAge time.Duration, keys [][]byte) []securecookie.Codec {
 // XORing the ciphertext, leaving the MAC as it was.
 func (a *attack) flipUID(value, uid, other string) string {
 	var plain []byte
-	require.NoError(a.t, securecookie.DecodeMulti("okauth", value, &plain, rawCodecs(24*time.Hour, testKeys)...))
+	require.NoError(a.t, securecookie.DecodeMulti(sessionName, value, &plain, rawCodecs(24*time.Hour, testKeys)...))
 	at := strings.Index(string(plain), uid)
 	require.GreaterOrEqual(a.t, at, 0)
 	outer, err := base64.URLEncoding.DecodeString(value)
@@ -342,9 +343,16 @@ func tokenAttacks() []attackRow {
 				assert.Greater(t, ck.MaxAge, 24*60*60-60)
 			}},
 	}
-	for _, v := range []string{"-60", "0", "soon", "1e9", "99999999999999999999", " 60", "+60"} {
-		rows = append(rows, attackRow{name: "token/expires_in " + v, status: 400, message: msgIncomplete,
-			send: setField("expires_in", v)})
+	// As in OK's SDKs, an expires_in that says nothing usable means the
+	// lifetime is unknown: the sign-in goes on with OK's default, 30 min.
+	for _, v := range []string{"", "-60", "0", "soon", "1e9", "99999999999999999999", " 60", "+60"} {
+		rows = append(rows, attackRow{name: "token/expires_in " + strconv.Quote(v), status: 303, message: "/", signsIn: true,
+			send: setField("expires_in", v),
+			check: func(t *testing.T, _ *attack, resp *http.Response, _ string) {
+				ck := sessionCookie(resp)
+				require.NotNil(t, ck)
+				assert.InDelta(t, 30*60, ck.MaxAge, 60, "OK's default lifetime")
+			}})
 	}
 	return rows
 }
@@ -377,6 +385,26 @@ func oauthErrorAttacks() []attackRow {
 	} {
 		rows = append(rows, attackRow{name: "OK error/" + tc.code, status: tc.status, message: tc.message,
 			send: fragWithError(tc.code, "")})
+	}
+	// OK's docs do not promise a state in an error fragment. Without one
+	// (or with one this browser did not start) the user still sees what
+	// OK said, but a 4xx: anyone can send such a form, so it must not
+	// claim OK refused the site.
+	for _, tc := range []struct {
+		code, state string
+		status      int
+		message     string
+	}{
+		{"access_denied", "", 403, msgDenied},
+		{"access_denied", "not-this-browsers", 403, msgDenied},
+		{"invalid_request", "", 400, msgOAuthProblem},
+		{"invalid_client", "", 400, msgOAuthProblem},
+	} {
+		rows = append(rows, attackRow{name: "OK error/" + tc.code + " with state " + strconv.Quote(tc.state), status: tc.status, message: tc.message,
+			send: func(a *attack) *http.Request {
+				a.frag(a.c, "/") // a sign-in of this browser's is pending
+				return a.form(url.Values{"error": {tc.code}, "state": {tc.state}})
+			}})
 	}
 	long := strings.Repeat("x", 10<<10)
 	rows = append(rows,
@@ -485,7 +513,7 @@ func sessionAttacks() []attackRow {
 			send: anonymous(func(a *attack) { a.putSession(a.flipUID(a.e.jarSession(a.c), "574385021466", "574385021467")) })},
 		{name: "session/another app's keys", status: 303, message: loginRedirect,
 			send: anonymous(func(a *attack) {
-				a.putSession(a.resign("okauth", a.e.jarSession(a.c), 24*time.Hour, oldKeys))
+				a.putSession(a.resign(sessionName, a.e.jarSession(a.c), 24*time.Hour, oldKeys))
 			})},
 		// The MAC covers the cookie's name: a state cookie the app signed
 		// is not a session.

@@ -25,6 +25,9 @@ type Auth struct {
 	authorize *url.URL
 	failure   http.Handler
 	logout    *http.CrossOriginProtection
+	failures  *failureLog
+	// bodyTimeout bounds reading the callback's body.
+	bodyTimeout time.Duration
 }
 
 // New checks cfg and returns an Auth. An error wraps [ErrConfig] and names
@@ -36,10 +39,12 @@ func New(cfg Config) (*Auth, error) {
 	}
 	authorize, _ := url.Parse(cfg.Endpoint.AuthURL) // checked by validate
 	a := &Auth{
-		cfg:       cfg,
-		authorize: authorize,
-		failure:   cfg.FailureHandler,
-		logout:    http.NewCrossOriginProtection(),
+		cfg:         cfg,
+		authorize:   authorize,
+		failure:     cfg.FailureHandler,
+		logout:      http.NewCrossOriginProtection(),
+		failures:    &failureLog{logger: cfg.Logger, burst: failLogBurst, interval: failLogInterval},
+		bodyTimeout: bodyReadTimeout,
 		client: &Client{AppKey: cfg.AppKey, AppSecret: cfg.AppSecret,
 			APIURL: cfg.Endpoint.APIURL, HTTPClient: cfg.HTTPClient},
 	}
@@ -62,7 +67,11 @@ func New(cfg Config) (*Auth, error) {
 	if err != nil {
 		return nil, err
 	}
-	a.states = &states{codec: stateCodec, path: cfg.Prefix + "/callback", secure: !cfg.InsecureCookies, now: time.Now}
+	replay := cfg.Replay
+	if replay == nil {
+		replay = NewMemoryReplay(0)
+	}
+	a.states = newStates(stateCodec, cfg.Prefix, !cfg.InsecureCookies, replay)
 	if u, _ := url.Parse(cfg.RedirectURL); cfg.InsecureCookies && !isLoopback(u.Hostname()) {
 		cfg.Logger.Warn("okauth: InsecureCookies is set for a host that is not loopback; cookies can leak over plain http", "host", u.Hostname())
 	}

@@ -1,10 +1,13 @@
 package okauth_test
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"testing"
+	"time"
 
 	"github.com/gorilla/sessions"
 	"github.com/stretchr/testify/require"
@@ -19,11 +22,11 @@ import (
 
 // newBenchAuth returns an Auth wired to a fresh fake OK, logging nowhere,
 // with Config.Store and Config.SessionCache as given.
-func newBenchAuth(tb testing.TB, store sessions.Store, sessionCache int) (*okauth.Auth, *oktest.Server) {
+func newBenchAuth(tb testing.TB, store sessions.Store, sessionCache int, edit ...func(*okauth.Config)) (*okauth.Auth, *oktest.Server) {
 	tb.Helper()
 	ok := oktest.NewServer()
 	tb.Cleanup(ok.Close)
-	auth, err := okauth.New(okauth.Config{
+	cfg := okauth.Config{
 		AppID: ok.AppID, AppKey: ok.AppKey,
 		RedirectURL:  "https://app.example/auth/ok/callback",
 		Scopes:       []string{okauth.ScopeGetEmail},
@@ -32,7 +35,11 @@ func newBenchAuth(tb testing.TB, store sessions.Store, sessionCache int) (*okaut
 		SessionCache: sessionCache,
 		Endpoint:     ok.Endpoint(),
 		Logger:       slog.New(slog.DiscardHandler),
-	})
+	}
+	for _, f := range edit {
+		f(&cfg)
+	}
+	auth, err := okauth.New(cfg)
 	require.NoError(tb, err)
 	return auth, ok
 }
@@ -58,7 +65,7 @@ func signIn(tb testing.TB, auth *okauth.Auth, ok *oktest.Server) (*http.Cookie, 
 	require.Equal(tb, http.StatusSeeOther, rec.Code, rec.Body.String())
 	calls := ok.APICalls() - before
 	for _, c := range rec.Result().Cookies() {
-		if c.Name == "okauth" && c.MaxAge > 0 {
+		if c.Name == sessionName && c.MaxAge > 0 {
 			return c, calls
 		}
 	}
@@ -238,7 +245,25 @@ func BenchmarkRequireLoginRedirect(b *testing.B) {
 // call users.getCurrentUser on the fake OK over loopback, set the session.
 // It reports okcalls/op, the calls to OK per sign-in.
 func BenchmarkCallback(b *testing.B) {
-	auth, ok := newBenchAuth(b, nil, 0)
+	benchCallback(b, nil)
+}
+
+// BenchmarkCallbackReplayFull is BenchmarkCallback with the replay memory
+// holding 200,000 states of an attacker's (the memory keeps only finished
+// sign-ins, so an attacker fills it only by signing in). bench/run checks
+// that it costs at most 1.5× BenchmarkCallback.
+func BenchmarkCallbackReplayFull(b *testing.B) {
+	replay := okauth.NewMemoryReplay(0)
+	for i := range 200_000 {
+		if err := replay.Reserve(context.Background(), "attacker-"+strconv.Itoa(i), 10*time.Minute); err != nil {
+			b.Fatal(err)
+		}
+	}
+	benchCallback(b, replay)
+}
+
+func benchCallback(b *testing.B, replay okauth.ReplayStore) {
+	auth, ok := newBenchAuth(b, nil, 0, func(c *okauth.Config) { c.Replay = replay })
 	reqs := make([]*http.Request, b.N)
 	for i := range reqs {
 		reqs[i] = pendingCallback(b, auth, ok)

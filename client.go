@@ -14,6 +14,10 @@ import (
 // maxAPIResponse bounds what is read of one answer from OK.
 const maxAPIResponse = 8 << 20
 
+// maxErrorMsg bounds OK's error_msg as kept in an [APIError], and so in
+// logs and pages.
+const maxErrorMsg = 200
+
 // Client calls OK's REST API for a signed-in user. Requests are POSTed as a
 // form, so the access token never appears in a URL. Most apps use
 // [Auth.Call], which takes the user from the request context.
@@ -121,7 +125,7 @@ func apiError(body []byte) error {
 	if json.Unmarshal(body, &e) != nil || e.Code == nil {
 		return nil
 	}
-	return &APIError{Code: *e.Code, Msg: e.Msg}
+	return &APIError{Code: *e.Code, Msg: clip(e.Msg, maxErrorMsg)}
 }
 
 // okUser is the answer of users.getCurrentUser.

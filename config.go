@@ -112,7 +112,10 @@ type Config struct {
 	SessionCache int
 
 	// SessionName is the name of the session cookie. The default value is
-	// "okauth".
+	// "__Host-okauth", or "okauth" with InsecureCookies: the __Host- prefix
+	// makes browsers refuse the cookie unless this host set it over https
+	// with Path=/ and no Domain, so a sibling subdomain cannot plant a
+	// session of its choosing. A name without it gives that up.
 	SessionName string
 
 	// MaxSessionAge caps how long a session lasts. A session ends when OK's
@@ -124,6 +127,12 @@ type Config struct {
 	// works over plain http://localhost during development. Never set it in
 	// production. The default value is false.
 	InsecureCookies bool
+
+	// Replay remembers finished sign-ins for the rest of their state's
+	// lifetime (10 minutes), so a replayed callback is refused. The default
+	// value is NewMemoryReplay(0), which is per process: several instances
+	// of an app need a shared store.
+	Replay ReplayStore
 
 	// Endpoint is OK's hosts. The default value is [DefaultEndpoint].
 	Endpoint Endpoint
@@ -180,6 +189,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.SessionName == "" {
 		c.SessionName = defaultSessionName
+		if !c.InsecureCookies {
+			c.SessionName = "__Host-" + defaultSessionName
+		}
 	}
 	if c.MaxSessionAge == 0 {
 		c.MaxSessionAge = defaultMaxSessionAge
@@ -237,6 +249,9 @@ func (c Config) validate() error {
 	}
 	if err := validateKeys(c.SessionKeys); err != nil {
 		return err
+	}
+	if c.InsecureCookies && (strings.HasPrefix(c.SessionName, "__Host-") || strings.HasPrefix(c.SessionName, "__Secure-")) {
+		return fieldErr("SessionName", fmt.Sprintf("is %q; browsers keep a __Host- or __Secure- cookie only when Secure, which InsecureCookies turns off", c.SessionName))
 	}
 	if c.MaxSessionAge < time.Minute {
 		return fieldErr("MaxSessionAge", fmt.Sprintf("is %v; want at least a minute", c.MaxSessionAge))

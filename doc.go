@@ -27,9 +27,12 @@
 //   - Identity: only the uid that OK returns for the token is trusted;
 //     nothing the browser says about who the user is counts.
 //   - Login CSRF and token injection: each sign-in has a fresh 32-byte
-//     state kept in its own signed, encrypted cookie (SameSite=Lax, scoped
-//     to the callback path, 10 minutes, single use), compared in constant
-//     time. Tabs signing in at once each keep their own.
+//     state, listed in this browser's one signed, encrypted state cookie
+//     (SameSite=Lax, scoped to Config.Prefix, 10 minutes), compared in
+//     constant time. Up to 8 tabs can sign in at once; however often
+//     /login is hit, the cookie stays within 2 KB.
+//   - Replay: a state is reserved in a [ReplayStore] before OK is asked,
+//     so it finishes one sign-in only; a failed sign-in releases it.
 //   - Open redirects: the next path must be a same-site path ([SafeNext]).
 //   - Session fixation: a successful sign-in always starts a new session.
 //   - Token leakage: the token never travels in a URL to the server (the
@@ -41,7 +44,9 @@
 //   - Logout CSRF: logout is POST only and refuses cross-origin requests
 //     ([net/http.CrossOriginProtection]).
 //   - Cookies: HttpOnly, Secure (unless Config.InsecureCookies), SameSite=Lax,
-//     HMAC-SHA256 signed and AES encrypted with keys that rotate.
+//     HMAC-SHA256 signed and AES encrypted with keys that rotate. The
+//     session cookie is __Host-okauth, so a sibling subdomain cannot plant
+//     one.
 //
 // Sessions are trusted until OK's token expires (expires_in) or
 // Config.MaxSessionAge passes, whichever is first.

@@ -39,8 +39,16 @@ var (
 	// no AppSecret is configured to sign calls without it.
 	ErrSecretMissing = errors.New("okauth: session_secret_key missing")
 
-	// ErrBadExpiry means expires_in was not a positive whole number.
+	// ErrBadExpiry was returned when expires_in was not a positive whole
+	// number. No sign-in fails on it any more: as OK's own SDKs do, a
+	// missing, zero or unreadable expires_in means the lifetime is unknown,
+	// and the session gets OK's default token lifetime (30 minutes).
 	ErrBadExpiry = errors.New("okauth: invalid expires_in")
+
+	// ErrReplayFull means the replay memory ([ReplayStore]) could not
+	// remember one more finished sign-in, so the sign-in was refused (503)
+	// rather than any remembered state forgotten early.
+	ErrReplayFull = errors.New("okauth: too many sign-ins to remember")
 
 	// ErrAccessDenied is matched by an [*OAuthError] with code
 	// access_denied: the user refused the app, or revoked it.
@@ -81,11 +89,19 @@ func (e *OAuthError) Is(target error) bool {
 	return target == ErrAccessDenied && e.Code == "access_denied"
 }
 
+// unconfirmed is an error fragment that came without a state this browser
+// started: shown for what it says (the user may well have cancelled, and
+// OK's docs do not promise a state), but never a 5xx, since anyone can
+// send one.
+type unconfirmed struct{ *OAuthError }
+
+func (e unconfirmed) Unwrap() error { return e.OAuthError }
+
 // APIError is an error answer of OK's REST API, such as
 // {"error_code":102,"error_msg":"PARAM_SESSION_EXPIRED : Session expired"}.
 type APIError struct {
 	Code int    // OK's error_code, such as 102 (PARAM_SESSION_EXPIRED)
-	Msg  string // OK's error_msg
+	Msg  string // OK's error_msg, clipped to 200 bytes
 }
 
 func (e *APIError) Error() string {
@@ -106,10 +122,16 @@ const (
 // token.
 func StatusOf(err error) int {
 	var oe *OAuthError
+	var uc unconfirmed
 	var tooBig *http.MaxBytesError
 	switch {
 	case err == nil:
 		return http.StatusOK
+	case errors.As(err, &uc):
+		if uc.Code == "access_denied" {
+			return http.StatusForbidden
+		}
+		return http.StatusBadRequest
 	case errors.As(err, &oe):
 		switch oe.Code {
 		case "access_denied":
@@ -122,6 +144,8 @@ func StatusOf(err error) int {
 		return http.StatusRequestEntityTooLarge
 	case errors.Is(err, ErrCrossOrigin):
 		return http.StatusForbidden
+	case errors.Is(err, ErrReplayFull):
+		return http.StatusServiceUnavailable
 	case errors.Is(err, ErrNotSignedIn):
 		return http.StatusUnauthorized
 	case errors.Is(err, ErrUnreachable), errors.Is(err, ErrBadResponse), errors.As(err, new(*APIError)):
@@ -156,6 +180,8 @@ func userMessage(err error) (title, detail string) {
 		return "OK.ru refused the sign-in", "OK.ru did not accept the sign-in token. Please try again."
 	case errors.As(err, &ae), errors.Is(err, ErrUnreachable), errors.Is(err, ErrBadResponse):
 		return "OK.ru could not be reached", "OK.ru did not answer properly while checking your sign-in. Please try again in a moment."
+	case errors.Is(err, ErrReplayFull):
+		return "Too many sign-ins", "This site is handling too many sign-ins right now. Please try again in a few minutes."
 	case errors.Is(err, ErrCrossOrigin):
 		return "Request refused", "This request came from another site and was refused."
 	case errors.Is(err, ErrTokenMissing), errors.Is(err, ErrSecretMissing), errors.Is(err, ErrBadExpiry):

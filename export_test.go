@@ -15,3 +15,10 @@ func SessionCookieValue(a *Auth, u User) (string, error) {
 	cs := a.sessions.(*cookieSessions)
 	return cs.codec.encode(cs.opts.name, encodeUser(&u))
 }
+
+// SetFailureLogInterval makes a summarise its left-out failure records
+// every d instead of every minute. Call it before a serves a request.
+func SetFailureLogInterval(a *Auth, d time.Duration) { a.failures.interval = d }
+
+// SetBodyTimeout makes a give up reading a callback's body after d.
+func SetBodyTimeout(a *Auth, d time.Duration) { a.bodyTimeout = d }

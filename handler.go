@@ -2,6 +2,7 @@ package okauth
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -24,6 +25,9 @@ const (
 	maxErrorDescShown = 200
 	// defaultTokenLife is OK's token lifetime when expires_in is absent.
 	defaultTokenLife = 30 * time.Minute
+	// bodyReadTimeout bounds reading the callback's body, so a client that
+	// sends it a byte at a time cannot hold the connection.
+	bodyReadTimeout = 10 * time.Second
 )
 
 // ServeHTTP serves the routes under Config.Prefix:
@@ -69,9 +73,10 @@ func methodNotAllowed(w http.ResponseWriter, allow string) {
 	http.Error(w, "405 method not allowed", http.StatusMethodNotAllowed)
 }
 
-// login remembers a new state and redirects to OK's dialog.
+// login remembers a new state and redirects to OK's dialog. A next that
+// is not safe, or too long to remember, means Config.LandingPath.
 func (a *Auth) login(w http.ResponseWriter, r *http.Request) {
-	next := nextOr(r.URL.Query().Get("next"), a.cfg.LandingPath)
+	next, _ := SafeNext(r.URL.Query().Get("next"))
 	state, err := a.states.begin(w, r, next)
 	if err != nil {
 		a.cfg.Logger.ErrorContext(r.Context(), "okauth: cannot start sign-in", "error", err)
@@ -94,12 +99,17 @@ func (a *Auth) login(w http.ResponseWriter, r *http.Request) {
 // callback finishes a sign-in from the relay page's POST.
 func (a *Auth) callback(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
-	u, next, err := a.complete(w, r)
+	// Not supported by every ResponseWriter (httptest's); the server's own
+	// timeouts then apply.
+	_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(a.bodyTimeout))
+	u, next, release, err := a.complete(w, r)
 	if err != nil {
+		release()
 		a.fail(w, r, "okauth: sign-in failed", err)
 		return
 	}
 	if err := a.sessions.save(w, r, u); err != nil {
+		release()
 		a.cfg.Logger.ErrorContext(r.Context(), "okauth: cannot save session", "error", err)
 		http.Error(w, "500 cannot save session", http.StatusInternalServerError)
 		return
@@ -108,53 +118,57 @@ func (a *Auth) callback(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 
-// complete checks the callback form and the token, and returns the user
-// and where to send them. It writes nothing but the state cookie's expiry.
-func (a *Auth) complete(w http.ResponseWriter, r *http.Request) (*User, string, error) {
+// complete checks the callback form and the token, and returns the user,
+// where to send them, and release, to call if the sign-in fails after all
+// (it frees the state in the replay memory). It writes nothing but the
+// state cookie.
+func (a *Auth) complete(w http.ResponseWriter, r *http.Request) (*User, string, func(), error) {
+	noop := func() {}
 	form, err := readForm(w, r)
 	if err != nil {
-		return nil, "", err
-	}
-	pending, err := a.states.finish(w, r, form.Get("state"))
-	if err != nil {
-		return nil, "", err
+		return nil, "", noop, err
 	}
 	if code := form.Get("error"); code != "" {
-		return nil, "", &OAuthError{Code: clip(code, maxErrorCodeLen), Description: clip(form.Get("error_description"), maxErrorDescShown)}
+		// OK's answer is shown for what it is whether or not it carries
+		// a state (OK's docs do not promise one); the state, if it is this
+		// browser's, is used up.
+		oe := &OAuthError{Code: clip(code, maxErrorCodeLen), Description: clip(form.Get("error_description"), maxErrorDescShown)}
+		_, release, err := a.states.finish(r.Context(), w, r, form.Get("state"))
+		if err != nil {
+			return nil, "", noop, unconfirmed{oe}
+		}
+		return nil, "", release, oe
+	}
+	pending, release, err := a.states.finish(r.Context(), w, r, form.Get("state"))
+	if err != nil {
+		return nil, "", noop, err
 	}
 	token, secret := form.Get("access_token"), form.Get("session_secret_key")
 	switch {
 	case token == "":
-		return nil, "", ErrTokenMissing
+		return nil, "", release, ErrTokenMissing
 	case secret == "" && a.cfg.AppSecret == "":
-		return nil, "", ErrSecretMissing
+		return nil, "", release, ErrSecretMissing
 	}
-	expires, err := a.expiry(form.Get("expires_in"))
-	if err != nil {
-		return nil, "", err
-	}
-	u := &User{AccessToken: Secret(token), SessionSecret: Secret(secret), Expires: expires,
+	u := &User{AccessToken: Secret(token), SessionSecret: Secret(secret), Expires: a.expiry(form.Get("expires_in")),
 		Permissions: permissions(form.Get("permissions_granted"))}
 	ctx, cancel := context.WithTimeout(r.Context(), a.cfg.Timeout)
 	defer cancel()
 	if err := a.client.currentUser(ctx, u, a.cfg.Fields); err != nil {
-		return nil, "", err
+		return nil, "", release, err
 	}
-	return u, nextOr(pending.Next, a.cfg.LandingPath), nil
+	return u, nextOr(pending.Next, a.cfg.LandingPath), release, nil
 }
 
 // expiry turns expires_in (seconds) into the session's end, capped by
-// MaxSessionAge.
-func (a *Auth) expiry(s string) (time.Time, error) {
+// MaxSessionAge. As in OK's own SDKs, a missing, zero or unreadable
+// expires_in means the lifetime is unknown: OK's default applies.
+func (a *Auth) expiry(s string) time.Time {
 	life := defaultTokenLife
-	if s != "" {
-		n, err := strconv.ParseInt(s, 10, 64)
-		if err != nil || n <= 0 || s[0] == '+' {
-			return time.Time{}, ErrBadExpiry
-		}
+	if n, err := strconv.ParseInt(s, 10, 64); err == nil && n > 0 && s[0] != '+' {
 		life = time.Duration(min(n, int64(a.cfg.MaxSessionAge/time.Second))) * time.Second
 	}
-	return time.Now().Add(min(life, a.cfg.MaxSessionAge)), nil
+	return time.Now().Add(min(life, a.cfg.MaxSessionAge))
 }
 
 // permissions splits permissions_granted, which OK separates with ";" (some
@@ -226,14 +240,18 @@ func (a *Auth) logoutRoute(w http.ResponseWriter, r *http.Request) {
 }
 
 // fail logs err once as msg, without secrets, and hands the request to the
-// failure handler.
+// failure handler. What a visitor can cause is a WARN, and past the first
+// few a minute only counted (see failureLog); OK's own failures and a full
+// replay memory are an ERROR.
 func (a *Auth) fail(w http.ResponseWriter, r *http.Request, msg string, err error) {
 	status := StatusOf(err)
 	level := slog.LevelWarn
-	if status >= 500 {
+	if okFault(err) || errors.Is(err, ErrReplayFull) {
 		level = slog.LevelError
 	}
-	a.cfg.Logger.LogAttrs(r.Context(), level, msg,
-		slog.Int("status", status), slog.Int("ok_error_code", apiCode(err)), slog.String("error", err.Error()))
+	if okFault(err) || a.failures.allow() {
+		a.cfg.Logger.LogAttrs(r.Context(), level, msg,
+			slog.Int("status", status), slog.Int("ok_error_code", apiCode(err)), slog.String("error", err.Error()))
+	}
 	a.failure.ServeHTTP(w, withError(r, err))
 }

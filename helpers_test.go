@@ -205,7 +205,7 @@ func (e *testEnv) SignIn(t testing.TB, c *http.Client, next string) *http.Respon
 // nil.
 func sessionCookie(resp *http.Response) *http.Cookie {
 	for _, c := range resp.Cookies() {
-		if c.Name == "okauth" {
+		if c.Name == sessionName {
 			return c
 		}
 	}
@@ -216,9 +216,15 @@ func sessionCookie(resp *http.Response) *http.Cookie {
 func (e *testEnv) jarSession(c *http.Client) string {
 	u, _ := url.Parse(e.App.URL)
 	for _, ck := range c.Jar.Cookies(u) {
-		if ck.Name == "okauth" {
+		if ck.Name == sessionName {
 			return ck.Value
 		}
 	}
 	return ""
 }
+
+// sessionName is the session cookie's default name over https.
+const sessionName = "__Host-okauth"
+
+// stateName is the state cookie's name over https.
+const stateName = "__Secure-okauth_state"

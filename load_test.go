@@ -151,7 +151,7 @@ func TestLoad(t *testing.T) {
 				n := (g*per + j) % parallelLogins
 				req := httptest.NewRequest(http.MethodGet, "/me", nil)
 				req.Header.Set("Accept", "text/html")
-				req.AddCookie(&http.Cookie{Name: "okauth", Value: sessions[n]})
+				req.AddCookie(&http.Cookie{Name: sessionName, Value: sessions[n]})
 				rec := httptest.NewRecorder()
 				handler.ServeHTTP(rec, req)
 				done.Add(1)
@@ -188,7 +188,7 @@ func TestKeyRotation(t *testing.T) {
 	visit := func(e *testEnv, session string) *httptest.ResponseRecorder {
 		req := httptest.NewRequest(http.MethodGet, "/", nil)
 		req.Header.Set("Accept", "text/html")
-		req.AddCookie(&http.Cookie{Name: "okauth", Value: session})
+		req.AddCookie(&http.Cookie{Name: sessionName, Value: session})
 		rec := httptest.NewRecorder()
 		appHandler(e.Auth).ServeHTTP(rec, req)
 		return rec
@@ -196,7 +196,7 @@ func TestKeyRotation(t *testing.T) {
 	// signedWith reports whether session is signed with keys.
 	signedWith := func(session string, keys [][]byte) bool {
 		var b []byte
-		return securecookie.DecodeMulti("okauth", session, &b, rawCodecs(24*time.Hour, keys)...) == nil
+		return securecookie.DecodeMulti(sessionName, session, &b, rawCodecs(24*time.Hour, keys)...) == nil
 	}
 	const user = "uid=574385021466 "
 

@@ -37,7 +37,7 @@ type exampleApp struct {
 }
 
 // callbackURL is the relay page's address. The browser sends every cookie
-// of the example there, the state cookies included.
+// of the example there, the state cookie included.
 func (a *exampleApp) callbackURL() string { return a.URL + "/auth/ok/callback" }
 
 // newFake starts a fake OK.ru in the test process, so the test can make it

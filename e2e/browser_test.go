@@ -48,8 +48,8 @@ func chromiumPath(t *testing.T) string {
 
 // newBrowser starts a fresh headless Chromium, with its own profile, that
 // lives until the test ends or testTimeout passes, and returns the context
-// of its first tab and what the tab records.
-func newBrowser(t *testing.T) (context.Context, *tabRecorder) {
+// of its first tab and what the tab records. extra adds to its options.
+func newBrowser(t *testing.T, extra ...chromedp.ExecAllocatorOption) (context.Context, *tabRecorder) {
 	t.Helper()
 	path := chromiumPath(t)
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
@@ -69,6 +69,7 @@ func newBrowser(t *testing.T) (context.Context, *tabRecorder) {
 		chromedp.Flag("host-resolver-rules", "MAP *.test 127.0.0.1, MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"),
 		chromedp.WindowSize(viewWidth, viewHeight),
 	)
+	opts = append(opts, extra...)
 	logs := &testLogf{t: t}
 	ctx, cancelTimeout := context.WithTimeout(context.Background(), testTimeout)
 	alloc, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
@@ -246,12 +247,12 @@ func cookies(t *testing.T, ctx context.Context, rawURL string) map[string]*netwo
 	return out
 }
 
-// stateCookies are the names of the state cookies in jar: one for each
-// sign-in that started and did not finish.
+// stateCookies are the names of the state cookies in jar: one, listing
+// the sign-ins that started and did not finish, or none.
 func stateCookies(jar map[string]*network.Cookie) []string {
 	var names []string
 	for name := range jar {
-		if strings.HasPrefix(name, "okauth_state_") {
+		if name == "okauth_state" {
 			names = append(names, name)
 		}
 	}

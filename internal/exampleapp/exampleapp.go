@@ -78,7 +78,7 @@ func Run(ctx context.Context, getenv func(string) string, stdout io.Writer, logg
 		return err
 	}
 
-	srv := &http.Server{Handler: routes(auth), ReadHeaderTimeout: 10 * time.Second}
+	srv := server(routes(auth))
 	fmt.Fprintf(stdout, "okauth example: open %s/\n", base)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

@@ -3,7 +3,9 @@ package exampleapp
 import (
 	"bytes"
 	"log/slog"
+	"net/http"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -36,4 +38,17 @@ func TestConfig(t *testing.T) {
 	assert.NotContains(t, logs.String(), "sessions end")
 	again, _ := Config(env(map[string]string{"SESSION_KEY": "a fixed secret of thirty-two bytes+"}), "http://localhost:8080", logger)
 	assert.Equal(t, cfg.SessionKeys, again.SessionKeys, "a fixed SESSION_KEY keeps sessions across restarts")
+}
+
+// TestServerTimeouts: every phase of a request has a deadline (issue 9: 50
+// connections sending a callback body a byte every 15 s stayed open for
+// minutes when only the header had one).
+func TestServerTimeouts(t *testing.T) {
+	srv := server(http.NotFoundHandler())
+	for name, d := range map[string]time.Duration{"ReadHeaderTimeout": srv.ReadHeaderTimeout,
+		"ReadTimeout": srv.ReadTimeout, "WriteTimeout": srv.WriteTimeout, "IdleTimeout": srv.IdleTimeout} {
+		assert.Positive(t, d, name)
+		assert.LessOrEqual(t, d, 2*time.Minute, name)
+	}
+	assert.Greater(t, srv.WriteTimeout, 10*time.Second, "room for the callback's call to OK (okauth's Timeout)")
 }

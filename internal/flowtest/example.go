@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/okauth/okauth"
@@ -89,6 +90,9 @@ func Example(t *testing.T, routes func(*okauth.Auth) http.Handler) {
 
 	resp, home := get(base + "/")
 	require.Equal(t, http.StatusOK, resp.StatusCode, home)
+	assert.Contains(t, resp.Header.Get("Content-Security-Policy"), "frame-ancestors 'none'", "the signed-in page cannot be framed")
+	assert.Equal(t, "nosniff", resp.Header.Get("X-Content-Type-Options"))
+	assert.Equal(t, "no-store", resp.Header.Get("Cache-Control"), "the signed-in page is not cached")
 	require.Contains(t, home, `<span id="name">`+oktest.DefaultUser.Name+`</span>`)
 	require.Contains(t, home, `<dd id="uid">`+oktest.DefaultUser.UID+`</dd>`)
 	require.Contains(t, home, `<dd id="friends">0</dd>`, "the API call as the user failed")

@@ -163,7 +163,7 @@ func (b *Browser) Logout() {
 func (b *Browser) Session() string {
 	u, _ := url.Parse(b.env.App.URL)
 	for _, c := range b.Client.Jar.Cookies(u) {
-		if c.Name == "okauth" {
+		if c.Name == "__Host-okauth" { // the default name over https
 			return c.Value
 		}
 	}

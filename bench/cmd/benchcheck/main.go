@@ -176,6 +176,7 @@ var rootRows = []row{
 	{"Anonymous", "Middleware + UserFrom, no session cookie", false},
 	{"RequireLoginRedirect", "RequireLogin, anonymous: 303 to login", false},
 	{"Callback", "callback POST, one call to oktest", false},
+	{"CallbackReplayFull", "same, replay memory holding 200,000 states", false},
 }
 
 // report writes the tables and goals and reports whether all goals are
@@ -279,6 +280,11 @@ func report(w io.Writer, res results, needThroughput bool) bool {
 	if have("Callback") {
 		calls, _, ok := res.stat("Callback", "okcalls/op")
 		goal(ok && calls == 1, "callback makes exactly 1 call to OK: %v per sign-in", calls)
+	}
+	if have("Callback", "CallbackReplayFull") {
+		full, empty := res["CallbackReplayFull"]["ns/op"], res["Callback"]["ns/op"]
+		r, _ := res.perRun(func(i int) float64 { return full[i] / empty[i] }, "CallbackReplayFull", "Callback")
+		goal(r <= 1.5, "callback with the replay memory full ≤ 1.5× empty: %.2f×", r)
 	}
 	switch {
 	case haveBare && haveMW:

@@ -1,0 +1,121 @@
+package e2e
+
+import (
+	"html/template"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/okauth/okauth/oktest"
+)
+
+// Issue 9, item 1: a page on another site, with one click, opens a popup
+// and re-points it at /login with a 2 KB next 200 times. Each visit starts
+// a sign-in; before, each left its own 4 KB state cookie, until Chromium's
+// per-site cookie limit pushed the session cookie out and the Cookie
+// header grew to hundreds of KB. Now the user is still signed in, okauth's
+// cookies stay under 4 KB, and a normal sign-in still works.
+func TestCookieBomb(t *testing.T) {
+	if testing.Short() {
+		t.Skip("200 sign-ins in a browser; skipped with -short")
+	}
+	fake, dialogs := countingFake(t)
+	fake.Consent = true // every popup visit stops at the dialog, pending
+	app := startExample(t, fake)
+	tab, _ := newBrowser(t)
+
+	do(t, tab, chromedp.Navigate(app.URL+"/"), chromedp.Click(chromedp.ID("allow")))
+	require.Equal(t, oktest.DefaultUser.UID, text(t, tab, "#uid"), "signed in before the attack")
+
+	const visits = 200
+	next := "/" + strings.Repeat("a", 2047)
+	login := app.URL + "/auth/ok/login?next=" + url.QueryEscape(next)
+	before := dialogs.Load()
+	do(t, tab, chromedp.Navigate(bombPage(t, login, visits)), chromedp.Click(chromedp.ID("bomb")))
+	require.Eventually(t, func() bool {
+		title, err := chromedp.Run(tab, chromedp.Title())
+		return err == nil && title == "done"
+	}, 20*time.Second, 100*time.Millisecond, "the page re-pointed its popup %d times", visits)
+	time.Sleep(500 * time.Millisecond) // the last visits land
+	hits := dialogs.Load() - before
+	require.GreaterOrEqual(t, hits, int64(visits/2), "the popup's visits reached /login and OK's dialog")
+	t.Logf("%d of %d popup visits reached OK's dialog", hits, visits)
+
+	jar := cookies(t, tab, app.callbackURL())
+	total := 0
+	for name, c := range jar {
+		if name == "okauth" || strings.HasPrefix(name, "okauth_state") {
+			total += len(name) + 1 + len(c.Value) + 2 // "name=value; "
+		} else {
+			t.Errorf("a cookie okauth did not set: %s", name)
+		}
+	}
+	assert.Less(t, total, 4096, "bytes okauth's cookies add to the callback's Cookie header")
+	assert.Len(t, stateCookies(jar), 1, "one state cookie")
+	require.Contains(t, jar, "okauth", "the session cookie survived")
+
+	do(t, tab, chromedp.Navigate(app.URL+"/"))
+	assert.Equal(t, oktest.DefaultUser.UID, text(t, tab, "#uid"), "still signed in after the attack")
+
+	// A normal sign-in still works: the newest pending sign-in is listed.
+	do(t, tab, chromedp.Navigate(app.URL+"/auth/ok/login?next=%2F"), chromedp.Click(chromedp.ID("allow")))
+	assertSignedIn(t, tab, app, 1)
+}
+
+// countingFake is a fake OK, served by the test, that counts the loads
+// of its dialog.
+func countingFake(t *testing.T) (*oktest.Server, *atomic.Int64) {
+	fake := oktest.NewUnstartedServer()
+	var dialogs atomic.Int64
+	h := fake.Handler()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/oauth/authorize" {
+			dialogs.Add(1)
+		}
+		h.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	fake.URL = srv.URL
+	return fake, &dialogs
+}
+
+// bombPage serves, on another site (evil.test), a page whose #bomb button
+// opens a popup at login and re-points it there n-1 more times, 30 ms
+// apart, then sets its title to "done".
+func bombPage(t *testing.T, login string, n int) string {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		_ = bombTmpl.Execute(w, struct {
+			Login string
+			N     int
+		}{login, n})
+	}))
+	t.Cleanup(srv.Close)
+	u, err := url.Parse(srv.URL)
+	require.NoError(t, err)
+	u.Host = net.JoinHostPort("evil.test", u.Port())
+	return u.String() + "/"
+}
+
+var bombTmpl = template.Must(template.New("bomb").Parse(`<!doctype html><title>Win a prize</title>
+<button id="bomb">Claim</button>
+<script>
+document.getElementById("bomb").onclick = function () {
+  var login = {{.Login}}, n = {{.N}}, i = 1;
+  var w = window.open(login, "prize");
+  var t = setInterval(function () {
+    if (i >= n) { clearInterval(t); document.title = "done"; return; }
+    w.location.href = login + "&i=" + i;
+    i++;
+  }, 30);
+};
+</script>`))
