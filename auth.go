@@ -25,6 +25,7 @@ type Auth struct {
 	authorize *url.URL
 	failure   http.Handler
 	logout    *http.CrossOriginProtection
+	langs     *languages
 }
 
 // New checks cfg and returns an Auth. An error wraps [ErrConfig] and names
@@ -35,11 +36,16 @@ func New(cfg Config) (*Auth, error) {
 		return nil, err
 	}
 	authorize, _ := url.Parse(cfg.Endpoint.AuthURL) // checked by validate
+	langs, err := newLanguages(cfg.Language, cfg.Messages)
+	if err != nil {
+		return nil, err
+	}
 	a := &Auth{
 		cfg:       cfg,
 		authorize: authorize,
 		failure:   cfg.FailureHandler,
 		logout:    http.NewCrossOriginProtection(),
+		langs:     langs,
 		client: &Client{AppKey: cfg.AppKey, AppSecret: cfg.AppSecret,
 			APIURL: cfg.Endpoint.APIURL, HTTPClient: cfg.HTTPClient},
 	}
@@ -130,7 +136,7 @@ func (a *Auth) Logout(w http.ResponseWriter, r *http.Request) error {
 // so sessions survive restarts.
 func DeriveKeys(secret string) ([][]byte, error) {
 	if len(secret) < 32 {
-		return nil, fmt.Errorf("%w: secret is %d bytes; want at least 32", ErrConfig, len(secret))
+		return nil, fmt.Errorf("%w: DeriveKeys: the secret is %d bytes; want at least 32", ErrConfig, len(secret))
 	}
 	derive := func(label string) []byte {
 		m := hmac.New(sha256.New, []byte(secret))

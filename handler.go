@@ -1,6 +1,7 @@
 package okauth
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -33,6 +34,7 @@ const (
 //	POST /callback          the relay page's form: check and sign in
 //	POST /logout            sign out, then go to Config.LogoutPath
 //	GET  /fragment.js       the relay page's script
+//	GET  /button.css        the sign-in button's style (see [Auth.Button])
 //
 // Mount it with mux.Handle(cfg.Prefix+"/", auth).
 func (a *Auth) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -52,8 +54,10 @@ func (a *Auth) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case route == "/logout" && r.Method == http.MethodPost:
 		a.logoutRoute(w, r)
 	case route == "/fragment.js" && get:
-		serveFragmentJS(w, r)
-	case route == "/login" || route == "/fragment.js":
+		serveAsset(w, r, "fragment.js", "text/javascript; charset=utf-8", fragmentETag, fragmentJS)
+	case route == "/button.css" && get:
+		serveAsset(w, r, "button.css", "text/css; charset=utf-8", buttonETag, ButtonCSS)
+	case route == "/login" || route == "/fragment.js" || route == "/button.css":
 		methodNotAllowed(w, "GET, HEAD")
 	case route == "/callback":
 		methodNotAllowed(w, "GET, HEAD, POST")
@@ -96,7 +100,7 @@ func (a *Auth) callback(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	u, next, err := a.complete(w, r)
 	if err != nil {
-		a.fail(w, r, "okauth: sign-in failed", err)
+		a.fail(w, r, "okauth: sign-in failed", err, next)
 		return
 	}
 	if err := a.sessions.save(w, r, u); err != nil {
@@ -110,37 +114,40 @@ func (a *Auth) callback(w http.ResponseWriter, r *http.Request) {
 
 // complete checks the callback form and the token, and returns the user
 // and where to send them. It writes nothing but the state cookie's expiry.
+// On failure it still returns where the sign-in was to return to, when
+// the state told it, for the error page's "Try again".
 func (a *Auth) complete(w http.ResponseWriter, r *http.Request) (*User, string, error) {
 	form, err := readForm(w, r)
 	if err != nil {
 		return nil, "", err
 	}
 	pending, err := a.states.finish(w, r, form.Get("state"))
+	next := nextOr(pending.Next, "")
 	if err != nil {
-		return nil, "", err
+		return nil, next, err
 	}
 	if code := form.Get("error"); code != "" {
-		return nil, "", &OAuthError{Code: clip(code, maxErrorCodeLen), Description: clip(form.Get("error_description"), maxErrorDescShown)}
+		return nil, next, &OAuthError{Code: clip(code, maxErrorCodeLen), Description: clip(form.Get("error_description"), maxErrorDescShown)}
 	}
 	token, secret := form.Get("access_token"), form.Get("session_secret_key")
 	switch {
 	case token == "":
-		return nil, "", ErrTokenMissing
+		return nil, next, ErrTokenMissing
 	case secret == "" && a.cfg.AppSecret == "":
-		return nil, "", ErrSecretMissing
+		return nil, next, ErrSecretMissing
 	}
 	expires, err := a.expiry(form.Get("expires_in"))
 	if err != nil {
-		return nil, "", err
+		return nil, next, err
 	}
 	u := &User{AccessToken: Secret(token), SessionSecret: Secret(secret), Expires: expires,
 		Permissions: permissions(form.Get("permissions_granted"))}
 	ctx, cancel := context.WithTimeout(r.Context(), a.cfg.Timeout)
 	defer cancel()
 	if err := a.client.currentUser(ctx, u, a.cfg.Fields); err != nil {
-		return nil, "", err
+		return nil, next, err
 	}
-	return u, nextOr(pending.Next, a.cfg.LandingPath), nil
+	return u, cmp.Or(next, a.cfg.LandingPath), nil
 }
 
 // expiry turns expires_in (seconds) into the session's end, capped by
@@ -215,7 +222,7 @@ func cleanText(s string) bool {
 // logoutRoute ends the session of a same-origin POST and redirects.
 func (a *Auth) logoutRoute(w http.ResponseWriter, r *http.Request) {
 	if err := a.logout.Check(r); err != nil {
-		a.fail(w, r, "okauth: logout refused", fmt.Errorf("%w: %w", ErrCrossOrigin, err))
+		a.fail(w, r, "okauth: logout refused", fmt.Errorf("%w: %w", ErrCrossOrigin, err), "")
 		return
 	}
 	if err := a.Logout(w, r); err != nil {
@@ -226,8 +233,8 @@ func (a *Auth) logoutRoute(w http.ResponseWriter, r *http.Request) {
 }
 
 // fail logs err once as msg, without secrets, and hands the request to the
-// failure handler.
-func (a *Auth) fail(w http.ResponseWriter, r *http.Request, msg string, err error) {
+// failure handler, with next for its "Try again" link.
+func (a *Auth) fail(w http.ResponseWriter, r *http.Request, msg string, err error, next string) {
 	status := StatusOf(err)
 	level := slog.LevelWarn
 	if status >= 500 {
@@ -235,5 +242,5 @@ func (a *Auth) fail(w http.ResponseWriter, r *http.Request, msg string, err erro
 	}
 	a.cfg.Logger.LogAttrs(r.Context(), level, msg,
 		slog.Int("status", status), slog.Int("ok_error_code", apiCode(err)), slog.String("error", err.Error()))
-	a.failure.ServeHTTP(w, withError(r, err))
+	a.failure.ServeHTTP(w, withError(r, err, next))
 }

@@ -62,6 +62,7 @@ type ctxKey int
 const (
 	userKey ctxKey = iota // a *User or a *lazySession
 	errorKey
+	nextKey // the next path of a failed sign-in, when known
 )
 
 // WithUser returns a copy of ctx that carries u, so that handlers can be
@@ -91,7 +92,12 @@ func ErrorFrom(ctx context.Context) (error, bool) {
 	return err, ok
 }
 
-// withError returns r carrying err for the failure handler.
-func withError(r *http.Request, err error) *http.Request {
-	return r.WithContext(context.WithValue(r.Context(), errorKey, err))
+// withError returns r carrying err, and the next path of the failed
+// sign-in if known, for the failure handler.
+func withError(r *http.Request, err error, next string) *http.Request {
+	ctx := context.WithValue(r.Context(), errorKey, err)
+	if next != "" {
+		ctx = context.WithValue(ctx, nextKey, next)
+	}
+	return r.WithContext(ctx)
 }
