@@ -9,6 +9,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -67,6 +68,13 @@ func (a *Auth) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 	}
 }
+
+// routes are the paths ServeHTTP answers under the prefix.
+var routes = []string{"/login", "/callback", "/logout", "/fragment.js", "/button.css"}
+
+// Routes are the paths the Auth serves, under Config.Prefix, such as
+// "/login", for adapters that register each route on a router.
+func (a *Auth) Routes() []string { return slices.Clone(routes) }
 
 func methodNotAllowed(w http.ResponseWriter, allow string) {
 	w.Header().Set("Allow", allow)
