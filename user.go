@@ -12,14 +12,14 @@ import (
 // users.getCurrentUser reported it when they signed in, with the token to
 // act for them.
 type User struct {
-	UID         string   // OK's user id, a string of digits; the only identity to trust
-	Name        string   // full name
-	FirstName   string   // first name
-	LastName    string   // last name
-	Picture     string   // URL of a 128×128 picture (pic_3), possibly empty
-	Email       string   // only with the GET_EMAIL permission, else empty
-	Permissions []string // permissions_granted as OK reported them in the redirect; shared, do not modify
-	Expires     time.Time
+	UID         string    // OK's user id, a string of digits; the only identity to trust
+	Name        string    // full name
+	FirstName   string    // first name
+	LastName    string    // last name
+	Picture     string    // URL of a 128×128 picture (pic_3), possibly empty
+	Email       string    // only with the GET_EMAIL permission, else empty
+	Permissions []string  // permissions_granted as OK reported them in the redirect; shared, do not modify
+	Expires     time.Time // when the session ends: OK's token expiry (expires_in), capped by Config.MaxSessionAge
 
 	// AccessToken and SessionSecret sign REST calls for this user. They
 	// print as "[redacted]" in fmt, log/slog and encoding/json; use

@@ -38,7 +38,7 @@ const consentCSS = `body{font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto
 	`header{background:#ee8208;color:#111;padding:.8em 1.5em;font-weight:700}section{padding:1.5em}h1{font-size:1.3em;margin:0 0 .8em}` +
 	`.who{display:flex;gap:.8em;align-items:center;margin-bottom:1em}.who img{width:48px;height:48px;border-radius:50%}` +
 	`.actions{display:flex;flex-wrap:wrap;gap:.8em;margin-top:1.5em}` +
-	`button{font:600 1em/1.25 inherit;min-height:44px;padding:.55em 1.4em;border-radius:8px;border:2px solid #ee8208;cursor:pointer;background:#fff;color:#111}` +
+	`button{font:inherit;font-weight:600;min-height:44px;padding:.55em 1.4em;border-radius:8px;border:2px solid #ee8208;cursor:pointer;background:#fff;color:#111}` +
 	`button#allow{background:#ee8208}button:focus-visible{outline:3px solid #111;outline-offset:3px}` +
 	`.note{color:#6b6b6b;font-size:.85em;margin-top:1.5em}`
 

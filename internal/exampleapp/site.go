@@ -125,5 +125,5 @@ a{color:#a34400}a:focus-visible,button:focus-visible{outline:3px solid #111;outl
 .who{display:flex;gap:1em;align-items:center;margin-bottom:1em}.who img{width:64px;height:64px;border-radius:50%}
 dt{color:#6b6b6b;font-size:.85em}dd{margin:0 0 .5em}
 .note{color:#6b6b6b;font-size:.85em}
-button{background:#fff;color:#111;border:2px solid #ee8208;padding:.5em 1.2em;border-radius:8px;font:600 1em/1.25 inherit;cursor:pointer;min-height:44px}
+button{background:#fff;color:#111;border:2px solid #ee8208;padding:.5em 1.2em;border-radius:8px;font:inherit;font-weight:600;cursor:pointer;min-height:44px}
 `

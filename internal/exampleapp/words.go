@@ -9,7 +9,7 @@ type words struct {
 var english = words{
 	Lang:         "en",
 	Site:         "okauth demo",
-	Intro:        "This small site shows Sign in with OK.ru at work. Sign in to see your OK.ru profile and a page only signed-in visitors can open.",
+	Intro:        "This small site shows “Sign in with OK.ru” at work. Sign in to see your OK.ru profile and a page only signed-in visitors can open.",
 	Privacy:      "Your name and picture stay in a cookie of your browser until you sign out; the site keeps nothing else.",
 	Hello:        "Hello,",
 	UID:          "OK.ru user id",
