@@ -26,6 +26,7 @@ type Auth struct {
 	failure   http.Handler
 	logout    *http.CrossOriginProtection
 	failures  *failureLog
+	langs     *languages
 	// bodyTimeout bounds reading the callback's body.
 	bodyTimeout time.Duration
 }
@@ -38,6 +39,10 @@ func New(cfg Config) (*Auth, error) {
 		return nil, err
 	}
 	authorize, _ := url.Parse(cfg.Endpoint.AuthURL) // checked by validate
+	langs, err := newLanguages(cfg.Language, cfg.Messages)
+	if err != nil {
+		return nil, err
+	}
 	a := &Auth{
 		cfg:         cfg,
 		authorize:   authorize,
@@ -45,6 +50,7 @@ func New(cfg Config) (*Auth, error) {
 		logout:      http.NewCrossOriginProtection(),
 		failures:    &failureLog{logger: cfg.Logger, burst: failLogBurst, interval: failLogInterval},
 		bodyTimeout: bodyReadTimeout,
+		langs:       langs,
 		client: &Client{AppKey: cfg.AppKey, AppSecret: cfg.AppSecret,
 			APIURL: cfg.Endpoint.APIURL, HTTPClient: cfg.HTTPClient},
 	}
@@ -139,7 +145,7 @@ func (a *Auth) Logout(w http.ResponseWriter, r *http.Request) error {
 // so sessions survive restarts.
 func DeriveKeys(secret string) ([][]byte, error) {
 	if len(secret) < 32 {
-		return nil, fmt.Errorf("%w: secret is %d bytes; want at least 32", ErrConfig, len(secret))
+		return nil, fmt.Errorf("%w: DeriveKeys: the secret is %d bytes; want at least 32", ErrConfig, len(secret))
 	}
 	derive := func(label string) []byte {
 		m := hmac.New(sha256.New, []byte(secret))

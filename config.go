@@ -46,8 +46,9 @@ var DefaultEndpoint = Endpoint{
 	APIURL:  "https://api.ok.ru/fb.do",
 }
 
-// Config configures an [Auth]. Only AppID, AppKey, RedirectURL and one of
-// SessionKeys or Store are required; every other field has a secure default.
+// Config configures an [Auth]. Only AppID, AppKey, RedirectURL and
+// SessionKeys are required (SessionKeys even with Store, for the sign-in's
+// state cookie); every other field has a secure default.
 type Config struct {
 	// AppID is the application ID OK sent on registration (client_id).
 	AppID string
@@ -155,8 +156,20 @@ type Config struct {
 
 	// FailureHandler answers a failed sign-in or logout. It finds the error
 	// with [ErrorFrom] and the suggested status with [StatusOf]. The default
-	// value renders a plain error page with that status.
+	// value renders an error page with that status, in the language of
+	// [Auth.Language]; [Auth.Message] gives a custom handler the same words.
 	FailureHandler http.Handler
+
+	// Language fixes the language of every page okauth shows, such as
+	// [LangRussian], [LangEnglish] or a key of Messages. The default value
+	// is "": each request's Accept-Language chooses among the languages
+	// there are (q-values honoured), and English when it names none.
+	Language string
+
+	// Messages adds languages, or replaces built-in ones, by BCP 47 tag
+	// ("uk", "ru"). Start from [DefaultMessages] to change a few words.
+	// The default value is nil: Russian and English as built in.
+	Messages map[string]*Messages
 }
 
 // defaultFields are the users.getCurrentUser fields a session keeps.
@@ -177,7 +190,9 @@ func (c Config) withDefaults() Config {
 	if c.Prefix == "" {
 		c.Prefix = defaultPrefix
 	}
-	c.Prefix = strings.TrimRight(c.Prefix, "/")
+	if c.Prefix != "/" {
+		c.Prefix = strings.TrimRight(c.Prefix, "/")
+	}
 	if c.LandingPath == "" {
 		c.LandingPath = "/"
 	}
@@ -231,8 +246,8 @@ func (c Config) validate() error {
 	default:
 		return fieldErr("Layout", fmt.Sprintf("is %q; want %q, %q or %q", c.Layout, LayoutWeb, LayoutMobile, LayoutMobileNoHead))
 	}
-	if !strings.HasPrefix(c.Prefix, "/") {
-		return fieldErr("Prefix", fmt.Sprintf("is %q; want a path starting with /", c.Prefix))
+	if !strings.HasPrefix(c.Prefix, "/") || c.Prefix == "/" {
+		return fieldErr("Prefix", fmt.Sprintf("is %q; want a path below / such as %q", c.Prefix, defaultPrefix))
 	}
 	for _, f := range []struct{ name, path string }{{"LandingPath", c.LandingPath}, {"LogoutPath", c.LogoutPath}} {
 		if _, ok := SafeNext(f.path); !ok {

@@ -35,6 +35,9 @@ func TestNewValidates(t *testing.T) {
 		{"http without InsecureCookies", func(c *okauth.Config) { c.RedirectURL = "http://example.com/auth/ok/callback" }, "RedirectURL"},
 		{"layout", func(c *okauth.Config) { c.Layout = "x" }, "Layout"},
 		{"prefix", func(c *okauth.Config) { c.Prefix = "auth" }, "Prefix"},
+		{"prefix /", func(c *okauth.Config) { c.Prefix = "/" }, `Prefix is "/"`},
+		{"language", func(c *okauth.Config) { c.Language = "fr" }, `Language is "fr"`},
+		{"messages", func(c *okauth.Config) { c.Messages = map[string]*okauth.Messages{"uk": nil} }, "Messages"},
 		{"landing", func(c *okauth.Config) { c.LandingPath = "https://evil.example" }, "LandingPath"},
 		{"logout path", func(c *okauth.Config) { c.LogoutPath = "//evil.example" }, "LogoutPath"},
 		{"scope with separator", func(c *okauth.Config) { c.Scopes = []string{"A;B"} }, "Scopes"},
@@ -80,4 +83,6 @@ func TestDeriveKeys(t *testing.T) {
 	assert.NotEqual(t, a[0], a[1])
 	_, err = okauth.DeriveKeys("short")
 	assert.ErrorIs(t, err, okauth.ErrConfig)
+	_, err = okauth.DeriveKeys("")
+	assert.ErrorContains(t, err, "DeriveKeys: the secret is 0 bytes", "the error names what refused it")
 }

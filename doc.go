@@ -9,18 +9,29 @@
 // browser, verifies the token with one signed call to OK's
 // users.getCurrentUser, and starts a session holding the user OK named.
 //
+//	keys, err := okauth.DeriveKeys(os.Getenv("SESSION_KEY"))
+//	…
 //	auth, err := okauth.New(okauth.Config{
 //		AppID:       "512000000000",
 //		AppKey:      "CBA…",
 //		RedirectURL: "https://example.com/auth/ok/callback",
-//		SessionKeys: keys, // okauth.DeriveKeys(os.Getenv("SESSION_KEY"))
+//		SessionKeys: keys,
 //	})
 //	mux.Handle("/auth/ok/", auth)
 //	mux.Handle("/account", auth.RequireLogin(account))
 //	http.ListenAndServe(addr, auth.Middleware(mux))
 //
 // Handlers read the user with [UserFrom] and call OK's REST API as the user
-// with [Auth.Call].
+// with [Auth.Call]; a page for signed-out visitors shows [Auth.Button], a
+// "Sign in with OK.ru" link.
+//
+// # Languages
+//
+// Every page okauth shows (the relay page, the error pages, the button) is
+// in Russian or English, as the request's Accept-Language prefers, unless
+// Config.Language fixes one. The words are [Messages], data an app changes
+// or extends with Config.Messages; [MessageFor] and [Auth.Message] give a
+// custom Config.FailureHandler the same words.
 //
 // # Security
 //

@@ -50,9 +50,27 @@ var (
 	// rather than any remembered state forgotten early.
 	ErrReplayFull = errors.New("okauth: too many sign-ins to remember")
 
+	// ErrRefused is matched by every [*OAuthError]: OK.ru's dialog
+	// answered with an error instead of a token.
+	ErrRefused = errors.New("okauth: OK.ru refused sign-in")
+
 	// ErrAccessDenied is matched by an [*OAuthError] with code
 	// access_denied: the user refused the app, or revoked it.
 	ErrAccessDenied = errors.New("okauth: access denied")
+
+	// ErrAppRejected is matched by an [*OAuthError] with code
+	// invalid_client or unauthorized_client: OK.ru does not accept the
+	// app's AppID or RedirectURL, which needs fixing in the app's settings
+	// at OK, not by the user.
+	ErrAppRejected = errors.New("okauth: OK.ru rejected the app")
+
+	// ErrAPI is matched by every [*APIError]: OK.ru's REST API answered
+	// with an error, such as a token it does not accept.
+	ErrAPI = errors.New("okauth: OK.ru API error")
+
+	// ErrOutage is matched by an [*APIError] that means OK.ru itself failed
+	// (codes 1 UNKNOWN, 2 SERVICE, 9999 SYSTEM) rather than refused.
+	ErrOutage = errors.New("okauth: OK.ru failed")
 
 	// ErrUnreachable means OK could not be reached or answered with an HTTP
 	// error status.
@@ -71,8 +89,12 @@ var (
 
 // OAuthError is the error OK put in the redirect fragment
 // (error=CODE&error_description=…) instead of a token.
+//
+// OK's codes are invalid_request, invalid_client, unauthorized_client,
+// access_denied, invalid_grant and invalid_token; the README's table "What
+// a failed sign-in shows" gives each one's status and message.
 type OAuthError struct {
-	Code        string // such as "access_denied"; see the seed table in the README
+	Code        string // such as "access_denied"
 	Description string // OK's error_description, possibly empty; never trusted as HTML
 }
 
@@ -83,10 +105,19 @@ func (e *OAuthError) Error() string {
 	return fmt.Sprintf("okauth: OK.ru refused sign-in: %s (%s)", e.Code, e.Description)
 }
 
-// Is reports whether the code is access_denied when target is
-// [ErrAccessDenied].
+// Is reports whether e matches target: [ErrRefused] always,
+// [ErrAccessDenied] for access_denied, [ErrAppRejected] for invalid_client
+// and unauthorized_client.
 func (e *OAuthError) Is(target error) bool {
-	return target == ErrAccessDenied && e.Code == "access_denied"
+	switch target {
+	case ErrRefused:
+		return true
+	case ErrAccessDenied:
+		return e.Code == "access_denied"
+	case ErrAppRejected:
+		return e.Code == "invalid_client" || e.Code == "unauthorized_client"
+	}
+	return false
 }
 
 // unconfirmed is an error fragment that came without a state this browser
@@ -95,7 +126,12 @@ func (e *OAuthError) Is(target error) bool {
 // send one.
 type unconfirmed struct{ *OAuthError }
 
-func (e unconfirmed) Unwrap() error { return e.OAuthError }
+// Is matches [ErrRefused], and [ErrAccessDenied] for access_denied, but
+// not [ErrAppRejected]: without this browser's state, a claim that the app
+// is misconfigured at OK is not believed (nor shown as a 502).
+func (e unconfirmed) Is(target error) bool {
+	return target == ErrRefused || (target == ErrAccessDenied && e.Code == "access_denied")
+}
 
 // APIError is an error answer of OK's REST API, such as
 // {"error_code":102,"error_msg":"PARAM_SESSION_EXPIRED : Session expired"}.
@@ -106,6 +142,18 @@ type APIError struct {
 
 func (e *APIError) Error() string {
 	return fmt.Sprintf("okauth: OK.ru API error %d: %s", e.Code, e.Msg)
+}
+
+// Is reports whether e matches target: [ErrAPI] always, [ErrOutage] for
+// the codes that mean OK.ru failed (1, 2, 9999).
+func (e *APIError) Is(target error) bool {
+	switch target {
+	case ErrAPI:
+		return true
+	case ErrOutage:
+		return e.Code == 1 || e.Code == 2 || e.Code == 9999
+	}
+	return false
 }
 
 // OK.ru REST error codes that callers commonly test for on an [*APIError].
@@ -121,7 +169,6 @@ const (
 // malformed form) and 502 when OK was unreachable, broken, or refused the
 // token.
 func StatusOf(err error) int {
-	var oe *OAuthError
 	var uc unconfirmed
 	var tooBig *http.MaxBytesError
 	switch {
@@ -131,14 +178,12 @@ func StatusOf(err error) int {
 		if uc.Code == "access_denied" {
 			return http.StatusForbidden
 		}
-		return http.StatusBadRequest
-	case errors.As(err, &oe):
-		switch oe.Code {
-		case "access_denied":
-			return http.StatusForbidden
-		case "invalid_client", "unauthorized_client":
-			return http.StatusBadGateway // the app is misconfigured at OK, not the user's doing
-		}
+		return http.StatusBadRequest // anyone can send one: never a 5xx
+	case errors.Is(err, ErrAccessDenied):
+		return http.StatusForbidden
+	case errors.Is(err, ErrAppRejected):
+		return http.StatusBadGateway // the app is misconfigured at OK, not the user's doing
+	case errors.Is(err, ErrRefused):
 		return http.StatusBadRequest
 	case errors.As(err, &tooBig):
 		return http.StatusRequestEntityTooLarge
@@ -148,44 +193,8 @@ func StatusOf(err error) int {
 		return http.StatusServiceUnavailable
 	case errors.Is(err, ErrNotSignedIn):
 		return http.StatusUnauthorized
-	case errors.Is(err, ErrUnreachable), errors.Is(err, ErrBadResponse), errors.As(err, new(*APIError)):
+	case errors.Is(err, ErrUnreachable), errors.Is(err, ErrBadResponse), errors.Is(err, ErrAPI):
 		return http.StatusBadGateway
 	}
 	return http.StatusBadRequest
-}
-
-// okOutage reports whether an API error code means OK itself failed
-// (UNKNOWN, SERVICE, SYSTEM) rather than refused the request.
-func okOutage(code int) bool { return code == 1 || code == 2 || code == 9999 }
-
-// userMessage is what the default error page tells a person about err. It
-// never includes anything the browser sent.
-func userMessage(err error) (title, detail string) {
-	var oe *OAuthError
-	var ae *APIError
-	switch {
-	case errors.Is(err, ErrAccessDenied):
-		return "Sign-in cancelled", "You did not allow this site to use your OK.ru account. Nothing was saved."
-	case errors.As(err, &oe) && StatusOf(err) == http.StatusBadGateway:
-		return "OK.ru refused this site", "OK.ru did not accept this site's sign-in request (" + oe.Code + "). The site's OK.ru app settings need attention."
-	case errors.As(err, &oe):
-		return "OK.ru could not sign you in", "OK.ru reported a problem with this sign-in. Please try again."
-	case errors.Is(err, ErrStateExpired):
-		return "Sign-in took too long", "The sign-in was not finished within 10 minutes. Please start again."
-	case errors.Is(err, ErrStateReused):
-		return "Sign-in already used", "This sign-in was already completed. Please start again."
-	case errors.Is(err, ErrStateMissing), errors.Is(err, ErrStateMismatch):
-		return "Sign-in not recognised", "This sign-in was not started in this browser, or its cookie was lost. Please start again."
-	case errors.As(err, &ae) && !okOutage(ae.Code):
-		return "OK.ru refused the sign-in", "OK.ru did not accept the sign-in token. Please try again."
-	case errors.As(err, &ae), errors.Is(err, ErrUnreachable), errors.Is(err, ErrBadResponse):
-		return "OK.ru could not be reached", "OK.ru did not answer properly while checking your sign-in. Please try again in a moment."
-	case errors.Is(err, ErrReplayFull):
-		return "Too many sign-ins", "This site is handling too many sign-ins right now. Please try again in a few minutes."
-	case errors.Is(err, ErrCrossOrigin):
-		return "Request refused", "This request came from another site and was refused."
-	case errors.Is(err, ErrTokenMissing), errors.Is(err, ErrSecretMissing), errors.Is(err, ErrBadExpiry):
-		return "Incomplete sign-in", "OK.ru's answer was incomplete. Please start again."
-	}
-	return "Bad sign-in request", "The sign-in request could not be read. Please start again."
 }

@@ -3,11 +3,13 @@ package okauth_test
 import (
 	"errors"
 	"fmt"
+	"html/template"
 	"log"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"strings"
 
 	"github.com/okauth/okauth"
 )
@@ -105,4 +107,39 @@ func ExampleErrorFrom() {
 		http.Error(w, "Sign-in failed, please try again.", okauth.StatusOf(err))
 	})
 	_ = okauth.Config{FailureHandler: failure}
+}
+
+// The sign-in button in a page's template, in the visitor's language.
+func ExampleAuth_Button() {
+	keys, _ := okauth.DeriveKeys("an example secret of at least 32 bytes")
+	auth, err := okauth.New(okauth.Config{AppID: "512000000001", AppKey: "CBAEXAMPLEKEY",
+		RedirectURL: "https://example.com/auth/ok/callback", SessionKeys: keys})
+	if err != nil {
+		log.Fatal(err)
+	}
+	page := template.Must(template.New("home").Parse(
+		`<link rel="stylesheet" href="{{.CSS}}">` + "\n" + `<p>{{.Button}}</p>`))
+	r := httptest.NewRequest(http.MethodGet, "/", nil)
+	r.Header.Set("Accept-Language", "ru-RU,ru;q=0.9,en;q=0.8")
+	var out strings.Builder
+	_ = page.Execute(&out, map[string]any{"CSS": auth.ButtonCSSURL(), "Button": auth.Button(r, "/account")})
+	fmt.Println(strings.Contains(out.String(), `href="/auth/ok/login?next=%2Faccount" lang="ru"`))
+	fmt.Println(strings.Contains(out.String(), "<span>Войти через OK.ru</span>"))
+	// Output:
+	// true
+	// true
+}
+
+// okauth's own words for an error, in Russian and English (the space in
+// «10 минут» is a non-breaking one), for a failure handler without an
+// Auth at hand; with one, [Auth.Message] also honours Config.Messages.
+func ExampleMessageFor() {
+	err := fmt.Errorf("callback: %w", okauth.ErrStateExpired)
+	for _, lang := range []string{"ru", "en"} {
+		msg := okauth.MessageFor(err, lang)
+		fmt.Printf("%s: %s\n", msg.Title, msg.Detail)
+	}
+	// Output:
+	// Вход занял слишком много времени: Вход не был завершён за 10 минут. Начните заново.
+	// Sign-in took too long: The sign-in was not finished within 10 minutes. Please start again.
 }

@@ -66,7 +66,5 @@ func (f *failureLog) summarise() {
 // okFault reports whether err is OK's failure rather than the visitor's:
 // OK unreachable, answering nonsense, or reporting its own outage.
 func okFault(err error) bool {
-	var ae *APIError
-	return errors.Is(err, ErrUnreachable) || errors.Is(err, ErrBadResponse) ||
-		(errors.As(err, &ae) && okOutage(ae.Code))
+	return errors.Is(err, ErrUnreachable) || errors.Is(err, ErrBadResponse) || errors.Is(err, ErrOutage)
 }

@@ -1,6 +1,7 @@
 package okauth
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -37,6 +39,7 @@ const (
 //	POST /callback          the relay page's form: check and sign in
 //	POST /logout            sign out, then go to Config.LogoutPath
 //	GET  /fragment.js       the relay page's script
+//	GET  /button.css        the sign-in button's style (see [Auth.Button])
 //
 // Mount it with mux.Handle(cfg.Prefix+"/", auth).
 func (a *Auth) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -56,8 +59,10 @@ func (a *Auth) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case route == "/logout" && r.Method == http.MethodPost:
 		a.logoutRoute(w, r)
 	case route == "/fragment.js" && get:
-		serveFragmentJS(w, r)
-	case route == "/login" || route == "/fragment.js":
+		serveAsset(w, r, "fragment.js", "text/javascript; charset=utf-8", fragmentETag, fragmentJS)
+	case route == "/button.css" && get:
+		serveAsset(w, r, "button.css", "text/css; charset=utf-8", buttonETag, ButtonCSS)
+	case route == "/login" || route == "/fragment.js" || route == "/button.css":
 		methodNotAllowed(w, "GET, HEAD")
 	case route == "/callback":
 		methodNotAllowed(w, "GET, HEAD, POST")
@@ -67,6 +72,13 @@ func (a *Auth) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 	}
 }
+
+// routes are the paths ServeHTTP answers under the prefix.
+var routes = []string{"/login", "/callback", "/logout", "/fragment.js", "/button.css"}
+
+// Routes are the paths the Auth serves, under Config.Prefix, such as
+// "/login", for adapters that register each route on a router.
+func (a *Auth) Routes() []string { return slices.Clone(routes) }
 
 func methodNotAllowed(w http.ResponseWriter, allow string) {
 	w.Header().Set("Allow", allow)
@@ -105,7 +117,7 @@ func (a *Auth) callback(w http.ResponseWriter, r *http.Request) {
 	u, next, release, err := a.complete(w, r)
 	if err != nil {
 		release()
-		a.fail(w, r, "okauth: sign-in failed", err)
+		a.fail(w, r, "okauth: sign-in failed", err, next)
 		return
 	}
 	if err := a.sessions.save(w, r, u); err != nil {
@@ -121,7 +133,8 @@ func (a *Auth) callback(w http.ResponseWriter, r *http.Request) {
 // complete checks the callback form and the token, and returns the user,
 // where to send them, and release, to call if the sign-in fails after all
 // (it frees the state in the replay memory). It writes nothing but the
-// state cookie.
+// state cookie. On failure it still returns where the sign-in was to
+// return to, when the state told it, for the error page's "Try again".
 func (a *Auth) complete(w http.ResponseWriter, r *http.Request) (*User, string, func(), error) {
 	noop := func() {}
 	form, err := readForm(w, r)
@@ -133,31 +146,32 @@ func (a *Auth) complete(w http.ResponseWriter, r *http.Request) (*User, string, 
 		// a state (OK's docs do not promise one); the state, if it is this
 		// browser's, is used up.
 		oe := &OAuthError{Code: clip(code, maxErrorCodeLen), Description: clip(form.Get("error_description"), maxErrorDescShown)}
-		_, release, err := a.states.finish(r.Context(), w, r, form.Get("state"))
+		pending, release, err := a.states.finish(r.Context(), w, r, form.Get("state"))
 		if err != nil {
 			return nil, "", noop, unconfirmed{oe}
 		}
-		return nil, "", release, oe
+		return nil, nextOr(pending.Next, ""), release, oe
 	}
 	pending, release, err := a.states.finish(r.Context(), w, r, form.Get("state"))
+	next := nextOr(pending.Next, "")
 	if err != nil {
-		return nil, "", noop, err
+		return nil, next, noop, err
 	}
 	token, secret := form.Get("access_token"), form.Get("session_secret_key")
 	switch {
 	case token == "":
-		return nil, "", release, ErrTokenMissing
+		return nil, next, release, ErrTokenMissing
 	case secret == "" && a.cfg.AppSecret == "":
-		return nil, "", release, ErrSecretMissing
+		return nil, next, release, ErrSecretMissing
 	}
 	u := &User{AccessToken: Secret(token), SessionSecret: Secret(secret), Expires: a.expiry(form.Get("expires_in")),
 		Permissions: permissions(form.Get("permissions_granted"))}
 	ctx, cancel := context.WithTimeout(r.Context(), a.cfg.Timeout)
 	defer cancel()
 	if err := a.client.currentUser(ctx, u, a.cfg.Fields); err != nil {
-		return nil, "", release, err
+		return nil, next, release, err
 	}
-	return u, nextOr(pending.Next, a.cfg.LandingPath), release, nil
+	return u, cmp.Or(next, a.cfg.LandingPath), release, nil
 }
 
 // expiry turns expires_in (seconds) into the session's end, capped by
@@ -229,7 +243,7 @@ func cleanText(s string) bool {
 // logoutRoute ends the session of a same-origin POST and redirects.
 func (a *Auth) logoutRoute(w http.ResponseWriter, r *http.Request) {
 	if err := a.logout.Check(r); err != nil {
-		a.fail(w, r, "okauth: logout refused", fmt.Errorf("%w: %w", ErrCrossOrigin, err))
+		a.fail(w, r, "okauth: logout refused", fmt.Errorf("%w: %w", ErrCrossOrigin, err), "")
 		return
 	}
 	if err := a.Logout(w, r); err != nil {
@@ -240,10 +254,10 @@ func (a *Auth) logoutRoute(w http.ResponseWriter, r *http.Request) {
 }
 
 // fail logs err once as msg, without secrets, and hands the request to the
-// failure handler. What a visitor can cause is a WARN, and past the first
-// few a minute only counted (see failureLog); OK's own failures and a full
-// replay memory are an ERROR.
-func (a *Auth) fail(w http.ResponseWriter, r *http.Request, msg string, err error) {
+// failure handler, with next for its "Try again" link. What a visitor can
+// cause is a WARN, and past the first few a minute only counted (see
+// failureLog); OK's own failures and a full replay memory are an ERROR.
+func (a *Auth) fail(w http.ResponseWriter, r *http.Request, msg string, err error, next string) {
 	status := StatusOf(err)
 	level := slog.LevelWarn
 	if okFault(err) || errors.Is(err, ErrReplayFull) {
@@ -253,5 +267,5 @@ func (a *Auth) fail(w http.ResponseWriter, r *http.Request, msg string, err erro
 		a.cfg.Logger.LogAttrs(r.Context(), level, msg,
 			slog.Int("status", status), slog.Int("ok_error_code", apiCode(err)), slog.String("error", err.Error()))
 	}
-	a.failure.ServeHTTP(w, withError(r, err))
+	a.failure.ServeHTTP(w, withError(r, err, next))
 }

@@ -119,6 +119,9 @@ func loadUser(n int) oktest.User {
 // through the app's one handler. Every sign-in succeeds and every request
 // sees its own user.
 func TestLoad(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the load test takes seconds; run it without -short")
+	}
 	e := newEnv(t, nil)
 	ctx, cancel := context.WithTimeout(context.Background(), loadDeadline)
 	defer cancel()

@@ -8,30 +8,35 @@ import (
 	"encoding/json"
 	"html/template"
 	"net/http"
+	"strings"
 	"time"
 )
 
 //go:embed fragment.js
-var fragmentJS []byte
+var fragmentJS string
 
 //go:embed templates/*.html
 var templateFS embed.FS
 
 var pages = template.Must(template.ParseFS(templateFS, "templates/*.html"))
 
-// errorCSS styles the error page. Its hash is in the page's
-// Content-Security-Policy, so no other inline style can run.
-const errorCSS = `body{font:16px/1.5 system-ui,sans-serif;background:#f6f6f6;color:#222;margin:0}` +
+// pageCSS styles the relay and error pages, the sign-in button included.
+// Its hash is in their Content-Security-Policy, so no other inline style
+// can run.
+const pageCSS = `body{font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;background:#f6f6f6;color:#222;margin:0;padding:0 1em}` +
 	`main{max-width:32em;margin:10vh auto;background:#fff;padding:2em;border-radius:12px;box-shadow:0 1px 4px #0002}` +
 	`h1{font-size:1.4em;margin-top:0;color:#c15500}` +
-	`a.button{display:inline-block;background:#ee8208;color:#fff;padding:.5em 1.2em;border-radius:6px;text-decoration:none;margin-right:1em}` +
-	`.code{color:#888;font-size:.85em}`
+	`a{color:#a34400}a:focus-visible{outline:3px solid #111;outline-offset:3px;border-radius:4px}` +
+	`.actions{display:flex;flex-wrap:wrap;gap:1em;align-items:center}` +
+	`.code{color:#6b6b6b;font-size:.85em}` + ButtonCSS
 
 var (
-	relayCSP = "default-src 'none'; script-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
-	errorCSP = "default-src 'none'; style-src 'sha256-" + hashB64(errorCSS) + "'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
-	// fragmentETag lets browsers revalidate fragment.js cheaply.
-	fragmentETag = `"` + hashB64(string(fragmentJS))[:16] + `"`
+	relayCSP = "default-src 'none'; script-src 'self'; style-src 'sha256-" + hashB64(pageCSS) + "'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+	errorCSP = "default-src 'none'; style-src 'sha256-" + hashB64(pageCSS) + "'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+	// fragmentETag and buttonETag let browsers revalidate the assets
+	// cheaply.
+	fragmentETag = `"` + hashB64(fragmentJS)[:16] + `"`
+	buttonETag   = `"` + hashB64(ButtonCSS)[:16] + `"`
 )
 
 func hashB64(s string) string {
@@ -66,31 +71,46 @@ func render(w http.ResponseWriter, name, csp string, status int, data any) {
 // relayPage is the page OK redirects to: fragment.js forwards the
 // fragment to the server.
 func (a *Auth) relayPage(w http.ResponseWriter, r *http.Request) {
-	render(w, "relay.html", relayCSP, http.StatusOK, struct{ Script, Login string }{
-		Script: a.cfg.Prefix + "/fragment.js",
-		Login:  a.LoginURL(""),
-	})
+	m := a.langs.forRequest(r)
+	render(w, "relay.html", relayCSP, http.StatusOK, struct {
+		M             *Messages
+		Script, Login string
+		Button        buttonData
+		CSS           template.CSS
+	}{m, a.cfg.Prefix + "/fragment.js", a.LoginURL(""), a.buttonData(m, ""), template.CSS(pageCSS)})
 }
 
 // errorPage is the default failure handler.
 func (a *Auth) errorPage(w http.ResponseWriter, r *http.Request) {
 	err, _ := ErrorFrom(r.Context())
 	status := StatusOf(err)
-	title, detail := userMessage(err)
+	m := a.langs.forRequest(r)
 	render(w, "error.html", errorCSP, status, struct {
-		Title, Detail, Login string
-		Status               int
-		CSS                  template.CSS
-	}{title, detail, a.LoginURL(""), status, template.CSS(errorCSS)})
+		M           *Messages
+		Text        ErrorText
+		Retry, Home string
+		Status      int
+		CSS         template.CSS
+	}{m, m.For(err), a.RetryURL(r), a.cfg.LandingPath, status, template.CSS(pageCSS)})
 }
 
-func serveFragmentJS(w http.ResponseWriter, r *http.Request) {
+// RetryURL is where a failure handler's "Try again" link goes: the login
+// route, returning to the page the failed sign-in was to return to when it
+// is known.
+func (a *Auth) RetryURL(r *http.Request) string {
+	next, _ := r.Context().Value(nextKey).(string)
+	return a.LoginURL(next)
+}
+
+// serveAsset serves one of the routes' static files, revalidated by its
+// ETag.
+func serveAsset(w http.ResponseWriter, r *http.Request, name, contentType, etag, body string) {
 	h := w.Header()
-	h.Set("Content-Type", "text/javascript; charset=utf-8")
+	h.Set("Content-Type", contentType)
 	h.Set("Cache-Control", "no-cache")
 	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("ETag", fragmentETag)
-	http.ServeContent(w, r, "fragment.js", time.Time{}, bytes.NewReader(fragmentJS))
+	h.Set("ETag", etag)
+	http.ServeContent(w, r, name, time.Time{}, strings.NewReader(body))
 }
 
 // jsonString is s as a JSON string literal.

@@ -12,14 +12,14 @@ import (
 // users.getCurrentUser reported it when they signed in, with the token to
 // act for them.
 type User struct {
-	UID         string   // OK's user id, a string of digits; the only identity to trust
-	Name        string   // full name
-	FirstName   string   // first name
-	LastName    string   // last name
-	Picture     string   // URL of a 128×128 picture (pic_3), possibly empty
-	Email       string   // only with the GET_EMAIL permission, else empty
-	Permissions []string // permissions_granted as OK reported them in the redirect; shared, do not modify
-	Expires     time.Time
+	UID         string    // OK's user id, a string of digits; the only identity to trust
+	Name        string    // full name
+	FirstName   string    // first name
+	LastName    string    // last name
+	Picture     string    // URL of a 128×128 picture (pic_3), possibly empty
+	Email       string    // only with the GET_EMAIL permission, else empty
+	Permissions []string  // permissions_granted as OK reported them in the redirect; shared, do not modify
+	Expires     time.Time // when the session ends: OK's token expiry (expires_in), capped by Config.MaxSessionAge
 
 	// AccessToken and SessionSecret sign REST calls for this user. They
 	// print as "[redacted]" in fmt, log/slog and encoding/json; use
@@ -62,6 +62,7 @@ type ctxKey int
 const (
 	userKey ctxKey = iota // a *User or a *lazySession
 	errorKey
+	nextKey // the next path of a failed sign-in, when known
 )
 
 // WithUser returns a copy of ctx that carries u, so that handlers can be
@@ -91,7 +92,12 @@ func ErrorFrom(ctx context.Context) (error, bool) {
 	return err, ok
 }
 
-// withError returns r carrying err for the failure handler.
-func withError(r *http.Request, err error) *http.Request {
-	return r.WithContext(context.WithValue(r.Context(), errorKey, err))
+// withError returns r carrying err, and the next path of the failed
+// sign-in if known, for the failure handler.
+func withError(r *http.Request, err error, next string) *http.Request {
+	ctx := context.WithValue(r.Context(), errorKey, err)
+	if next != "" {
+		ctx = context.WithValue(ctx, nextKey, next)
+	}
+	return r.WithContext(ctx)
 }

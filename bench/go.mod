@@ -6,7 +6,7 @@ require (
 	github.com/gorilla/securecookie v1.1.2
 	github.com/gorilla/sessions v1.4.0
 	github.com/markbates/goth v1.82.0
-	github.com/okauth/okauth v0.0.0-00010101000000-000000000000
+	github.com/okauth/okauth v0.1.0
 	github.com/stretchr/testify v1.12.1
 )
 

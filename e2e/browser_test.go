@@ -29,7 +29,7 @@ import (
 const testTimeout = 30 * time.Second
 
 // Screenshots are this size, small enough to keep in docs/.
-const viewWidth, viewHeight = 900, 600
+const viewWidth, viewHeight = 800, 600
 
 // chromiumPath is the browser to drive: $CHROMIUM, or Debian's Chromium.
 // Without it the test skips, or fails when CI=true.
@@ -260,7 +260,7 @@ func stateCookies(jar map[string]*network.Cookie) []string {
 }
 
 // readmeShots are the screenshots the README shows, from ../docs.
-var readmeShots = []string{"signed-in", "error"}
+var readmeShots = []string{"signed-out-ru", "signed-in-ru", "error-ru", "signed-out-en", "signed-in-en", "error-en"}
 
 // screenshot saves the tab's viewport as out/NAME.png and, with -docs, a
 // screenshot the README shows as ../docs/NAME.png too.

@@ -9,6 +9,6 @@
 //
 // It needs Chromium (apt-get install -y chromium, or set CHROMIUM to the
 // browser's path). Without it the tests skip, unless CI=true, where they
-// fail. Screenshots go to out/; go test -docs also writes the two the
+// fail. Screenshots go to out/; go test -docs also writes the six the
 // README shows to ../docs.
 package e2e

@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
-	"github.com/okauth/okauth/oktest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -22,21 +21,20 @@ func TestRefusedSignIn(t *testing.T) {
 		app := startExample(t, fake)
 		tab, rec := newBrowser(t)
 
-		do(t, tab, chromedp.Navigate(app.URL+"/"))
+		do(t, tab, chromedp.Navigate(app.URL+"/account"))
 		assertErrorPage(t, tab, rec, app, "Sign-in cancelled", 403)
 		assertRelayCleared(t, rec, app, "error=access_denied")
-		screenshot(t, tab, "error")
 	})
 	t.Run("Deny on the consent page", func(t *testing.T) {
 		app := startExample(t, nil)
 		tab, rec := newBrowser(t)
 
-		do(t, tab, chromedp.Navigate(app.URL+"/"), chromedp.Click(chromedp.ID("deny")))
+		do(t, tab, chromedp.Navigate(app.URL+"/account"), chromedp.Click(chromedp.ID("deny")))
 		assertErrorPage(t, tab, rec, app, "Sign-in cancelled", 403)
 		assertRelayCleared(t, rec, app, "error=access_denied")
 
-		// Not signed in: / asks again.
-		do(t, tab, chromedp.Navigate(app.URL+"/"), chromedp.WaitVisible(chromedp.ID("allow")))
+		// Not signed in: /account asks again.
+		do(t, tab, chromedp.Navigate(app.URL+"/account"), chromedp.WaitVisible(chromedp.ID("allow")))
 	})
 }
 
@@ -48,7 +46,7 @@ func TestTokenRejected(t *testing.T) {
 		app := startExample(t, fake)
 		tab, rec := newBrowser(t)
 
-		do(t, tab, chromedp.Navigate(app.URL+"/"))
+		do(t, tab, chromedp.Navigate(app.URL+"/account"))
 		assertErrorPage(t, tab, rec, app, "OK.ru refused the sign-in", 502)
 		assertRelayCleared(t, rec, app, "access_token=")
 	})
@@ -57,8 +55,8 @@ func TestTokenRejected(t *testing.T) {
 		fake.Consent = true // so that a new sign-in stops at the dialog
 		app := startExample(t, fake)
 		tab, _ := newBrowser(t)
-		do(t, tab, chromedp.Navigate(app.URL+"/"), chromedp.Click(chromedp.ID("allow")))
-		require.Equal(t, oktest.DefaultUser.UID, text(t, tab, "#uid"))
+		do(t, tab, chromedp.Navigate(app.URL+"/account"), chromedp.Click(chromedp.ID("allow")))
+		require.Equal(t, "0", text(t, tab, "#friends"))
 
 		// The example ends a session whose token OK no longer takes and
 		// starts a new sign-in.
@@ -78,8 +76,10 @@ func assertErrorPage(t *testing.T, tab context.Context, rec *tabRecorder, app *e
 	assert.Equal(t, fmt.Sprintf("Error %d", status), text(t, tab, ".code"))
 	assert.Equal(t, title, text(t, tab, "h1"))
 	assert.Equal(t, app.callbackURL(), run(t, tab, chromedp.Location()), "address bar")
-	retry := run(t, tab, chromedp.Evaluate[string](`document.querySelector("a.button").href`))
-	assert.Equal(t, app.URL+"/auth/ok/login", retry, "the Try again link")
+	retry := run(t, tab, chromedp.Evaluate[string](`document.querySelector("#okauth-retry").href`))
+	assert.Equal(t, app.URL+"/auth/ok/login?next=%2Faccount", retry, "the Try again link returns to the page the sign-in was for")
+	home := run(t, tab, chromedp.Evaluate[string](`document.querySelector("#okauth-home").href`))
+	assert.Equal(t, app.URL+"/", home, "the Home link goes to LandingPath")
 	color := run(t, tab, chromedp.Evaluate[string](`getComputedStyle(document.querySelector("h1")).color`))
 	assert.Equal(t, "rgb(193, 85, 0)", color, "the error page's own style applies")
 

@@ -3,7 +3,6 @@ package e2e
 import (
 	"context"
 	"html/template"
-	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -21,20 +20,21 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// Scenario 1: opening / signs in through OK's dialog, on another site, and
-// the relay page, and ends on / with the user shown.
+// Scenario 1: opening /account signs in through OK's dialog, on another
+// site, and the relay page, and ends on /account; / then shows the user.
 func TestSignIn(t *testing.T) {
 	fake := newFake(t)
-	user := oktest.DefaultUser
-	user.Picture = avatarURL(t)
-	fake.SetUser(user)
 	app := startExample(t, fake)
 	tab, rec := newBrowser(t)
 
-	do(t, tab, chromedp.Navigate(app.URL+"/"))
+	do(t, tab, chromedp.Navigate(app.URL+"/account"))
 	assertSignedIn(t, tab, app, 0)
 	assertRelayCleared(t, rec, app, "access_token=")
-	screenshot(t, tab, "signed-in")
+	do(t, tab, chromedp.Navigate(app.URL+"/"))
+	assert.Equal(t, oktest.DefaultUser.Name, text(t, tab, "#name"))
+	assert.Equal(t, oktest.DefaultUser.UID, text(t, tab, "#uid"))
+	loaded := run(t, tab, chromedp.Evaluate[bool](`(() => { const i = document.querySelector(".who img"); return i.complete && i.naturalWidth > 0 })()`))
+	assert.True(t, loaded, "the user's picture, served by the fake, loaded")
 }
 
 // Scenario 1, continued: the session cookie is SameSite=Lax, not Strict,
@@ -45,8 +45,8 @@ func TestArriveFromAnotherSite(t *testing.T) {
 	fake.Consent = true // a new sign-in stops at the dialog
 	app := startExample(t, fake)
 	tab, _ := newBrowser(t)
-	do(t, tab, chromedp.Navigate(app.URL+"/"), chromedp.Click(chromedp.ID("allow")))
-	require.Equal(t, oktest.DefaultUser.UID, text(t, tab, "#uid"))
+	do(t, tab, chromedp.Navigate(app.URL+"/account"), chromedp.Click(chromedp.ID("allow")))
+	require.Equal(t, "0", text(t, tab, "#friends"))
 
 	do(t, tab, chromedp.Navigate(linkPage(t, app.URL+"/")), chromedp.Click(chromedp.ID("back")))
 	assert.Equal(t, oktest.DefaultUser.UID, text(t, tab, "#uid"), "signed in on arrival from another site")
@@ -58,7 +58,7 @@ func TestSignInConsentPage(t *testing.T) {
 	app := startExample(t, nil)
 	tab, rec := newBrowser(t)
 
-	do(t, tab, chromedp.Navigate(app.URL+"/"), chromedp.Click(chromedp.ID("allow")))
+	do(t, tab, chromedp.Navigate(app.URL+"/account"), chromedp.Click(chromedp.ID("allow")))
 	assertSignedIn(t, tab, app, 0)
 	assertRelayCleared(t, rec, app, "access_token=")
 }
@@ -68,14 +68,13 @@ func TestSignInConsentPage(t *testing.T) {
 // CSP violation on the relay page would have been seen.
 func TestRelayPageRaisesNoProblems(t *testing.T) {
 	fake := newFake(t)
-	user := oktest.DefaultUser
-	user.Picture = "" // a picture from outside would fail to load, and log so
-	fake.SetUser(user)
 	app := startExample(t, fake)
 	tab, rec := newBrowser(t)
 
+	do(t, tab, chromedp.Navigate(app.URL+"/account"))
+	require.Equal(t, "0", text(t, tab, "#friends"))
 	do(t, tab, chromedp.Navigate(app.URL+"/"))
-	require.Equal(t, user.Name, text(t, tab, "#name"))
+	require.Equal(t, oktest.DefaultUser.Name, text(t, tab, "#name")) // and its picture, from the fake
 	assertRelayCleared(t, rec, app, "access_token=")
 	assert.Empty(t, rec.Problems(), "problems during the sign-in")
 
@@ -106,8 +105,8 @@ func TestTwoTabs(t *testing.T) {
 	tab1, rec1 := newBrowser(t)
 	tab2, rec2 := newTab(t, tab1)
 
-	do(t, tab1, chromedp.Navigate(app.URL+"/"), chromedp.WaitVisible(chromedp.ID("allow")))
-	do(t, tab2, chromedp.Navigate(app.URL+"/"), chromedp.WaitVisible(chromedp.ID("allow")))
+	do(t, tab1, chromedp.Navigate(app.URL+"/account"), chromedp.WaitVisible(chromedp.ID("allow")))
+	do(t, tab2, chromedp.Navigate(app.URL+"/account"), chromedp.WaitVisible(chromedp.ID("allow")))
 	require.Len(t, stateCookies(cookies(t, tab1, app.callbackURL())), 1, "the state cookie listing both sign-ins waiting at OK's dialog")
 
 	do(t, tab2, chromedp.Click(chromedp.ID("allow")))
@@ -118,16 +117,15 @@ func TestTwoTabs(t *testing.T) {
 	assertRelayCleared(t, rec2, app, "access_token=")
 }
 
-// assertSignedIn checks that the tab shows the fake's user on the
-// example's home page, holds a session cookie with the right flags and a
-// state cookie only while sign-ins are pending, and that neither the
-// address bar nor the tab's history hold the token or the session secret.
+// assertSignedIn checks that the tab shows the example's account page,
+// which only a signed-in user sees, with a call to OK as the user; that it
+// holds a session cookie with the right flags and a state cookie only
+// while sign-ins are pending; and that neither the address bar nor the
+// tab's history hold the token or the session secret.
 func assertSignedIn(t *testing.T, tab context.Context, app *exampleApp, pending int) {
 	t.Helper()
-	assert.Equal(t, oktest.DefaultUser.Name, text(t, tab, "#name"))
-	assert.Equal(t, oktest.DefaultUser.UID, text(t, tab, "#uid"))
 	assert.Equal(t, "0", text(t, tab, "#friends"), "friends.get, signed with the session's token and secret, answers")
-	assert.Equal(t, app.URL+"/", run(t, tab, chromedp.Location()), "address bar")
+	assert.Equal(t, app.URL+"/account", run(t, tab, chromedp.Location()), "address bar")
 
 	jar := cookies(t, tab, app.callbackURL())
 	session := jar["okauth"]
@@ -195,21 +193,6 @@ func redacted(addrs []string) []string {
 	}
 	return out
 }
-
-// avatarURL serves a picture for the fake's user from this machine: the
-// browser reaches nothing outside it, and the screenshot shows a picture.
-func avatarURL(t *testing.T) string {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "image/svg+xml")
-		_, _ = io.WriteString(w, avatarSVG)
-	}))
-	t.Cleanup(srv.Close)
-	return srv.URL + "/avatar.svg"
-}
-
-const avatarSVG = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64">` +
-	`<rect width="64" height="64" fill="#ee8208"/>` +
-	`<text x="32" y="42" font-family="DejaVu Sans, sans-serif" font-size="26" fill="#fff" text-anchor="middle">ИП</text></svg>`
 
 // linkPage serves a page on another site, elsewhere.test, with a link
 // (#back) to target, and returns its address.

@@ -14,14 +14,21 @@
 //	OK_API_URL       REST endpoint (default https://api.ok.ru/fb.do)
 //	ADDR             listen address (default localhost:8080)
 //	SESSION_KEY      secret of 32+ characters for the cookie keys (default: random)
+//	OK_INSECURE_DEV  1 allows plain http off loopback (ADDR=0.0.0.0:8080 in a
+//	                 container), with InsecureCookies: local development only
 //
-// The okauth wiring is all in routes below; reading the environment,
-// starting the fake and serving are shared with the Gin and Echo examples
-// in internal/exampleapp.
+// The site: "/" is public and shows the "Sign in with OK.ru" button, or the
+// signed-in user's card and Sign out; "/account" is for signed-in users
+// only. Signing out lands on "/", signed out. Pages are in Russian or
+// English, as the browser prefers.
+//
+// The okauth wiring is all in routes below; the pages (exampleapp.Site),
+// reading the environment, starting the fake and serving are shared with
+// the Gin and Echo examples in internal/exampleapp.
 package main
 
 import (
-	"errors"
+	"log/slog"
 	"net/http"
 
 	"github.com/okauth/okauth"
@@ -30,24 +37,14 @@ import (
 
 func main() { exampleapp.Main(routes) }
 
-// routes is the app: okauth's routes, and "/" for signed-in users only.
+// routes is the app: okauth's routes, a public "/" and an "/account" for
+// signed-in users only, with the user on every request.
 func routes(auth *okauth.Auth) http.Handler {
+	site := exampleapp.Site{Auth: auth, Logger: slog.Default()}
 	mux := http.NewServeMux()
 	mux.Handle("/auth/ok/", auth)
-	mux.Handle("GET /{$}", auth.RequireLogin(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		user, _ := okauth.UserFrom(r.Context())
-		var friends []string
-		err := auth.Call(r.Context(), "friends.get", nil, &friends)
-		var apiErr *okauth.APIError
-		if errors.As(err, &apiErr) && apiErr.Code == okauth.CodeSessionExpired {
-			_ = auth.Logout(w, r) // OK no longer accepts the token
-			http.Redirect(w, r, auth.LoginURL("/"), http.StatusSeeOther)
-			return
-		}
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		_ = exampleapp.HomePage.Execute(w, map[string]any{
-			"User": user, "Friends": len(friends), "FriendsErr": err, "Logout": auth.LogoutURL(),
-		})
-	})))
+	mux.HandleFunc("GET /{$}", site.Home)
+	mux.HandleFunc("GET /site.css", site.Style)
+	mux.Handle("GET /account", auth.RequireLogin(http.HandlerFunc(site.Account)))
 	return auth.Middleware(mux)
 }

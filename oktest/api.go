@@ -46,7 +46,7 @@ func (s *Server) api(w http.ResponseWriter, r *http.Request) {
 	for k, v := range r.Form {
 		params[k] = v[0]
 	}
-	out, err := s.call(params, forced, fault)
+	out, err := s.call(r, params, forced, fault)
 	if err != nil {
 		var ae *okauth.APIError
 		if !errors.As(err, &ae) {
@@ -58,7 +58,7 @@ func (s *Server) api(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, out)
 }
 
-func (s *Server) call(params map[string]string, forced int, fault Fault) (any, error) {
+func (s *Server) call(r *http.Request, params map[string]string, forced int, fault Fault) (any, error) {
 	if params["application_key"] != s.AppKey {
 		return nil, apiErr(101)
 	}
@@ -91,6 +91,7 @@ func (s *Server) call(params map[string]string, forced int, fault Fault) (any, e
 	case handler != nil:
 		return handler(&t, params)
 	case params["method"] == "users.getCurrentUser":
+		t.User.Picture = pictureURL(r, t.User.Picture)
 		return currentUser(&t, params["fields"], fault == FaultNoUID), nil
 	case params["method"] == "friends.get":
 		return []string{}, nil

@@ -1,7 +1,6 @@
 package oktest
 
 import (
-	"html/template"
 	"net/http"
 	"net/url"
 	"strings"
@@ -28,7 +27,10 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 	case !validLayout(q.Get("layout")):
 		authError = "invalid_request"
 	case authError == "" && s.Consent && q.Get("decision") == "":
-		consentPage(w, r, q)
+		s.mu.Lock()
+		user := s.user
+		s.mu.Unlock()
+		consentPage(w, r, q, user)
 		return
 	case q.Get("decision") == "deny":
 		authError = "access_denied"
@@ -63,28 +65,4 @@ func splitScopes(s string) []string {
 		}
 	}
 	return out
-}
-
-var consentTmpl = template.Must(template.New("consent").Parse(`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>OK.ru (fake): allow access?</title></head>
-<body style="font:16px system-ui,sans-serif;max-width:30em;margin:10vh auto">
-<h1 style="color:#ee8208">OK.ru <small>(oktest fake)</small></h1>
-<p>The app <b>{{.App}}</b> asks to sign you in as <b>{{.User}}</b>{{if .Scope}} with permissions <code>{{.Scope}}</code>{{end}}.</p>
-<p><a id="allow" href="{{.Allow}}">Allow</a> · <a id="deny" href="{{.Deny}}">Deny</a></p>
-</body></html>`))
-
-func consentPage(w http.ResponseWriter, r *http.Request, q url.Values) {
-	link := func(decision string) string {
-		v := url.Values{}
-		for k, vs := range q {
-			v[k] = vs
-		}
-		v.Set("decision", decision)
-		return r.URL.Path + "?" + v.Encode()
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	_ = consentTmpl.Execute(w, map[string]string{
-		"App": q.Get("client_id"), "User": DefaultUser.Name, "Scope": q.Get("scope"),
-		"Allow": link("allow"), "Deny": link("deny"),
-	})
 }

@@ -25,31 +25,35 @@ import (
 
 // User is a user of the fake OK.
 type User struct {
-	UID       string
-	Name      string
-	FirstName string
-	LastName  string
-	Picture   string
-	Email     string // returned only when the token has GET_EMAIL
+	UID       string // OK's user id, a string of digits
+	Name      string // full name (name)
+	FirstName string // first_name
+	LastName  string // last_name
+	// Picture is pic_3, the URL of a 128×128 picture. A path, such as
+	// [AvatarPath], is answered as a URL on the fake itself.
+	Picture string
+	Email   string // returned only when the token has GET_EMAIL
 }
 
 // DefaultUser is who the dialog signs in until [Server.SetUser] is called.
+// Their picture is served by the fake ([AvatarPath]), so it loads with no
+// network.
 var DefaultUser = User{
 	UID:       "574385021466",
 	Name:      "Иван Петров",
 	FirstName: "Иван",
 	LastName:  "Петров",
-	Picture:   "https://i.mycdn.me/i?r=AzEPZsRbOZEKgBhR0XGMT1RkAlqKUVyHDT3Pm9pLKrLVpKaKTM5SRkZCeTgDn6uOyic&fn=sqr_128",
+	Picture:   AvatarPath,
 	Email:     "ivan.petrov@example.ru",
 }
 
 // Token is what the fake dialog issued.
 type Token struct {
-	AccessToken   string
-	SessionSecret string
-	Expires       time.Time
-	Permissions   []string
-	User          User
+	AccessToken   string    // access_token: the REST API accepts it until Expires
+	SessionSecret string    // session_secret_key: signs REST calls made with AccessToken
+	Expires       time.Time // when the REST API starts answering 102 for it
+	Permissions   []string  // permissions_granted: the scopes the dialog was asked for
+	User          User      // who the token signs in
 }
 
 // Fault is a failure the fake's REST endpoint can be told to show.
@@ -125,13 +129,15 @@ func newServer() *Server {
 	}
 }
 
-// Handler is the fake's HTTP handler: /oauth/authorize and /fb.do.
+// Handler is the fake's HTTP handler: /oauth/authorize, /fb.do and
+// AvatarPath.
 func (s *Server) Handler() http.Handler { return s.routes() }
 
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/oauth/authorize", s.authorize)
 	mux.HandleFunc("/fb.do", s.api)
+	mux.HandleFunc("GET "+AvatarPath, serveAvatar)
 	return mux
 }
 

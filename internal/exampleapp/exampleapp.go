@@ -1,7 +1,7 @@
-// Package exampleapp is what the framework examples (gin/example,
-// echo/example) share with the net/http one: reading the environment,
+// Package exampleapp is what the framework examples (okgin/example,
+// okecho/example) share with the net/http one: reading the environment,
 // starting a fake OK.ru when there is no OK_APP_ID, serving until
-// interrupted, and the home page's template. Each example keeps only its
+// interrupted, and the site's pages ([Site]). Each example keeps only its
 // framework's routes. Environment:
 //
 //	OK_APP_ID        application ID (client_id); absent: use the fake
@@ -12,6 +12,8 @@
 //	OK_API_URL       REST endpoint (default https://api.ok.ru/fb.do)
 //	ADDR             listen address (default localhost:8080)
 //	SESSION_KEY      secret of 32+ characters for the cookie keys (default: random)
+//	OK_INSECURE_DEV  1 allows plain http off loopback, such as ADDR=0.0.0.0:8080
+//	                 in a container, with InsecureCookies: local development only
 package exampleapp
 
 import (
@@ -20,7 +22,6 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
-	"html/template"
 	"io"
 	"log/slog"
 	"net"
@@ -59,8 +60,11 @@ func Run(ctx context.Context, getenv func(string) string, stdout io.Writer, logg
 	}
 	defer ln.Close()
 	host, _, _ := net.SplitHostPort(addr)
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = "localhost" // all interfaces: this machine's browser reaches it as localhost
+	}
 	_, port, _ := net.SplitHostPort(ln.Addr().String())
-	base := "http://" + net.JoinHostPort(cmp.Or(host, "localhost"), port)
+	base := "http://" + net.JoinHostPort(host, port)
 
 	cfg, err := Config(getenv, base, logger)
 	if err != nil {
@@ -93,8 +97,10 @@ func Run(ctx context.Context, getenv func(string) string, stdout io.Writer, logg
 }
 
 // Config reads the environment the package comment lists into an
-// okauth.Config for an app served at base. Plain http is allowed (with
-// InsecureCookies) only on loopback; without SESSION_KEY the cookie keys
+// okauth.Config for an app served at base. Plain http (with
+// InsecureCookies) is allowed when both ADDR and the redirect URL are
+// loopback, or with OK_INSECURE_DEV=1, which logs a warning; otherwise it
+// is an error that says what to do. Without SESSION_KEY the cookie keys
 // are random, so sessions end when the example restarts.
 func Config(getenv func(string) string, base string, logger *slog.Logger) (okauth.Config, error) {
 	cfg := okauth.Config{
@@ -105,8 +111,18 @@ func Config(getenv func(string) string, base string, logger *slog.Logger) (okaut
 		Logger:      logger,
 	}
 	if u, err := url.Parse(cfg.RedirectURL); err == nil && u.Scheme == "http" {
-		h := u.Hostname()
-		cfg.InsecureCookies = h == "localhost" || h == "127.0.0.1" || h == "::1"
+		listen, _, _ := net.SplitHostPort(cmp.Or(getenv("ADDR"), "localhost:8080"))
+		switch {
+		case isLoopback(u.Hostname()) && isLoopback(listen):
+			cfg.InsecureCookies = true
+		case getenv("OK_INSECURE_DEV") == "1":
+			cfg.InsecureCookies = true
+			logger.Warn("OK_INSECURE_DEV=1: serving sign-in over plain http with cookies that lack Secure; for local development only, never in production",
+				"addr", getenv("ADDR"), "redirect_url", cfg.RedirectURL)
+		default:
+			return cfg, fmt.Errorf("plain http on a non-loopback address (ADDR=%q, redirect %s) would send session cookies unprotected: "+
+				"for local development, such as ADDR=0.0.0.0:8080 in a container, set OK_INSECURE_DEV=1; otherwise serve https and set OK_REDIRECT_URL", getenv("ADDR"), cfg.RedirectURL)
+		}
 	}
 	secret := getenv("SESSION_KEY")
 	if secret == "" {
@@ -121,26 +137,11 @@ func Config(getenv func(string) string, base string, logger *slog.Logger) (okaut
 	return cfg, nil
 }
 
-// HomePage renders "/" from User, Friends (a count), FriendsErr and Logout
-// (the logout URL), with the element ids the example tests look for.
-var HomePage = template.Must(template.New("home").Parse(`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>okauth example</title>
-<style>
-body{font:16px/1.5 system-ui,sans-serif;background:#f6f6f6;color:#222;margin:0}
-main{max-width:32em;margin:10vh auto;background:#fff;padding:2em;border-radius:12px;box-shadow:0 1px 4px #0002}
-h1{font-size:1.4em;margin-top:0}.who{display:flex;gap:1em;align-items:center}
-.who img{width:64px;height:64px;border-radius:50%}button{background:#ee8208;color:#fff;border:0;padding:.5em 1.2em;border-radius:6px;font-size:1em;cursor:pointer}
-dt{color:#888;font-size:.85em}dd{margin:0 0 .5em}
-</style></head>
-<body><main>
-<div class="who">{{if .User.Picture}}<img src="{{.User.Picture}}" alt="">{{end}}
-<h1>Hello, <span id="name">{{.User.Name}}</span></h1></div>
-<dl>
-<dt>OK.ru user id</dt><dd id="uid">{{.User.UID}}</dd>
-{{if .User.Email}}<dt>Email</dt><dd id="email">{{.User.Email}}</dd>{{end}}
-<dt>Friends (friends.get, called as you)</dt><dd id="friends">{{if .FriendsErr}}unavailable{{else}}{{.Friends}}{{end}}</dd>
-<dt>Session ends</dt><dd>{{.User.Expires.Format "2006-01-02 15:04 MST"}}</dd>
-</dl>
-<form method="post" action="{{.Logout}}"><button id="logout" type="submit">Sign out</button></form>
-</main></body></html>`))
+// isLoopback reports whether host names this machine only.
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}

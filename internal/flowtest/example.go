@@ -21,12 +21,18 @@ import (
 	"github.com/okauth/okauth/oktest"
 )
 
-var allowLink = regexp.MustCompile(`id="allow" href="([^"]+)"`)
+var (
+	buttonLink = regexp.MustCompile(`<a class="okauth-button" href="([^"]+)"`)
+	allowLink  = regexp.MustCompile(`<button id="allow" type="submit" name="decision" value="allow">`)
+)
 
-// Example runs the example app that routes builds, with
-// [exampleapp.Run] as `go run` would and no OK account in the environment, and signs in through its embedded fake OK's consent
-// page: "/" asks to sign in, shows the user and their friend count after,
-// and asks again after the logout button's POST.
+// Example runs the example app that routes builds, with [exampleapp.Run]
+// as `go run` would and no OK account in the environment, and walks its
+// site: "/" is public and shows the sign-in button; the button signs in
+// through the embedded fake OK's consent page and returns to /account,
+// which shows the user's friend count; "/" then shows the user's card; the
+// logout button's POST lands on "/" signed out, and /account asks to sign
+// in again.
 func Example(t *testing.T, routes func(*okauth.Auth) http.Handler) {
 	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
 	defer cancel()
@@ -66,15 +72,24 @@ func Example(t *testing.T, routes func(*okauth.Auth) http.Handler) {
 		return nil, ""
 	}
 
-	// "/" leads to the fake's consent page; Allow redirects to the
-	// callback with the token after '#'. The client does what fragment.js
-	// does: POST the fragment's parameters to the callback.
-	resp, consent := get(base + "/")
+	// "/" is public: what the site is, and the sign-in button to /account.
+	resp, home := get(base + "/")
+	require.Equal(t, http.StatusOK, resp.StatusCode, home)
+	button := buttonLink.FindStringSubmatch(home)
+	require.Len(t, button, 2, home)
+	require.Equal(t, "/auth/ok/login?next=%2Faccount", button[1])
+
+	// The button leads to the fake's consent page; Allow submits the
+	// dialog's query with decision=allow and redirects to the callback
+	// with the token after '#'. The client does what fragment.js does:
+	// POST the fragment's parameters to the callback.
+	resp, consent := get(base + button[1])
 	require.Equal(t, http.StatusOK, resp.StatusCode, consent)
-	allow := allowLink.FindStringSubmatch(consent)
-	require.Len(t, allow, 2, consent)
-	allowURL, err := resp.Request.URL.Parse(strings.ReplaceAll(allow[1], "&amp;", "&"))
-	require.NoError(t, err)
+	require.Regexp(t, allowLink, consent)
+	allowURL := *resp.Request.URL
+	q := allowURL.Query()
+	q.Set("decision", "allow")
+	allowURL.RawQuery = q.Encode()
 	resp, _ = get(allowURL.String())
 	back, err := resp.Location()
 	require.NoError(t, err)
@@ -87,16 +102,21 @@ func Example(t *testing.T, routes func(*okauth.Auth) http.Handler) {
 	require.NoError(t, err)
 	resp.Body.Close()
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	require.Equal(t, "/account", resp.Header.Get("Location"), "the sign-in returns to the button's next")
 
-	resp, home := get(base + "/")
+	resp, account := get(base + "/account")
+	require.Equal(t, http.StatusOK, resp.StatusCode, account)
+	require.Contains(t, account, `<dd id="friends">0</dd>`, "the API call as the user failed")
+
+	resp, home = get(base + "/")
 	require.Equal(t, http.StatusOK, resp.StatusCode, home)
 	assert.Contains(t, resp.Header.Get("Content-Security-Policy"), "frame-ancestors 'none'", "the signed-in page cannot be framed")
 	assert.Equal(t, "nosniff", resp.Header.Get("X-Content-Type-Options"))
 	assert.Equal(t, "no-store", resp.Header.Get("Cache-Control"), "the signed-in page is not cached")
 	require.Contains(t, home, `<span id="name">`+oktest.DefaultUser.Name+`</span>`)
 	require.Contains(t, home, `<dd id="uid">`+oktest.DefaultUser.UID+`</dd>`)
-	require.Contains(t, home, `<dd id="friends">0</dd>`, "the API call as the user failed")
 	require.Contains(t, home, `id="logout"`)
+	require.NotContains(t, home, `class="okauth-button"`, "signed in: no sign-in button")
 
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/auth/ok/logout", nil)
 	require.NoError(t, err)
@@ -105,9 +125,12 @@ func Example(t *testing.T, routes func(*okauth.Auth) http.Handler) {
 	require.NoError(t, err)
 	resp.Body.Close()
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	require.Equal(t, "/", resp.Header.Get("Location"), "sign-out lands on the public page")
 	_, again := get(base + "/")
-	require.Contains(t, again, `id="allow"`, "signed out: / asks to sign in again")
-
+	require.Contains(t, again, `class="okauth-button"`, "signed out: / shows the sign-in button")
+	require.NotContains(t, again, `id="logout"`)
+	_, asks := get(base + "/account")
+	require.Regexp(t, allowLink, asks, "signed out: /account asks to sign in again")
 	cancel()
 	require.NoError(t, <-done)
 }

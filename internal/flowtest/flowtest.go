@@ -1,6 +1,6 @@
 // Package flowtest walks a browser through okauth's whole sign-in against
 // an app served over real HTTP (TLS, a cookie jar, redirects not followed)
-// and a fake OK. The adapter modules (gin/, echo/) share it, so each tests
+// and a fake OK. The adapter modules (okgin/, okecho/) share it, so each tests
 // the same flow through its own framework's router.
 package flowtest
 

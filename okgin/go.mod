@@ -1,10 +1,10 @@
-module github.com/okauth/okauth/gin
+module github.com/okauth/okauth/okgin
 
 go 1.25.0
 
 require (
 	github.com/gin-gonic/gin v1.12.0
-	github.com/okauth/okauth v0.0.0-00010101000000-000000000000
+	github.com/okauth/okauth v0.1.0
 	github.com/stretchr/testify v1.12.1
 )
 

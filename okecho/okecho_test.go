@@ -1,6 +1,7 @@
 package okecho_test
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -12,8 +13,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/okauth/okauth"
-	okecho "github.com/okauth/okauth/echo"
 	"github.com/okauth/okauth/internal/flowtest"
+	"github.com/okauth/okauth/okecho"
 	"github.com/okauth/okauth/oktest"
 )
 
@@ -136,4 +137,50 @@ func TestUser(t *testing.T) {
 	c.Set(okecho.UserKey, keyed)
 	got, _ = okecho.User(c)
 	assert.Equal(t, keyed, got, "user under UserKey")
+}
+
+// TestRequireLoginReturnsHTTPError: a refusal reaches the app's
+// HTTPErrorHandler as an *echo.HTTPError wrapping okauth.ErrNotSignedIn:
+// 303 with Location set for a browser, 401 with the login URL for an API
+// client.
+func TestRequireLoginReturnsHTTPError(t *testing.T) {
+	auth := flowtest.NewAuth(t)
+	e := echo.New()
+	var seen []error
+	e.HTTPErrorHandler = func(err error, c echo.Context) {
+		seen = append(seen, err)
+		var he *echo.HTTPError
+		if errors.As(err, &he) {
+			_ = c.String(he.Code, "handled by the app")
+		}
+	}
+	e.GET("/me", func(c echo.Context) error { return c.String(http.StatusOK, "secret") }, okecho.RequireLogin(auth))
+
+	for _, tc := range []struct {
+		accept   string
+		code     int
+		location string
+		message  any
+	}{
+		{"text/html", http.StatusSeeOther, "/auth/ok/login?next=%2Fme", "See Other"},
+		{"application/json", http.StatusUnauthorized, "", map[string]string{"error": "not signed in", "login_url": "/auth/ok/login?next=%2Fme"}},
+	} {
+		t.Run(tc.accept, func(t *testing.T) {
+			seen = nil
+			req := httptest.NewRequest(http.MethodGet, "/me", nil)
+			req.Header.Set("Accept", tc.accept)
+			rec := httptest.NewRecorder()
+			e.ServeHTTP(rec, req)
+			require.Len(t, seen, 1, "the app's HTTPErrorHandler saw the refusal")
+			var he *echo.HTTPError
+			require.True(t, errors.As(seen[0], &he), "%T", seen[0])
+			assert.Equal(t, tc.code, he.Code)
+			assert.Equal(t, tc.message, he.Message)
+			assert.ErrorIs(t, seen[0], okauth.ErrNotSignedIn)
+			assert.Equal(t, tc.code, rec.Code)
+			assert.Equal(t, "handled by the app", rec.Body.String())
+			assert.Equal(t, tc.location, rec.Header().Get("Location"))
+			assert.Equal(t, "no-store", rec.Header().Get("Cache-Control"))
+		})
+	}
 }

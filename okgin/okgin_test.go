@@ -12,8 +12,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/okauth/okauth"
-	okgin "github.com/okauth/okauth/gin"
 	"github.com/okauth/okauth/internal/flowtest"
+	"github.com/okauth/okauth/okgin"
 	"github.com/okauth/okauth/oktest"
 )
 

@@ -8,7 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/okauth/okauth"
-	okecho "github.com/okauth/okauth/echo"
+	"github.com/okauth/okauth/okecho"
 )
 
 // Sign in with OK.ru on Echo: okauth's routes, the user on every request,

@@ -1,7 +1,7 @@
 // Package okgin adds "Sign in with OK.ru" ([github.com/okauth/okauth]) to
 // a Gin app:
 //
-//	okgin.Mount(r, auth)                           // login, callback, logout, fragment.js
+//	okgin.Mount(r, auth)                           // login, callback, logout, fragment.js, button.css
 //	r.Use(okgin.Middleware(auth))                  // the user on every request
 //	account := r.Group("/account", okgin.RequireLogin(auth))
 //	account.GET("/", func(c *gin.Context) {
@@ -31,8 +31,8 @@ import (
 // pointer): c.MustGet(okgin.UserKey).(okauth.User). [User] reads it.
 const UserKey = "okauth.user"
 
-// Mount registers okauth's routes (login, callback, logout and fragment.js,
-// for every method, so that okauth itself answers 405 for a wrong one) on
+// Mount registers okauth's routes ([okauth.Auth.Routes]: login, callback, logout,
+// fragment.js, button.css, for every method, so that okauth itself answers 405 for a wrong one) on
 // r, which is the engine or any group. They land at Config.Prefix, because
 // OK redirects to Config.RedirectURL and okauth's links point there; r's
 // base path must therefore be "/" or a leading part of the prefix: for the
@@ -46,7 +46,7 @@ func Mount(r gin.IRouter, auth *okauth.Auth) {
 		panic(fmt.Sprintf("okgin: cannot mount okauth's routes (under %q) on a group with base path %q; mount them on the engine or a group whose path leads to %[1]q", prefix, base))
 	}
 	h := gin.WrapH(auth)
-	for _, route := range []string{"/login", "/callback", "/logout", "/fragment.js"} {
+	for _, route := range auth.Routes() {
 		r.Any(rel+route, h)
 	}
 }

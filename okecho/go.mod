@@ -1,10 +1,10 @@
-module github.com/okauth/okauth/echo
+module github.com/okauth/okauth/okecho
 
 go 1.25.0
 
 require (
 	github.com/labstack/echo/v4 v4.16.0
-	github.com/okauth/okauth v0.0.0-00010101000000-000000000000
+	github.com/okauth/okauth v0.1.0
 	github.com/stretchr/testify v1.12.1
 )
 

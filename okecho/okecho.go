@@ -1,7 +1,7 @@
 // Package okecho adds "Sign in with OK.ru" ([github.com/okauth/okauth]) to
 // an Echo v4 app:
 //
-//	okecho.Mount(e, auth)                       // login, callback, logout, fragment.js
+//	okecho.Mount(e, auth)                       // login, callback, logout, fragment.js, button.css
 //	e.Use(okecho.Middleware(auth))              // the user on every request
 //	account := e.Group("/account", okecho.RequireLogin(auth))
 //	account.GET("", func(c echo.Context) error {
@@ -17,6 +17,7 @@
 package okecho
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 
@@ -36,8 +37,8 @@ type Router interface {
 	Any(path string, handler echo.HandlerFunc, middleware ...echo.MiddlewareFunc) []*echo.Route
 }
 
-// Mount registers okauth's routes (login, callback, logout and fragment.js,
-// for every method, so that okauth itself answers 405 for a wrong one) on
+// Mount registers okauth's routes ([okauth.Auth.Routes]: login, callback, logout,
+// fragment.js, button.css, for every method, so that okauth itself answers 405 for a wrong one) on
 // r. They must land at Config.Prefix, because OK redirects to
 // Config.RedirectURL and okauth's links point there. An Echo group does
 // not tell its prefix, so r must be the Echo or a group with an empty
@@ -47,7 +48,7 @@ type Router interface {
 func Mount(r Router, auth *okauth.Auth) {
 	prefix := auth.Prefix()
 	h := echo.WrapHandler(auth)
-	for _, route := range []string{"/login", "/callback", "/logout", "/fragment.js"} {
+	for _, route := range auth.Routes() {
 		if got := r.Any(prefix+route, h); len(got) > 0 && got[0].Path != prefix+route {
 			panic(fmt.Sprintf("okecho: cannot mount okauth's routes on a group with a prefix: %q landed at %q; mount them on the Echo or a group with an empty prefix", prefix+route, got[0].Path))
 		}
@@ -74,25 +75,71 @@ func Middleware(auth *okauth.Auth) echo.MiddlewareFunc {
 }
 
 // RequireLogin lets signed-in requests through, with the user on c as
-// [Middleware] puts it, and answers the rest exactly as
-// [okauth.Auth.RequireLogin] does, without calling the next handler: a
-// browser's page load is redirected to sign in and come back, anything
-// else gets 401 with a JSON body naming the login URL. It works with or
-// without Middleware in front.
+// [Middleware] puts it. It refuses the rest as Echo middleware does, by
+// returning an [*echo.HTTPError] that reaches the app's HTTPErrorHandler
+// and wraps [okauth.ErrNotSignedIn] (errors.Is finds it):
+//
+//   - a browser's page load (GET or HEAD accepting HTML): Code 303, with the
+//     Location header already set to the login route returning to this
+//     page, so any handler that answers with the error's Code redirects;
+//   - anything else: Code 401, with Message a map holding "error" and
+//     "login_url", which Echo's default handler writes as the same JSON
+//     that [okauth.Auth.RequireLogin] answers.
+//
+// It works with or without Middleware in front.
 func RequireLogin(auth *okauth.Auth) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			signedIn := false
+			refusal := &capture{header: http.Header{}}
 			auth.RequireLogin(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
 				signedIn = true
 				adopt(c, r)
-			})).ServeHTTP(c.Response(), c.Request())
-			if !signedIn {
-				return nil // answered
+			})).ServeHTTP(refusal, c.Request())
+			if signedIn {
+				return next(c)
 			}
-			return next(c)
+			return refusal.httpError(c)
 		}
 	}
+}
+
+// capture records okauth's answer to a request that is not signed in.
+type capture struct {
+	header http.Header
+	status int
+	body   []byte
+}
+
+func (w *capture) Header() http.Header { return w.header }
+
+func (w *capture) WriteHeader(status int) {
+	if w.status == 0 {
+		w.status = status
+	}
+}
+
+func (w *capture) Write(p []byte) (int, error) {
+	w.WriteHeader(http.StatusOK)
+	w.body = append(w.body, p...)
+	return len(p), nil
+}
+
+// httpError turns okauth's refusal into Echo's: its headers (Location,
+// Cache-Control) on c's response, its status and JSON body in the error.
+func (w *capture) httpError(c echo.Context) error {
+	h := c.Response().Header()
+	for _, k := range []string{"Location", "Cache-Control"} {
+		if v := w.header.Get(k); v != "" {
+			h.Set(k, v)
+		}
+	}
+	var message any = http.StatusText(w.status)
+	var body map[string]string
+	if json.Unmarshal(w.body, &body) == nil {
+		message = body
+	}
+	return echo.NewHTTPError(w.status, message).SetInternal(okauth.ErrNotSignedIn)
 }
 
 // User returns the signed-in user of c's request, and whether there is

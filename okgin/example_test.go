@@ -8,7 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/okauth/okauth"
-	okgin "github.com/okauth/okauth/gin"
+	"github.com/okauth/okauth/okgin"
 )
 
 // Sign in with OK.ru on a Gin engine: okauth's routes, the user on every

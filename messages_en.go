@@ -1,0 +1,54 @@
+package okauth
+
+// english is the built-in English. To add a message for a new error, add
+// one line to Errors here and in messages_ru.go, before any more general
+// error it also matches.
+var english = Messages{
+	Lang:         LangEnglish,
+	SignIn:       "Sign in with OK.ru",
+	RelayTitle:   "Signing in with OK.ru",
+	RelayWorking: "Signing you in with OK.ru…",
+	RelayEmpty:   "This page finishes a sign-in with OK.ru and has nothing to finish.",
+	NoScript:     "JavaScript is needed to finish signing in with OK.ru. Please turn it on and try again.",
+	TryAgain:     "Try again",
+	Home:         "Home",
+	Status:       "Error",
+	Errors: []ErrorText{
+		{ErrAccessDenied, "Sign-in cancelled", "You did not allow this site to use your OK.ru account. Nothing was saved."},
+		{ErrAppRejected, "OK.ru refused this site", "OK.ru did not accept this site's sign-in request. The site's OK.ru app settings need attention."},
+		{ErrRefused, "OK.ru could not sign you in", "OK.ru reported a problem with this sign-in. Please try again."},
+		{ErrStateExpired, "Sign-in took too long", "The sign-in was not finished within 10 minutes. Please start again."},
+		{ErrStateReused, "Sign-in already used", "This sign-in was already completed. Please start again."},
+		enNotRecognised.with(ErrStateMissing),
+		enNotRecognised.with(ErrStateMismatch),
+		enUnreachable.with(ErrOutage),
+		enUnreachable.with(ErrUnreachable),
+		enUnreachable.with(ErrBadResponse),
+		{ErrAPI, "OK.ru refused the sign-in", "OK.ru did not accept the sign-in token. Please try again."},
+		{ErrCrossOrigin, "Request refused", "This request came from another site and was refused."},
+		{ErrReplayFull, "Too many sign-ins", "This site is handling too many sign-ins right now. Please try again in a few minutes."},
+		enIncomplete.with(ErrTokenMissing),
+		enIncomplete.with(ErrSecretMissing),
+		enIncomplete.with(ErrBadExpiry),
+		enNotSignedIn.with(ErrNotSignedIn),
+		enBadForm.with(ErrBadForm),
+	},
+	ByStatus: map[int]ErrorText{
+		400: enBadForm,
+		401: enNotSignedIn,
+		403: {Title: "Request refused", Detail: "This request was refused."},
+		429: {Title: "Too many requests", Detail: "Too many sign-ins at once. Please wait a moment and try again."},
+		500: {Title: "Something went wrong", Detail: "The site could not finish the sign-in. Please try again in a moment."},
+		502: enUnreachable,
+		503: {Title: "The site is busy", Detail: "The site has too much to do right now. Please try again in a moment."},
+	},
+}
+
+// Texts shared by several errors.
+var (
+	enNotRecognised = ErrorText{Title: "Sign-in not recognised", Detail: "This sign-in was not started in this browser, or its cookie was lost. Please start again."}
+	enUnreachable   = ErrorText{Title: "OK.ru could not be reached", Detail: "OK.ru did not answer properly while checking your sign-in. Please try again in a moment."}
+	enIncomplete    = ErrorText{Title: "Incomplete sign-in", Detail: "OK.ru's answer was incomplete. Please start again."}
+	enNotSignedIn   = ErrorText{Title: "Not signed in", Detail: "Please sign in with OK.ru first."}
+	enBadForm       = ErrorText{Title: "Bad sign-in request", Detail: "The sign-in request could not be read. Please start again."}
+)

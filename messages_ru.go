@@ -1,0 +1,56 @@
+package okauth
+
+// russian is the built-in Russian, written with Russian typography:
+// «ёлочки», ё, and a non-breaking space (\u00a0) before a dash and between
+// a number and its unit. To add a message for a new error, add one line to
+// Errors here and in messages_en.go, before any more general error it also
+// matches.
+var russian = Messages{
+	Lang:         LangRussian,
+	SignIn:       "Войти через OK.ru",
+	RelayTitle:   "Вход через OK.ru",
+	RelayWorking: "Выполняем вход через OK.ru…",
+	RelayEmpty:   "Эта страница нужна для входа через OK.ru\u00a0— сейчас здесь нечего завершать.",
+	NoScript:     "Чтобы завершить вход через OK.ru, нужен JavaScript. Включите его и попробуйте ещё раз.",
+	TryAgain:     "Попробовать ещё раз",
+	Home:         "На главную",
+	Status:       "Ошибка",
+	Errors: []ErrorText{
+		{ErrAccessDenied, "Вход отменён", "Вы не разрешили этому сайту доступ к аккаунту OK.ru. Ничего не сохранено."},
+		{ErrAppRejected, "OK.ru отклонил запрос сайта", "OK.ru не принял запрос этого сайта на вход. Нужно проверить настройки приложения сайта в OK.ru."},
+		{ErrRefused, "Не удалось войти через OK.ru", "OK.ru сообщил о проблеме при входе. Попробуйте ещё раз."},
+		{ErrStateExpired, "Вход занял слишком много времени", "Вход не был завершён за 10\u00a0минут. Начните заново."},
+		{ErrStateReused, "Вход уже завершён", "Этот вход уже был завершён. Чтобы войти ещё раз, начните заново."},
+		ruNotRecognised.with(ErrStateMissing),
+		ruNotRecognised.with(ErrStateMismatch),
+		ruUnreachable.with(ErrOutage),
+		ruUnreachable.with(ErrUnreachable),
+		ruUnreachable.with(ErrBadResponse),
+		{ErrAPI, "OK.ru отклонил вход", "OK.ru не принял токен входа. Попробуйте ещё раз."},
+		{ErrCrossOrigin, "Запрос отклонён", "Запрос пришёл с другого сайта и был отклонён."},
+		{ErrReplayFull, "Слишком много входов", "Сейчас на сайт входит слишком много людей. Попробуйте ещё раз через несколько минут."},
+		ruIncomplete.with(ErrTokenMissing),
+		ruIncomplete.with(ErrSecretMissing),
+		ruIncomplete.with(ErrBadExpiry),
+		ruNotSignedIn.with(ErrNotSignedIn),
+		ruBadForm.with(ErrBadForm),
+	},
+	ByStatus: map[int]ErrorText{
+		400: ruBadForm,
+		401: ruNotSignedIn,
+		403: {Title: "Запрос отклонён", Detail: "Этот запрос отклонён."},
+		429: {Title: "Слишком много запросов", Detail: "Слишком много попыток входа сразу. Подождите немного и попробуйте ещё раз."},
+		500: {Title: "Что-то пошло не так", Detail: "Сайт не смог завершить вход. Попробуйте ещё раз чуть позже."},
+		502: ruUnreachable,
+		503: {Title: "Сайт перегружен", Detail: "Сайт сейчас перегружен. Попробуйте ещё раз чуть позже."},
+	},
+}
+
+// Texts shared by several errors.
+var (
+	ruNotRecognised = ErrorText{Title: "Вход не распознан", Detail: "Вход начат не в этом браузере, или браузер не сохранил cookie. Начните заново."}
+	ruUnreachable   = ErrorText{Title: "Не удалось связаться с OK.ru", Detail: "OK.ru не ответил как следует, пока мы проверяли вход. Попробуйте ещё раз чуть позже."}
+	ruIncomplete    = ErrorText{Title: "Вход не завершён", Detail: "Ответ OK.ru пришёл неполным. Начните заново."}
+	ruNotSignedIn   = ErrorText{Title: "Вы не вошли", Detail: "Сначала войдите через OK.ru."}
+	ruBadForm       = ErrorText{Title: "Неверный запрос на вход", Detail: "Не удалось прочитать запрос на вход. Начните заново."}
+)
