@@ -59,6 +59,24 @@ var (
 
 	// ErrCrossOrigin means a POST to logout came from another origin.
 	ErrCrossOrigin = errors.New("okauth: cross-origin request refused")
+
+	// ErrCodeMissing means a code-flow callback carried neither a code nor
+	// an error.
+	ErrCodeMissing = errors.New("okauth: code missing")
+
+	// ErrSignInRefused is matched by the error of a sign-in that
+	// Config.OnSignIn refused; the error it returned is wrapped too, for a
+	// failure handler to find with [errors.As] or [errors.Is]. It is not
+	// shown to the user by the default error page.
+	ErrSignInRefused = errors.New("okauth: sign-in refused by the app")
+
+	// ErrTokenExpired means OK's access token no longer works: [Auth.Call]
+	// returns it without calling OK when the token is known to have expired
+	// and cannot be refreshed, and OK's answers 102 (PARAM_SESSION_EXPIRED),
+	// 103 (PARAM_SESSION_KEY) and 453 (SESSION_REQUIRED), an [*APIError],
+	// match it too, as does a refresh that OK refused. The session itself
+	// may still be valid; [Auth.RequireToken] gets a new token.
+	ErrTokenExpired = errors.New("okauth: OK.ru access token expired")
 )
 
 // OAuthError is the error OK put in the redirect fragment
@@ -92,18 +110,31 @@ func (e *APIError) Error() string {
 	return fmt.Sprintf("okauth: OK.ru API error %d: %s", e.Code, e.Msg)
 }
 
+// Is reports whether target is [ErrTokenExpired] and the code is one OK
+// gives for a token that no longer works (102, 103, 453).
+func (e *APIError) Is(target error) bool {
+	return target == ErrTokenExpired && deadTokenCode(e.Code)
+}
+
+func deadTokenCode(code int) bool {
+	return code == CodeSessionExpired || code == CodeSessionKey || code == CodeSessionRequired
+}
+
 // OK.ru REST error codes that callers commonly test for on an [*APIError].
 const (
 	CodeParamAPIKey      = 101 // PARAM_API_KEY: the application key is unknown or not this token's app
 	CodeSessionExpired   = 102 // PARAM_SESSION_EXPIRED: the access token expired or was revoked
+	CodeSessionKey       = 103 // PARAM_SESSION_KEY: the token is not a valid session key
 	CodeSignature        = 104 // PARAM_SIGNATURE: the request signature is wrong
+	CodeSessionRequired  = 453 // SESSION_REQUIRED: the method needs a user's token
 	CodePermissionDenied = 10  // PERMISSION_DENIED
 )
 
 // StatusOf is the HTTP status a failure handler should answer err with:
 // 4xx for what the browser sent (a refused sign-in, a bad state, a
-// malformed form) and 502 when OK was unreachable, broken, or refused the
-// token.
+// malformed form), 403 for a sign-in Config.OnSignIn refused, 401 for a
+// token known to be expired, and 502 when OK was unreachable, broken, or
+// refused the token.
 func StatusOf(err error) int {
 	var oe *OAuthError
 	var tooBig *http.MaxBytesError
@@ -120,12 +151,14 @@ func StatusOf(err error) int {
 		return http.StatusBadRequest
 	case errors.As(err, &tooBig):
 		return http.StatusRequestEntityTooLarge
-	case errors.Is(err, ErrCrossOrigin):
+	case errors.Is(err, ErrCrossOrigin), errors.Is(err, ErrSignInRefused):
 		return http.StatusForbidden
 	case errors.Is(err, ErrNotSignedIn):
 		return http.StatusUnauthorized
 	case errors.Is(err, ErrUnreachable), errors.Is(err, ErrBadResponse), errors.As(err, new(*APIError)):
 		return http.StatusBadGateway
+	case errors.Is(err, ErrTokenExpired):
+		return http.StatusUnauthorized
 	}
 	return http.StatusBadRequest
 }
@@ -140,6 +173,8 @@ func userMessage(err error) (title, detail string) {
 	var oe *OAuthError
 	var ae *APIError
 	switch {
+	case errors.Is(err, ErrSignInRefused):
+		return "Sign-in refused", "This site did not accept this sign-in. Nothing was saved."
 	case errors.Is(err, ErrAccessDenied):
 		return "Sign-in cancelled", "You did not allow this site to use your OK.ru account. Nothing was saved."
 	case errors.As(err, &oe) && StatusOf(err) == http.StatusBadGateway:
@@ -158,7 +193,7 @@ func userMessage(err error) (title, detail string) {
 		return "OK.ru could not be reached", "OK.ru did not answer properly while checking your sign-in. Please try again in a moment."
 	case errors.Is(err, ErrCrossOrigin):
 		return "Request refused", "This request came from another site and was refused."
-	case errors.Is(err, ErrTokenMissing), errors.Is(err, ErrSecretMissing), errors.Is(err, ErrBadExpiry):
+	case errors.Is(err, ErrTokenMissing), errors.Is(err, ErrSecretMissing), errors.Is(err, ErrBadExpiry), errors.Is(err, ErrCodeMissing):
 		return "Incomplete sign-in", "OK.ru's answer was incomplete. Please start again."
 	}
 	return "Bad sign-in request", "The sign-in request could not be read. Please start again."

@@ -8,6 +8,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -22,14 +23,13 @@ const (
 	maxStateLen       = 256
 	maxErrorCodeLen   = 64
 	maxErrorDescShown = 200
-	// defaultTokenLife is OK's token lifetime when expires_in is absent.
-	defaultTokenLife = 30 * time.Minute
 )
 
 // ServeHTTP serves the routes under Config.Prefix:
 //
 //	GET  /login?next=/path  start a sign-in and go to OK's dialog
-//	GET  /callback          the relay page OK redirects back to
+//	GET  /callback          the relay page OK redirects back to; in the
+//	                        code flow, with ?code=…&state=…, sign in
 //	POST /callback          the relay page's form: check and sign in
 //	POST /logout            sign out, then go to Config.LogoutPath
 //	GET  /fragment.js       the relay page's script
@@ -45,6 +45,8 @@ func (a *Auth) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case route == "/login" && get:
 		a.login(w, r)
+	case route == "/callback" && get && a.cfg.Flow == FlowCode && r.URL.RawQuery != "":
+		a.codeCallback(w, r)
 	case route == "/callback" && get:
 		a.relayPage(w, r)
 	case route == "/callback" && r.Method == http.MethodPost:
@@ -82,7 +84,7 @@ func (a *Auth) login(w http.ResponseWriter, r *http.Request) {
 	q := u.Query()
 	q.Set("client_id", a.cfg.AppID)
 	q.Set("scope", strings.Join(a.cfg.Scopes, ";"))
-	q.Set("response_type", "token")
+	q.Set("response_type", string(a.cfg.Flow))
 	q.Set("redirect_uri", a.cfg.RedirectURL)
 	q.Set("layout", a.cfg.Layout)
 	q.Set("state", state)
@@ -91,21 +93,10 @@ func (a *Auth) login(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, u.String(), http.StatusFound)
 }
 
-// callback finishes a sign-in from the relay page's POST.
+// callback finishes a sign-in from the relay page's POST: in the token
+// flow, OK's token; in either flow, OK's error.
 func (a *Auth) callback(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Cache-Control", "no-store")
-	u, next, err := a.complete(w, r)
-	if err != nil {
-		a.fail(w, r, "okauth: sign-in failed", err)
-		return
-	}
-	if err := a.sessions.save(w, r, u); err != nil {
-		a.cfg.Logger.ErrorContext(r.Context(), "okauth: cannot save session", "error", err)
-		http.Error(w, "500 cannot save session", http.StatusInternalServerError)
-		return
-	}
-	a.cfg.Logger.LogAttrs(r.Context(), slog.LevelInfo, "okauth: signed in", slog.String("uid", u.UID))
-	http.Redirect(w, r, next, http.StatusSeeOther)
+	a.finishSignIn(w, r, a.complete)
 }
 
 // complete checks the callback form and the token, and returns the user
@@ -115,12 +106,14 @@ func (a *Auth) complete(w http.ResponseWriter, r *http.Request) (*User, string, 
 	if err != nil {
 		return nil, "", err
 	}
-	pending, err := a.states.finish(w, r, form.Get("state"))
+	pending, err := a.returned(w, r, form)
 	if err != nil {
 		return nil, "", err
 	}
-	if code := form.Get("error"); code != "" {
-		return nil, "", &OAuthError{Code: clip(code, maxErrorCodeLen), Description: clip(form.Get("error_description"), maxErrorDescShown)}
+	if a.cfg.Flow == FlowCode {
+		// The token flow's tokens are not accepted from a browser here:
+		// this app's tokens come from OK's token endpoint only.
+		return nil, "", fmt.Errorf("%w: a token posted to an app that uses the code flow", ErrBadForm)
 	}
 	token, secret := form.Get("access_token"), form.Get("session_secret_key")
 	switch {
@@ -133,7 +126,7 @@ func (a *Auth) complete(w http.ResponseWriter, r *http.Request) (*User, string, 
 	if err != nil {
 		return nil, "", err
 	}
-	u := &User{AccessToken: Secret(token), SessionSecret: Secret(secret), Expires: expires,
+	u := &User{AccessToken: Secret(token), SessionSecret: Secret(secret), TokenExpires: expires,
 		Permissions: permissions(form.Get("permissions_granted"))}
 	ctx, cancel := context.WithTimeout(r.Context(), a.cfg.Timeout)
 	defer cancel()
@@ -143,18 +136,36 @@ func (a *Auth) complete(w http.ResponseWriter, r *http.Request) (*User, string, 
 	return u, nextOr(pending.Next, a.cfg.LandingPath), nil
 }
 
-// expiry turns expires_in (seconds) into the session's end, capped by
-// MaxSessionAge.
+// returned checks what OK sent back to the callback (a form or a query):
+// the state first, as the sign-in this browser started, then OK's error if
+// it sent one.
+func (a *Auth) returned(w http.ResponseWriter, r *http.Request, params url.Values) (pendingLogin, error) {
+	pending, err := a.states.finish(w, r, params.Get("state"))
+	if err != nil {
+		return pending, err
+	}
+	if code := params.Get("error"); code != "" {
+		return pending, &OAuthError{Code: clip(code, maxErrorCodeLen), Description: clip(params.Get("error_description"), maxErrorDescShown)}
+	}
+	return pending, nil
+}
+
+// expiry turns the browser's expires_in (seconds) into when the token
+// expires. The browser relays it, so it is not proof: it may not claim more
+// than OK's short default, or 30 days if the app asked for
+// LONG_ACCESS_TOKEN.
 func (a *Auth) expiry(s string) (time.Time, error) {
-	life := defaultTokenLife
 	if s != "" {
 		n, err := strconv.ParseInt(s, 10, 64)
 		if err != nil || n <= 0 || s[0] == '+' {
 			return time.Time{}, ErrBadExpiry
 		}
-		life = time.Duration(min(n, int64(a.cfg.MaxSessionAge/time.Second))) * time.Second
 	}
-	return time.Now().Add(min(life, a.cfg.MaxSessionAge)), nil
+	limit := defaultTokenLife
+	if slices.Contains(a.cfg.Scopes, ScopeLongAccessToken) {
+		limit = longTokenLife
+	}
+	return a.now().Add(tokenLife(s, limit)), nil
 }
 
 // permissions splits permissions_granted, which OK separates with ";" (some
@@ -180,11 +191,17 @@ func readForm(w http.ResponseWriter, r *http.Request) (url.Values, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrBadForm, err)
 	}
-	form, err := url.ParseQuery(string(body))
+	return parseStrict(string(body))
+}
+
+// parseStrict parses an urlencoded form or query: one value per field,
+// valid UTF-8, no control characters, within the size limits.
+func parseStrict(s string) (url.Values, error) {
+	form, err := url.ParseQuery(s)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrBadForm, err)
 	}
-	limits := map[string]int{"access_token": maxTokenLen, "session_secret_key": maxSecretLen, "state": maxStateLen}
+	limits := map[string]int{"access_token": maxTokenLen, "session_secret_key": maxSecretLen, "state": maxStateLen, "code": maxTokenLen}
 	for k, vs := range form {
 		if len(vs) != 1 {
 			return nil, fmt.Errorf("%w: field %.40q repeated", ErrBadForm, k)
