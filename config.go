@@ -313,11 +313,11 @@ func (c Config) validate() error {
 	if err := validateKeys(c.SessionKeys); err != nil {
 		return err
 	}
-	if c.MaxSessionAge < time.Minute {
-		return fieldErr("MaxSessionAge", fmt.Sprintf("is %v; want at least a minute", c.MaxSessionAge))
-	}
 	if c.SessionLifetime != UntilTokenExpires && c.SessionLifetime < time.Minute {
 		return fieldErr("SessionLifetime", fmt.Sprintf("is %v; want at least a minute, or okauth.UntilTokenExpires", c.SessionLifetime))
+	}
+	if c.MaxSessionAge < time.Minute {
+		return fieldErr("MaxSessionAge", fmt.Sprintf("is %v; want at least a minute", c.MaxSessionAge))
 	}
 	switch c.Flow {
 	case FlowToken:

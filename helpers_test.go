@@ -101,6 +101,23 @@ func appHandler(auth *okauth.Auth) http.Handler {
 		}
 		io.WriteString(w, "friends="+strings.Join(friends, ","))
 	})))
+	mux.Handle("/perm", auth.RequireLogin(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		u, _ := okauth.UserFrom(r.Context())
+		perm := r.URL.Query().Get("p")
+		ok, err := auth.HasPermission(r.Context(), perm)
+		if err != nil {
+			http.Error(w, err.Error(), okauth.StatusOf(err))
+			return
+		}
+		fmt.Fprintf(w, "claimed=%v verified=%v", u.HasPermission(perm), ok)
+	})))
+	mux.Handle("/photos", auth.RequireToken(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := auth.Call(r.Context(), "friends.get", nil, nil); err != nil {
+			http.Error(w, err.Error(), okauth.StatusOf(err))
+			return
+		}
+		io.WriteString(w, "live token")
+	})))
 	mux.Handle("/session", auth.RequireLogin(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		u, _ := okauth.UserFrom(r.Context())
 		fmt.Fprintf(w, "expires=%d token_expires=%d account=%s extra=%v",
