@@ -176,6 +176,7 @@ var rootRows = []row{
 	{"Anonymous", "Middleware + UserFrom, no session cookie", false},
 	{"RequireLoginRedirect", "RequireLogin, anonymous: 303 to login", false},
 	{"Callback", "callback POST, one call to oktest", false},
+	{"CallbackCode", "code flow callback GET: token endpoint, then one API call", false},
 }
 
 // report writes the tables and goals and reports whether all goals are
@@ -224,6 +225,9 @@ func report(w io.Writer, res results, needThroughput bool) bool {
 		calls := "–"
 		if c, _, ok := res.stat(r.name, "okcalls/op"); ok {
 			calls = fmt.Sprint(c)
+		}
+		if c, _, ok := res.stat(r.name, "tokencalls/op"); ok {
+			calls += fmt.Sprintf(" + %v token", c)
 		}
 		fmt.Fprintf(w, "| %s | %.0f | %.0f%% | %.0f | %.0f | %s |\n", r.label, ns, 100*spread, res.med(r.name, "B/op"), res.med(r.name, "allocs/op"), calls)
 	}
@@ -279,6 +283,12 @@ func report(w io.Writer, res results, needThroughput bool) bool {
 	if have("Callback") {
 		calls, _, ok := res.stat("Callback", "okcalls/op")
 		goal(ok && calls == 1, "callback makes exactly 1 call to OK: %v per sign-in", calls)
+	}
+	if have("CallbackCode") {
+		calls, _, ok := res.stat("CallbackCode", "okcalls/op")
+		tokens, _, tok := res.stat("CallbackCode", "tokencalls/op")
+		goal(ok && tok && calls == 1 && tokens == 1,
+			"code flow callback makes exactly 1 token endpoint and 1 API call: %v and %v per sign-in", tokens, calls)
 	}
 	switch {
 	case haveBare && haveMW:

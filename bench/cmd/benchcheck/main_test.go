@@ -21,6 +21,7 @@ BenchmarkGothic-2                	   23767	     32000 ns/op	       983.0 cookie-
 BenchmarkSecurecookieJSON-2      	  131821	      6500 ns/op	       923.0 cookie-B	    4944 B/op	      35 allocs/op
 --- some other line
 BenchmarkCallback-2               	   14442	     78964 ns/op	         1.000 okcalls/op	   25544 B/op	     252 allocs/op
+BenchmarkCallbackCode-2           	    5000	    373288 ns/op	         1.000 okcalls/op	         1.000 tokencalls/op	   39693 B/op	     412 allocs/op
 BenchmarkThroughputBare 1 70000 req/s 11000 server-cpu-ns/req
 BenchmarkThroughputOkauth 1 65000 req/s 12000 server-cpu-ns/req
 `
@@ -65,6 +66,8 @@ func TestGoalsMissed(t *testing.T) {
 		"anonymous allocs":  {"7762120	       160 ns/op	     320 B/op	       1 allocs/op", "7762120	       160 ns/op	     352 B/op	       2 allocs/op"},
 		"cookie over 1 KB":  {"688.0 cookie-B", "1100 cookie-B"},
 		"two calls to OK":   {"1.000 okcalls/op", "2.000 okcalls/op"},
+		"two token calls":   {"1.000 tokencalls/op", "2.000 tokencalls/op"},
+		"code flow missing": {"BenchmarkCallbackCode-2", "BenchmarkCallbackCodeX-2"},
 		"throughput":        {"65000 req/s", "60000 req/s"},
 		"a row missing":     {"BenchmarkGothic-2", "BenchmarkGothicX-2"},
 	} {
