@@ -8,10 +8,12 @@
 //
 //	OK_APP_ID        application ID (client_id); absent: use the fake
 //	OK_APP_KEY       public application key
-//	OK_APP_SECRET    application secret key (optional)
+//	OK_APP_SECRET    application secret key (optional; required with OK_FLOW=code)
+//	OK_FLOW          token (default) or code: OK's client-side or server flow
 //	OK_REDIRECT_URL  callback URL registered at OK (default http://ADDR/auth/ok/callback)
 //	OK_AUTH_URL      OAuth dialog (default https://connect.ok.ru/oauth/authorize)
 //	OK_API_URL       REST endpoint (default https://api.ok.ru/fb.do)
+//	OK_TOKEN_URL     token endpoint of the code flow (default https://api.ok.ru/oauth/token.do)
 //	ADDR             listen address (default localhost:8080)
 //	SESSION_KEY      secret of 32+ characters for the cookie keys (default: random)
 //
@@ -34,13 +36,13 @@ func main() { exampleapp.Main(routes) }
 func routes(auth *okauth.Auth) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/auth/ok/", auth)
-	mux.Handle("GET /{$}", auth.RequireLogin(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	mux.Handle("GET /{$}", auth.RequireToken(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		user, _ := okauth.UserFrom(r.Context())
 		var friends []string
 		err := auth.Call(r.Context(), "friends.get", nil, &friends)
-		var apiErr *okauth.APIError
-		if errors.As(err, &apiErr) && apiErr.Code == okauth.CodeSessionExpired {
-			_ = auth.Logout(w, r) // OK no longer accepts the token
+		if errors.Is(err, okauth.ErrTokenExpired) {
+			// OK no longer accepts the token: through OK's dialog for a
+			// new one; the session stays.
 			http.Redirect(w, r, auth.LoginURL("/"), http.StatusSeeOther)
 			return
 		}

@@ -25,13 +25,18 @@ var allowLink = regexp.MustCompile(`id="allow" href="([^"]+)"`)
 // Example runs the example app that routes builds, with
 // [exampleapp.Run] as `go run` would and no OK account in the environment, and signs in through its embedded fake OK's consent
 // page: "/" asks to sign in, shows the user and their friend count after,
-// and asks again after the logout button's POST.
-func Example(t *testing.T, routes func(*okauth.Auth) http.Handler) {
+// and asks again after the logout button's POST. env adds variables (such
+// as OK_FLOW=code) to the environment, in pairs of name and value.
+func Example(t *testing.T, routes func(*okauth.Auth) http.Handler, env ...string) {
 	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
 	defer cancel()
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
-	getenv := func(k string) string { return map[string]string{"ADDR": "127.0.0.1:0"}[k] }
+	vars := map[string]string{"ADDR": "127.0.0.1:0"}
+	for i := 0; i+1 < len(env); i += 2 {
+		vars[env[i]] = env[i+1]
+	}
+	getenv := func(k string) string { return vars[k] }
 	go func() { done <- exampleapp.Run(ctx, getenv, pw, slog.New(slog.DiscardHandler), routes) }()
 	line, err := bufio.NewReader(pr).ReadString('\n')
 	require.NoError(t, err)
@@ -67,27 +72,30 @@ func Example(t *testing.T, routes func(*okauth.Auth) http.Handler) {
 
 	// "/" leads to the fake's consent page; Allow redirects to the
 	// callback with the token after '#'. The client does what fragment.js
-	// does: POST the fragment's parameters to the callback.
+	// does: POST the fragment's parameters to the callback. In the code
+	// flow, the redirect carries a code in the query instead, and the
+	// callback signs in and redirects to "/" by itself.
 	resp, consent := get(base + "/")
 	require.Equal(t, http.StatusOK, resp.StatusCode, consent)
 	allow := allowLink.FindStringSubmatch(consent)
 	require.Len(t, allow, 2, consent)
 	allowURL, err := resp.Request.URL.Parse(strings.ReplaceAll(allow[1], "&amp;", "&"))
 	require.NoError(t, err)
-	resp, _ = get(allowURL.String())
-	back, err := resp.Location()
-	require.NoError(t, err)
-	require.Equal(t, base+"/auth/ok/callback", back.Scheme+"://"+back.Host+back.Path)
-	_, relay := get(base + "/auth/ok/callback")
-	require.Contains(t, relay, `src="/auth/ok/fragment.js"`)
-	frag, err := url.ParseQuery(back.Fragment)
-	require.NoError(t, err)
-	resp, err = c.PostForm(base+"/auth/ok/callback", frag)
-	require.NoError(t, err)
-	resp.Body.Close()
-	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
-
-	resp, home := get(base + "/")
+	resp, home := get(allowURL.String())
+	if vars["OK_FLOW"] != string(okauth.FlowCode) {
+		back, err := resp.Location()
+		require.NoError(t, err)
+		require.Equal(t, base+"/auth/ok/callback", back.Scheme+"://"+back.Host+back.Path)
+		_, relay := get(base + "/auth/ok/callback")
+		require.Contains(t, relay, `src="/auth/ok/fragment.js"`)
+		frag, err := url.ParseQuery(back.Fragment)
+		require.NoError(t, err)
+		resp, err = c.PostForm(base+"/auth/ok/callback", frag)
+		require.NoError(t, err)
+		resp.Body.Close()
+		require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+		resp, home = get(base + "/")
+	}
 	require.Equal(t, http.StatusOK, resp.StatusCode, home)
 	require.Contains(t, home, `<span id="name">`+oktest.DefaultUser.Name+`</span>`)
 	require.Contains(t, home, `<dd id="uid">`+oktest.DefaultUser.UID+`</dd>`)
