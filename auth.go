@@ -110,7 +110,12 @@ func (a *Auth) Call(ctx context.Context, method string, params url.Values, out a
 	defer cancel()
 	err := a.call(ctx, u, method, params, out)
 	if err != nil {
-		a.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "okauth: OK.ru call failed",
+		// An expired token is the normal end of OK's token, not a fault.
+		level := slog.LevelWarn
+		if errors.Is(err, ErrTokenExpired) {
+			level = slog.LevelInfo
+		}
+		a.cfg.Logger.LogAttrs(ctx, level, "okauth: OK.ru call failed",
 			slog.String("method", method), slog.Int("ok_error_code", apiCode(err)), slog.String("error", err.Error()))
 	}
 	return err
