@@ -86,7 +86,8 @@ func isLoopback(host string) bool {
 }
 
 // Client returns the REST client Auth uses, for calls with a [User] held
-// outside a request.
+// outside a request. It uses the user's token as it is: only [Auth.Call]
+// refreshes tokens and checks their expiry.
 func (a *Auth) Client() *Client { return a.client }
 
 // Call invokes the REST method as the user signed in on ctx (see
