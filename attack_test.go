@@ -3,6 +3,7 @@ package okauth_test
 import (
 	"crypto/aes"
 	"encoding/base64"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -16,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/okauth/okauth"
+	"github.com/okauth/okauth/oktest"
 )
 
 // What the user is told, as the default error page words it.
@@ -48,11 +50,29 @@ type attack struct {
 	secrets []string      // tokens and secrets the row handled; never logged
 }
 
-// frag starts a sign-in in browser c and returns OK's fragment for it.
+// frag starts a sign-in in browser c and returns what OK sent back for
+// it: the fragment, or in the code flow the callback's query.
 func (a *attack) frag(c *http.Client, next string) url.Values {
 	f := a.e.StartLogin(a.t, c, next)
-	a.secrets = append(a.secrets, f.Get("access_token"), f.Get("session_secret_key"))
+	a.secrets = append(a.secrets, f.Get("access_token"), f.Get("session_secret_key"), f.Get("code"))
 	return f
+}
+
+// finish is the browser's request that ends a sign-in with f: the
+// callback's GET with a code (code flow), else the relay page's POST.
+func (a *attack) finish(f url.Values) *http.Request {
+	if a.e.Flow == okauth.FlowCode && f.Get("error") == "" {
+		return a.request(http.MethodGet, "/auth/ok/callback?"+f.Encode())
+	}
+	return a.form(f)
+}
+
+// signIn finishes a sign-in with f and requires it to succeed.
+func (a *attack) signIn(f url.Values) {
+	resp, err := a.c.Do(a.finish(f))
+	require.NoError(a.t, err)
+	resp.Body.Close()
+	require.Equal(a.t, http.StatusSeeOther, resp.StatusCode)
 }
 
 // post is the relay page's POST of body with content type ctype.
@@ -161,6 +181,7 @@ func flip(v string) string {
 // attackRow is one attack: what it sends, and what must come of it.
 type attackRow struct {
 	name string
+	flow okauth.Flow          // the only flow the row applies to; "" for both
 	edit func(*okauth.Config) // config of the app under attack, if not the default
 	// send prepares the attack in a.c, a browser already signed in, and
 	// returns the request that is the attack.
@@ -175,55 +196,74 @@ type attackRow struct {
 	check func(t *testing.T, a *attack, resp *http.Response, page string)
 }
 
-// TestAttacks is every attack okauth was tried against, one row each. For
-// each row it asserts the status, what the user is told, that no session
-// cookie was issued, and that the session the browser already had is
-// untouched; and that no token or secret the row handled reached the log.
+// TestAttacks is every attack okauth was tried against, one row each, in
+// each flow the row applies to (TestAttacks/token/…, TestAttacks/code/…).
+// For each row it asserts the status, what the user is told, that no
+// session cookie was issued, and that the session the browser already had
+// is untouched; and that no token or secret the row handled reached the
+// log.
 func TestAttacks(t *testing.T) {
 	var rows []attackRow
 	rows = append(rows, stateAttacks()...)
-	rows = append(rows, tokenAttacks()...)
+	rows = append(rows, only(okauth.FlowToken, tokenAttacks())...)
+	rows = append(rows, only(okauth.FlowCode, codeAttacks())...)
 	rows = append(rows, oauthErrorAttacks()...)
-	rows = append(rows, formAttacks()...)
+	rows = append(rows, only(okauth.FlowToken, formAttacks())...)
 	rows = append(rows, nextAttacks()...)
 	rows = append(rows, sessionAttacks()...)
 	rows = append(rows, methodAttacks()...)
-	for _, row := range rows {
-		t.Run(row.name, func(t *testing.T) {
-			skew := new(atomic.Int64)
-			clock := func() time.Time { return time.Now().Add(time.Duration(skew.Load())) }
-			e := newEnv(t, row.edit, func(auth *okauth.Auth) { okauth.SetStateClock(auth, clock) })
-			c := e.Browser(t)
-			e.SignIn(t, c, "/")
-			a := &attack{t: t, e: e, c: c, skew: skew}
-			req := row.send(a)
-			before := e.jarSession(c)
-			require.NotEmpty(t, before, "the browser has a session before the attack")
-
-			resp, err := c.Do(req)
-			require.NoError(t, err)
-			defer resp.Body.Close()
-			page := body(t, resp)
-			assert.Equal(t, row.status, resp.StatusCode, page)
-			assert.Contains(t, page+"\n"+resp.Header.Get("Location"), row.message)
-			if row.signsIn {
-				assert.NotNil(t, sessionCookie(resp), "a genuine sign-in starts a session")
-			} else {
-				assert.Nil(t, sessionCookie(resp), "no session cookie")
-				assert.Equal(t, before, e.jarSession(c), "the session the browser had is untouched")
-			}
-			assert.NotContains(t, page, "evil.example", "nothing hostile is echoed")
-			assert.NotContains(t, page, "<script", "no script in any page")
-			logs := e.Logs.String()
-			for _, s := range a.secrets {
-				if s != "" {
-					assert.NotContains(t, logs, s, "a token or secret reached the log")
+	for _, flow := range flows {
+		t.Run(string(flow), func(t *testing.T) {
+			for _, row := range rows {
+				if row.flow == "" || row.flow == flow {
+					t.Run(row.name, func(t *testing.T) { runAttack(t, flow, row) })
 				}
 			}
-			if row.check != nil {
-				row.check(t, a, resp, page)
-			}
 		})
+	}
+}
+
+// only marks rows as applying to flow alone.
+func only(flow okauth.Flow, rows []attackRow) []attackRow {
+	for i := range rows {
+		rows[i].flow = flow
+	}
+	return rows
+}
+
+func runAttack(t *testing.T, flow okauth.Flow, row attackRow) {
+	skew := new(atomic.Int64)
+	clock := func() time.Time { return time.Now().Add(time.Duration(skew.Load())) }
+	e := newEnv(t, inFlow(flow, row.edit), func(auth *okauth.Auth) { okauth.SetStateClock(auth, clock) })
+	c := e.Browser(t)
+	e.SignIn(t, c, "/")
+	a := &attack{t: t, e: e, c: c, skew: skew}
+	req := row.send(a)
+	before := e.jarSession(c)
+	require.NotEmpty(t, before, "the browser has a session before the attack")
+
+	resp, err := c.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	page := body(t, resp)
+	assert.Equal(t, row.status, resp.StatusCode, page)
+	assert.Contains(t, page+"\n"+resp.Header.Get("Location"), row.message)
+	if row.signsIn {
+		assert.NotNil(t, sessionCookie(resp), "a genuine sign-in starts a session")
+	} else {
+		assert.Nil(t, sessionCookie(resp), "no session cookie")
+		assert.Equal(t, before, e.jarSession(c), "the session the browser had is untouched")
+	}
+	assert.NotContains(t, page, "evil.example", "nothing hostile is echoed")
+	assert.NotContains(t, page, "<script", "no script in any page")
+	logs := e.Logs.String()
+	for _, s := range a.secrets {
+		if s != "" {
+			assert.NotContains(t, logs, s, "a token or secret reached the log")
+		}
+	}
+	if row.check != nil {
+		row.check(t, a, resp, page)
 	}
 }
 
@@ -233,45 +273,39 @@ func stateAttacks() []attackRow {
 			send: func(a *attack) *http.Request {
 				f := a.frag(a.c, "/")
 				f.Del("state")
-				return a.form(f)
+				return a.finish(f)
 			}},
 		{name: "state/empty", status: 400, message: msgNotThisBrowser,
 			send: func(a *attack) *http.Request {
 				f := a.frag(a.c, "/")
 				f.Set("state", "")
-				return a.form(f)
+				return a.finish(f)
 			}},
 		{name: "state/wrong", status: 400, message: msgNotThisBrowser,
 			send: func(a *attack) *http.Request {
 				f := a.frag(a.c, "/")
 				f.Set("state", flip(f.Get("state")))
-				return a.form(f)
+				return a.finish(f)
 			}},
 		// Login CSRF: the attacker signs in to OK as themself and makes the
 		// victim's browser post the attacker's fragment.
 		{name: "state/from another browser", status: 400, message: msgNotThisBrowser,
 			send: func(a *attack) *http.Request {
-				return a.form(a.frag(a.e.Browser(a.t), "/"))
+				return a.finish(a.frag(a.e.Browser(a.t), "/"))
 			}},
 		{name: "state/replayed after success", status: 400, message: msgReused,
 			send: func(a *attack) *http.Request {
 				f := a.frag(a.c, "/")
-				resp, err := a.c.Do(a.form(f))
-				require.NoError(a.t, err)
-				resp.Body.Close()
-				require.Equal(a.t, http.StatusSeeOther, resp.StatusCode)
-				return a.form(f)
+				a.signIn(f)
+				return a.finish(f)
 			}},
 		{name: "state/replayed with its cookie kept", status: 400, message: msgReused,
 			send: func(a *attack) *http.Request {
 				f := a.frag(a.c, "/")
 				kept := a.stateCookie()
-				resp, err := a.c.Do(a.form(f))
-				require.NoError(a.t, err)
-				resp.Body.Close()
-				require.Equal(a.t, http.StatusSeeOther, resp.StatusCode)
+				a.signIn(f)
 				a.putStateCookie(kept.Name, kept.Value)
-				return a.form(f)
+				return a.finish(f)
 			}},
 		// The state cookie itself is still within its own (20 minute) signed
 		// lifetime: what refuses it is the sign-in's created time.
@@ -279,21 +313,21 @@ func stateAttacks() []attackRow {
 			send: func(a *attack) *http.Request {
 				f := a.frag(a.c, "/")
 				a.skew.Store(int64(10*time.Minute + time.Second))
-				return a.form(f)
+				return a.finish(f)
 			}},
 		{name: "state/cookie tampered", status: 400, message: msgNotThisBrowser,
 			send: func(a *attack) *http.Request {
 				f := a.frag(a.c, "/")
 				ck := a.stateCookie()
 				a.putStateCookie(ck.Name, flip(ck.Value))
-				return a.form(f)
+				return a.finish(f)
 			}},
 		{name: "state/cookie signed with a removed key", status: 400, message: msgNotThisBrowser,
 			send: func(a *attack) *http.Request {
 				f := a.frag(a.c, "/")
 				ck := a.stateCookie()
 				a.putStateCookie(ck.Name, a.resign(ck.Name, ck.Value, 20*time.Minute, oldKeys))
-				return a.form(f)
+				return a.finish(f)
 			}},
 		// Control for the row above: the same re-signed cookie passes while
 		// the old key is still configured, so only the key's removal refuses it.
@@ -303,17 +337,18 @@ func stateAttacks() []attackRow {
 				f := a.frag(a.c, "/")
 				ck := a.stateCookie()
 				a.putStateCookie(ck.Name, a.resign(ck.Name, ck.Value, 20*time.Minute, oldKeys))
-				return a.form(f)
+				return a.finish(f)
 			}},
 	}
 }
 
-// withFrag is a row that edits the genuine fragment before posting it.
+// withFrag is a row that edits what OK sent back before the browser
+// finishes the sign-in with it.
 func withFrag(edit func(a *attack, f url.Values)) func(*attack) *http.Request {
 	return func(a *attack) *http.Request {
 		f := a.frag(a.c, "/")
 		edit(a, f)
-		return a.form(f)
+		return a.finish(f)
 	}
 }
 
@@ -333,14 +368,33 @@ func tokenAttacks() []attackRow {
 			send: withFrag(func(a *attack, _ url.Values) { a.e.OK.SetAPIError(okauth.CodeParamAPIKey) })},
 		{name: "token/session_secret_key missing", status: 400, message: msgIncomplete,
 			send: withFrag(func(_ *attack, f url.Values) { f.Del("session_secret_key") })},
-		// A huge lifetime is clamped to MaxSessionAge (24 h), not refused.
+		// The browser relays expires_in: a huge one is not refused, but
+		// the token is believed for OK's short default (30 minutes) at
+		// most, and the session lasts SessionLifetime (7 days) whatever
+		// it says.
 		{name: "token/expires_in huge", status: 303, message: "/", signsIn: true,
 			send: setField("expires_in", "9223372036854775807"),
-			check: func(t *testing.T, _ *attack, resp *http.Response, _ string) {
+			check: func(t *testing.T, a *attack, resp *http.Response, _ string) {
 				ck := sessionCookie(resp)
 				require.NotNil(t, ck)
-				assert.LessOrEqual(t, ck.MaxAge, 24*60*60)
-				assert.Greater(t, ck.MaxAge, 24*60*60-60)
+				week := 7 * 24 * 60 * 60
+				assert.LessOrEqual(t, ck.MaxAge, week)
+				assert.Greater(t, ck.MaxAge, week-60)
+				assertTokenLife(t, a, 30*time.Minute)
+			}},
+		// A 1-minute token posted with expires_in=86400 is believed for
+		// 30 minutes, not a day, and the session is no longer for it.
+		{name: "token/expires_in a day", status: 303, message: "/", signsIn: true,
+			send: setField("expires_in", "86400"),
+			check: func(t *testing.T, a *attack, resp *http.Response, _ string) {
+				assertTokenLife(t, a, 30*time.Minute)
+			}},
+		// Control: with LONG_ACCESS_TOKEN asked for, a day is believed.
+		{name: "token/expires_in a day with LONG_ACCESS_TOKEN (control)", status: 303, message: "/", signsIn: true,
+			edit: func(c *okauth.Config) { c.Scopes = append(c.Scopes, okauth.ScopeLongAccessToken) },
+			send: setField("expires_in", "86400"),
+			check: func(t *testing.T, a *attack, resp *http.Response, _ string) {
+				assertTokenLife(t, a, 24*time.Hour)
 			}},
 	}
 	// As in OK's SDKs, an expires_in that says nothing usable means the
@@ -348,13 +402,73 @@ func tokenAttacks() []attackRow {
 	for _, v := range []string{"", "-60", "0", "soon", "1e9", "99999999999999999999", " 60", "+60"} {
 		rows = append(rows, attackRow{name: "token/expires_in " + strconv.Quote(v), status: 303, message: "/", signsIn: true,
 			send: setField("expires_in", v),
-			check: func(t *testing.T, _ *attack, resp *http.Response, _ string) {
-				ck := sessionCookie(resp)
-				require.NotNil(t, ck)
-				assert.InDelta(t, 30*60, ck.MaxAge, 60, "OK's default lifetime")
+			check: func(t *testing.T, a *attack, resp *http.Response, _ string) {
+				assertTokenLife(t, a, 30*time.Minute) // OK's default lifetime
 			}})
 	}
 	return rows
+}
+
+// assertTokenLife checks that the session of the browser now believes
+// its token lives about life from now.
+func assertTokenLife(t *testing.T, a *attack, life time.Duration) {
+	t.Helper()
+	resp, err := a.c.Do(a.request(http.MethodGet, "/session"))
+	require.NoError(t, err)
+	page := body(t, resp)
+	resp.Body.Close()
+	var exp, tokenExp int64
+	var rest string
+	_, err = fmt.Sscanf(page, "expires=%d token_expires=%d %s", &exp, &tokenExp, &rest)
+	require.NoError(t, err, page)
+	assert.InDelta(t, time.Now().Add(life).Unix(), tokenExp, 60, "token expiry")
+	assert.InDelta(t, time.Now().Add(7*24*time.Hour).Unix(), exp, 60, "session expiry")
+}
+
+func codeAttacks() []attackRow {
+	const ctype = "application/x-www-form-urlencoded"
+	query := func(edit func(a *attack, q url.Values) string) func(*attack) *http.Request {
+		return func(a *attack) *http.Request {
+			return a.request(http.MethodGet, "/auth/ok/callback?"+edit(a, a.frag(a.c, "/")))
+		}
+	}
+	return []attackRow{
+		{name: "code/missing", status: 400, message: msgIncomplete,
+			send: withFrag(func(_ *attack, f url.Values) { f.Del("code") })},
+		{name: "code/unknown to OK", status: 400, message: msgOAuthProblem,
+			send: withFrag(func(_ *attack, f url.Values) { f.Set("code", "0123456789abcdef") })},
+		{name: "code/expired after 2 minutes", status: 400, message: msgOAuthProblem,
+			send: withFrag(func(a *attack, _ url.Values) { a.e.OK.ExpireCodes() })},
+		// A code works once, even with a fresh state of this browser.
+		{name: "code/used twice", status: 400, message: msgOAuthProblem,
+			send: func(a *attack) *http.Request {
+				first := a.frag(a.c, "/")
+				a.signIn(first)
+				f := a.frag(a.c, "/")
+				f.Set("code", first.Get("code"))
+				return a.finish(f)
+			}},
+		// The token flow's answer, posted to an app that uses the code
+		// flow, is refused: tokens come from OK's token endpoint only.
+		{name: "code/token posted by the browser", status: 400, message: msgUnreadable,
+			send: func(a *attack) *http.Request {
+				f := a.frag(a.c, "/")
+				tok := a.e.OK.IssueToken(oktest.DefaultUser)
+				a.secrets = append(a.secrets, tok.AccessToken, tok.SessionSecret)
+				return a.post(url.Values{"state": {f.Get("state")}, "access_token": {tok.AccessToken},
+					"session_secret_key": {tok.SessionSecret}, "expires_in": {"1800"}}.Encode(), ctype)
+			}},
+		{name: "code/repeated state", status: 400, message: msgUnreadable,
+			send: query(func(_ *attack, q url.Values) string { return q.Encode() + "&state=" + q.Get("state") })},
+		{name: "code/repeated code", status: 400, message: msgUnreadable,
+			send: query(func(_ *attack, q url.Values) string { return "code=x&" + q.Encode() })},
+		{name: "code/non-UTF-8", status: 400, message: msgUnreadable,
+			send: query(func(_ *attack, q url.Values) string { return q.Encode() + "&code2=%ff%fe" })},
+		{name: "code/over 1 KB", status: 400, message: msgUnreadable,
+			send: query(func(_ *attack, q url.Values) string { q.Set("code", strings.Repeat("c", 1025)); return q.Encode() })},
+		{name: "code/bad escape", status: 400, message: msgUnreadable,
+			send: query(func(_ *attack, q url.Values) string { return q.Encode() + "&x=%zz" })},
+	}
 }
 
 func oauthErrorAttacks() []attackRow {
@@ -366,7 +480,7 @@ func oauthErrorAttacks() []attackRow {
 			if desc != "" {
 				f.Set("error_description", desc)
 			}
-			return a.form(f)
+			return a.finish(f)
 		}
 	}
 	var rows []attackRow
@@ -484,7 +598,7 @@ func nextAttacks() []attackRow {
 		{"10 KB path", "/" + strings.Repeat("a", 10<<10), "/"},
 	} {
 		rows = append(rows, attackRow{name: "next/" + tc.name, status: 303, message: tc.want, signsIn: true,
-			send: func(a *attack) *http.Request { return a.form(a.frag(a.c, tc.next)) },
+			send: func(a *attack) *http.Request { return a.finish(a.frag(a.c, tc.next)) },
 			check: func(t *testing.T, _ *attack, resp *http.Response, _ string) {
 				assert.Equal(t, tc.want, resp.Header.Get("Location"))
 				for _, ck := range resp.Cookies() {
@@ -540,15 +654,35 @@ func sessionAttacks() []attackRow {
 			})},
 		// By design the session is trusted until it expires: pages keep
 		// working after OK revokes the token, and the first call to OK says
-		// so with 102 (PARAM_SESSION_EXPIRED).
+		// so with 102 (PARAM_SESSION_EXPIRED) in the token flow; the code
+		// flow refreshes the token, once, and the call succeeds.
 		{name: "session/token OK now reports expired, page", status: 200, message: "uid=574385021466",
 			send: func(a *attack) *http.Request {
 				a.e.OK.ExpireTokens()
 				return a.request(http.MethodGet, "/")
 			}},
-		{name: "session/token OK now reports expired, API call", status: 502, message: "PARAM_SESSION_EXPIRED",
+		{name: "session/token OK now reports expired, API call", flow: okauth.FlowToken, status: 502, message: "PARAM_SESSION_EXPIRED",
 			send: func(a *attack) *http.Request {
 				a.e.OK.ExpireTokens()
+				return a.request(http.MethodGet, "/friends")
+			}},
+		{name: "session/token OK now reports expired, API call refreshes", flow: okauth.FlowCode, status: 200, message: "friends=",
+			send: func(a *attack) *http.Request {
+				a.e.OK.ExpireTokens()
+				return a.request(http.MethodGet, "/friends")
+			},
+			check: func(t *testing.T, a *attack, _ *http.Response, _ string) {
+				before := a.e.OK.TokenCalls()
+				resp, err := a.c.Do(a.request(http.MethodGet, "/friends"))
+				require.NoError(t, err)
+				resp.Body.Close()
+				assert.Equal(t, http.StatusOK, resp.StatusCode)
+				assert.Equal(t, before, a.e.OK.TokenCalls(), "the refreshed token is remembered")
+			}},
+		{name: "session/refresh token expired too, API call", flow: okauth.FlowCode, status: 401, message: "token expired",
+			send: func(a *attack) *http.Request {
+				a.e.OK.ExpireTokens()
+				a.e.OK.ExpireRefreshTokens()
 				return a.request(http.MethodGet, "/friends")
 			}},
 	}

@@ -19,7 +19,10 @@ import (
 // An Auth is safe for concurrent use.
 type Auth struct {
 	cfg       Config
+	now       func() time.Time
 	client    *Client
+	tokens    *tokenSource
+	endpoint  *tokenEndpoint // the code flow's token endpoint
 	sessions  sessionBackend
 	states    *states
 	authorize *url.URL
@@ -45,6 +48,7 @@ func New(cfg Config) (*Auth, error) {
 	}
 	a := &Auth{
 		cfg:         cfg,
+		now:         time.Now,
 		authorize:   authorize,
 		failure:     cfg.FailureHandler,
 		logout:      http.NewCrossOriginProtection(),
@@ -57,6 +61,14 @@ func New(cfg Config) (*Auth, error) {
 	if a.failure == nil {
 		a.failure = http.HandlerFunc(a.errorPage)
 	}
+	a.endpoint = &tokenEndpoint{url: cfg.Endpoint.TokenURL, clientID: cfg.AppID, secret: cfg.AppSecret,
+		redirect: cfg.RedirectURL, hc: cfg.HTTPClient}
+	clock := func() time.Time { return a.now() }
+	store := cfg.TokenStore
+	if store == nil {
+		store = &memoryTokens{now: clock}
+	}
+	a.tokens = &tokenSource{store: store, endpoint: a.endpoint, timeout: cfg.Timeout, logger: cfg.Logger, now: clock}
 	opts := cookieOptions{name: cfg.SessionName, secure: !cfg.InsecureCookies}
 	if cfg.Store != nil {
 		a.sessions = &storeSessions{opts: opts, store: cfg.Store}
@@ -89,13 +101,22 @@ func isLoopback(host string) bool {
 }
 
 // Client returns the REST client Auth uses, for calls with a [User] held
-// outside a request.
+// outside a request. It uses the user's token as it is: only [Auth.Call]
+// refreshes tokens and checks their expiry.
 func (a *Auth) Client() *Client { return a.client }
 
 // Call invokes the REST method as the user signed in on ctx (see
-// [Client.Call]). It returns [ErrNotSignedIn] when there is none. An
-// [*APIError] with Code [CodeSessionExpired] means OK no longer accepts
-// the user's token; [Auth.Logout] ends such a session.
+// [Client.Call]). It returns [ErrNotSignedIn] when there is none.
+//
+// OK's token may end before the session does. In the code flow Call then
+// refreshes it first (one call to OK's token endpoint, shared by every
+// call that needs it at the same moment) and keeps the fresh token in
+// Config.TokenStore for later calls; it also refreshes once and tries
+// again when OK answers that the token is dead. In the token flow, a token
+// known to have expired makes Call return [ErrTokenExpired] without
+// calling OK. Either way, an error matching [ErrTokenExpired] means the
+// user must pass through OK's dialog again to call OK's API (see
+// [Auth.RequireToken]); their session is still valid.
 func (a *Auth) Call(ctx context.Context, method string, params url.Values, out any) error {
 	u, ok := UserFrom(ctx)
 	if !ok {
@@ -103,12 +124,48 @@ func (a *Auth) Call(ctx context.Context, method string, params url.Values, out a
 	}
 	ctx, cancel := context.WithTimeout(ctx, a.cfg.Timeout)
 	defer cancel()
-	err := a.client.Call(ctx, u, method, params, out)
+	err := a.call(ctx, u, method, params, out)
 	if err != nil {
-		a.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "okauth: OK.ru call failed",
+		// An expired token is the normal end of OK's token, not a fault.
+		level := slog.LevelWarn
+		if errors.Is(err, ErrTokenExpired) {
+			level = slog.LevelInfo
+		}
+		a.cfg.Logger.LogAttrs(ctx, level, "okauth: OK.ru call failed",
 			slog.String("method", method), slog.Int("ok_error_code", apiCode(err)), slog.String("error", err.Error()))
 	}
 	return err
+}
+
+// call is Call for u, with a live token.
+func (a *Auth) call(ctx context.Context, u User, method string, params url.Values, out any) error {
+	if u.RefreshToken == "" {
+		if a.tokenExpired(u) {
+			return fmt.Errorf("%w: at %s", ErrTokenExpired, u.TokenExpires.UTC().Format(time.RFC3339))
+		}
+		return a.client.Call(ctx, u, method, params, out)
+	}
+	tok, refreshed, err := a.tokens.token(ctx, &u, "")
+	if err != nil {
+		return err
+	}
+	u.AccessToken = tok
+	err = a.client.Call(ctx, u, method, params, out)
+	if err == nil || refreshed || !errors.Is(err, ErrTokenExpired) {
+		return err
+	}
+	// OK refused a token that looked live (revoked, or clocks apart):
+	// refresh once and try again.
+	if tok, _, err = a.tokens.token(ctx, &u, tok); err != nil {
+		return err
+	}
+	u.AccessToken = tok
+	return a.client.Call(ctx, u, method, params, out)
+}
+
+// tokenExpired reports whether u's token is known to have expired.
+func (a *Auth) tokenExpired(u User) bool {
+	return !u.TokenExpires.IsZero() && !a.now().Before(u.TokenExpires)
 }
 
 // apiCode is OK's error code in err, or 0.

@@ -22,11 +22,22 @@ import (
 
 // newBenchAuth returns an Auth wired to a fresh fake OK, logging nowhere,
 // with Config.Store and Config.SessionCache as given.
-func newBenchAuth(tb testing.TB, store sessions.Store, sessionCache int, edit ...func(*okauth.Config)) (*okauth.Auth, *oktest.Server) {
+func newBenchAuth(tb testing.TB, store sessions.Store, sessionCache int) (*okauth.Auth, *oktest.Server) {
+	return newBenchAuthIn(tb, okauth.FlowToken, store, sessionCache)
+}
+
+// newBenchAuthIn is newBenchAuth signing in with flow, with edit applied
+// to the Config.
+func newBenchAuthIn(tb testing.TB, flow okauth.Flow, store sessions.Store, sessionCache int, edit ...func(*okauth.Config)) (*okauth.Auth, *oktest.Server) {
 	tb.Helper()
 	ok := oktest.NewServer()
 	tb.Cleanup(ok.Close)
+	var secret string
+	if flow == okauth.FlowCode {
+		secret = ok.AppSecret
+	}
 	cfg := okauth.Config{
+		Flow: flow, AppSecret: secret,
 		AppID: ok.AppID, AppKey: ok.AppKey,
 		RedirectURL:  "https://app.example/auth/ok/callback",
 		Scopes:       []string{okauth.ScopeGetEmail},
@@ -45,7 +56,8 @@ func newBenchAuth(tb testing.TB, store sessions.Store, sessionCache int, edit ..
 }
 
 // pendingCallback starts a sign-in at the login route and returns the
-// relay page's POST that finishes it with a token for the typical user.
+// request that finishes it for the typical user: the relay page's POST
+// with a token, or in the code flow OK's redirect with a code.
 func pendingCallback(tb testing.TB, auth *okauth.Auth, ok *oktest.Server) *http.Request {
 	tb.Helper()
 	req, err := ok.CallbackRequest(auth, "/auth/ok/login?next=/home", oktest.DefaultUser, okauth.ScopeGetEmail)
@@ -113,20 +125,31 @@ func pageHandler(tb testing.TB, wantUser bool) http.Handler {
 	})
 }
 
-// TestTypicalSession checks the size and cost goals that are not timing:
-// the typical user's session cookie is at most 1 KB as a whole Set-Cookie
-// line, and the callback makes exactly one call to OK.
+// TestTypicalSession checks the size and cost goals that are not timing,
+// in each flow: the typical user's session cookie is at most 1 KB as a
+// whole Set-Cookie line, and the callback makes the calls to OK it must
+// and no more: one to the API (users.getCurrentUser), and in the code
+// flow one to the token endpoint before it.
 func TestTypicalSession(t *testing.T) {
-	auth, ok := newBenchAuth(t, nil, 0)
-	c, calls := signIn(t, auth, ok)
-	require.Equal(t, 1, calls, "the callback makes exactly one call to OK")
-	require.LessOrEqual(t, len(c.String()), 1024, "Set-Cookie: %s", c.String())
-	t.Logf("session cookie value %d bytes, Set-Cookie line %d bytes", len(c.Value), len(c.String()))
+	for _, tc := range []struct {
+		flow       okauth.Flow
+		tokenCalls int
+	}{{okauth.FlowToken, 0}, {okauth.FlowCode, 1}} {
+		t.Run(string(tc.flow), func(t *testing.T) {
+			auth, ok := newBenchAuthIn(t, tc.flow, nil, 0)
+			tokenCalls := ok.TokenCalls()
+			c, calls := signIn(t, auth, ok)
+			require.Equal(t, 1, calls, "the callback makes exactly one call to OK's API")
+			require.Equal(t, tc.tokenCalls, ok.TokenCalls()-tokenCalls, "calls to OK's token endpoint")
+			require.LessOrEqual(t, len(c.String()), 1024, "Set-Cookie: %s", c.String())
+			t.Logf("session cookie value %d bytes, Set-Cookie line %d bytes", len(c.Value), len(c.String()))
 
-	// The cookie is what the benchmarks read.
-	rec := httptest.NewRecorder()
-	auth.Middleware(pageHandler(t, true)).ServeHTTP(rec, sessionRequest(c))
-	auth.Middleware(pageHandler(t, false)).ServeHTTP(rec, sessionRequest(nil))
+			// The cookie is what the benchmarks read.
+			rec := httptest.NewRecorder()
+			auth.Middleware(pageHandler(t, true)).ServeHTTP(rec, sessionRequest(c))
+			auth.Middleware(pageHandler(t, false)).ServeHTTP(rec, sessionRequest(nil))
+		})
+	}
 }
 
 // TestHotPathAllocations pins the allocation goals of the hot path, which
@@ -245,7 +268,7 @@ func BenchmarkRequireLoginRedirect(b *testing.B) {
 // call users.getCurrentUser on the fake OK over loopback, set the session.
 // It reports okcalls/op, the calls to OK per sign-in.
 func BenchmarkCallback(b *testing.B) {
-	benchCallback(b, nil)
+	benchCallback(b, okauth.FlowToken, nil)
 }
 
 // BenchmarkCallbackReplayFull is BenchmarkCallback with the replay memory
@@ -259,17 +282,25 @@ func BenchmarkCallbackReplayFull(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	benchCallback(b, replay)
+	benchCallback(b, okauth.FlowToken, replay)
 }
 
-func benchCallback(b *testing.B, replay okauth.ReplayStore) {
-	auth, ok := newBenchAuth(b, nil, 0, func(c *okauth.Config) { c.Replay = replay })
+// BenchmarkCallbackCode is the code flow's callback GET: check the state
+// cookie, exchange the code at the fake's token endpoint, call
+// users.getCurrentUser, set the session. It reports okcalls/op (API) and
+// tokencalls/op (token endpoint) per sign-in.
+func BenchmarkCallbackCode(b *testing.B) {
+	benchCallback(b, okauth.FlowCode, nil)
+}
+
+func benchCallback(b *testing.B, flow okauth.Flow, replay okauth.ReplayStore) {
+	auth, ok := newBenchAuthIn(b, flow, nil, 0, func(c *okauth.Config) { c.Replay = replay })
 	reqs := make([]*http.Request, b.N)
 	for i := range reqs {
 		reqs[i] = pendingCallback(b, auth, ok)
 	}
 	w := &nopWriter{h: http.Header{}}
-	before := ok.APICalls()
+	before, tokensBefore := ok.APICalls(), ok.TokenCalls()
 	b.ReportAllocs()
 	b.ResetTimer()
 	for _, r := range reqs {
@@ -281,4 +312,7 @@ func benchCallback(b *testing.B, replay okauth.ReplayStore) {
 	}
 	b.StopTimer()
 	b.ReportMetric(float64(ok.APICalls()-before)/float64(b.N), "okcalls/op")
+	if flow == okauth.FlowCode {
+		b.ReportMetric(float64(ok.TokenCalls()-tokensBefore)/float64(b.N), "tokencalls/op")
+	}
 }

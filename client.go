@@ -156,10 +156,14 @@ func (o *okUser) uid() (string, bool) {
 // currentUser asks OK who owns u's token and fills u's profile from the
 // answer. It makes exactly one request.
 func (c *Client) currentUser(ctx context.Context, u *User, fields []string) error {
-	var o okUser
+	var raw json.RawMessage
 	params := url.Values{"fields": {strings.Join(fields, ",")}}
-	if err := c.Call(ctx, *u, "users.getCurrentUser", params, &o); err != nil {
+	if err := c.Call(ctx, *u, "users.getCurrentUser", params, &raw); err != nil {
 		return err
+	}
+	var o okUser
+	if err := json.Unmarshal(raw, &o); err != nil {
+		return fmt.Errorf("%w: users.getCurrentUser: %v", ErrBadResponse, err)
 	}
 	uid, ok := o.uid()
 	if !ok {
@@ -173,5 +177,52 @@ func (c *Client) currentUser(ctx context.Context, u *User, fields []string) erro
 	if p := o.Pic3; len(p) <= maxPictureURL && (strings.HasPrefix(p, "https://") || strings.HasPrefix(p, "http://")) {
 		u.Picture = p
 	}
+	u.Extra = extraFields(raw, fields)
 	return nil
+}
+
+// builtinFields are the users.getCurrentUser fields User has a place for.
+var builtinFields = map[string]bool{"uid": true, "name": true, "first_name": true, "last_name": true, "pic_3": true, "email": true}
+
+// extraFields picks the fields asked for beyond the built-in ones out of
+// OK's answer: a JSON string as its text, anything else as its JSON. A
+// string over maxExtraValue bytes is clipped, other JSON that long is
+// dropped, and fields stop being added at maxExtraTotal bytes in all.
+func extraFields(raw json.RawMessage, fields []string) map[string]string {
+	var wanted []string
+	for _, f := range fields {
+		if !builtinFields[f] {
+			wanted = append(wanted, f)
+		}
+	}
+	if len(wanted) == 0 {
+		return nil
+	}
+	var all map[string]json.RawMessage
+	if json.Unmarshal(raw, &all) != nil {
+		return nil
+	}
+	var out map[string]string
+	total := 0
+	for _, f := range wanted {
+		v, ok := all[f]
+		if !ok || string(v) == "null" {
+			continue
+		}
+		var text string
+		if json.Unmarshal(v, &text) == nil {
+			text = clip(text, maxExtraValue)
+		} else if text = string(v); len(text) > maxExtraValue {
+			continue
+		}
+		if !cleanText(text) || total+len(f)+len(text) > maxExtraTotal {
+			continue
+		}
+		total += len(f) + len(text)
+		if out == nil {
+			out = map[string]string{}
+		}
+		out[f] = text
+	}
+	return out
 }

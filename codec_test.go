@@ -159,6 +159,27 @@ func TestUserEncoding(t *testing.T) {
 	}
 }
 
+// TestUserEncodingV2 round-trips what version 2 added, and reads a
+// version 1 session as it meant: one expiry for session and token.
+func TestUserEncodingV2(t *testing.T) {
+	u := *typicalUser()
+	u.TokenExpires = u.Expires.Add(-7 * 24 * time.Hour).Add(30 * time.Minute)
+	u.SessionSecret, u.RefreshToken, u.AccountID = "", "refresh-token", "acct-7"
+	u.Extra = map[string]string{"birthday": "1990-05-17", "location": `{"city":"Москва"}`}
+	var back User
+	require.NoError(t, decodeUser(string(encodeUser(&u)), &back))
+	assert.Equal(t, u, back)
+
+	old := *typicalUser()
+	require.NoError(t, decodeUser(string(encodeUserV1(&old)), &back))
+	old.TokenExpires = old.Expires
+	assert.Equal(t, old, back, "a version 1 session still reads")
+
+	bad := encodeUser(&u)
+	bad[0] = 3
+	assert.Error(t, decodeUser(string(bad), &back), "an unknown version")
+}
+
 // TestCookieValue finds the session cookie without net/http's parser.
 func TestCookieValue(t *testing.T) {
 	for _, tc := range []struct{ header, want string }{

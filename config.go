@@ -38,12 +38,16 @@ type Endpoint struct {
 	AuthURL string
 	// APIURL is the REST endpoint that takes the method in a parameter (fb.do).
 	APIURL string
+	// TokenURL is the token endpoint of the code flow ([FlowCode]), where
+	// codes are exchanged and tokens refreshed.
+	TokenURL string
 }
 
 // DefaultEndpoint is OK.ru's production endpoint.
 var DefaultEndpoint = Endpoint{
-	AuthURL: "https://connect.ok.ru/oauth/authorize",
-	APIURL:  "https://api.ok.ru/fb.do",
+	AuthURL:  "https://connect.ok.ru/oauth/authorize",
+	APIURL:   "https://api.ok.ru/fb.do",
+	TokenURL: "https://api.ok.ru/oauth/token.do",
 }
 
 // Config configures an [Auth]. Only AppID, AppKey, RedirectURL and
@@ -119,10 +123,47 @@ type Config struct {
 	// session of its choosing. A name without it gives that up.
 	SessionName string
 
-	// MaxSessionAge caps how long a session lasts. A session ends when OK's
-	// token expires (expires_in) or after MaxSessionAge, whichever is first.
-	// The default value is 24 hours.
+	// MaxSessionAge caps how long any session lasts, whatever
+	// SessionLifetime says; session cookies older than it are refused. Most
+	// apps set only SessionLifetime. The default value is SessionLifetime,
+	// or 24 hours with [UntilTokenExpires].
 	MaxSessionAge time.Duration
+
+	// SessionLifetime is how long a sign-in lasts: the user stays signed in
+	// for this long whatever becomes of OK's access token, which only
+	// matters for calls to OK's API (see [User.TokenExpires]).
+	// [UntilTokenExpires] instead ends each session when OK's token expires,
+	// as okauth did before it had this field. The default value is 7 days.
+	SessionLifetime time.Duration
+
+	// Flow is how OK hands over the token: [FlowToken], the client-side flow
+	// whose token arrives after "#" and is relayed by a small page, or
+	// [FlowCode], the server flow, where the callback gets a one-time code
+	// that the server exchanges for a token and a refresh token. FlowCode
+	// needs AppSecret. The default value is [FlowToken].
+	Flow Flow
+
+	// OnSignIn, when set, is called after OK has verified the user and
+	// before the session is written, with the callback request and the
+	// user. It may set u.AccountID (the app's own account for this OK user,
+	// kept in the session) and nothing else. An error refuses the sign-in:
+	// no session is written, an existing one is left alone, and the failure
+	// handler gets an error matching [ErrSignInRefused] that wraps it. The
+	// default value is nil: every verified user signs in.
+	OnSignIn func(r *http.Request, u *User) error
+
+	// Unauthenticated answers what [Auth.RequireLogin] and
+	// [Auth.RequireToken] refuse for want of a sign-in, such as an app's own
+	// "choose how to sign in" page; [Auth.LoginURL] gives the URL that signs
+	// in with OK. The default value sends a browser's GET or HEAD that
+	// accepts HTML to sign in and answers anything else 401 with JSON.
+	Unauthenticated http.Handler
+
+	// TokenStore keeps the access tokens [Auth.Call] gets by refreshing
+	// (code flow), because a request's session cookie cannot be rewritten
+	// from inside a call. The default value is an in-memory store of this
+	// process; a shared store lets instances reuse each other's refreshes.
+	TokenStore TokenStore
 
 	// InsecureCookies drops the Secure flag from cookies so that sign-in
 	// works over plain http://localhost during development. Never set it in
@@ -145,7 +186,10 @@ type Config struct {
 	// Timeout bounds each call to OK. The default value is 10 seconds.
 	Timeout time.Duration
 
-	// Fields are the user fields asked of users.getCurrentUser. The default
+	// Fields are the user fields asked of users.getCurrentUser. It must
+	// include "uid". Fields beyond uid, name, first_name, last_name, pic_3
+	// and email reach the app in [User.Extra], each at most 256 bytes and
+	// all together at most 512, so the session stays small. The default
 	// value is uid, name, first_name, last_name, pic_3 and email.
 	Fields []string
 
@@ -172,13 +216,32 @@ type Config struct {
 	Messages map[string]*Messages
 }
 
+// UntilTokenExpires, as Config.SessionLifetime, ends each session when
+// OK's access token expires (capped by Config.MaxSessionAge).
+const UntilTokenExpires time.Duration = -1
+
+// Flow is the OAuth flow a sign-in takes; see [Config.Flow].
+type Flow string
+
+// The flows of [Config.Flow].
+const (
+	// FlowToken is OK's client-side flow (response_type=token): the token
+	// comes back after "#" and a relay page forwards it to the server.
+	FlowToken Flow = "token"
+	// FlowCode is OK's server flow (response_type=code): the callback gets
+	// a code in its query, and the server exchanges it, with AppSecret, for
+	// an access token and a refresh token.
+	FlowCode Flow = "code"
+)
+
 // defaultFields are the users.getCurrentUser fields a session keeps.
 var defaultFields = []string{"uid", "name", "first_name", "last_name", "pic_3", "email"}
 
 const (
 	defaultPrefix        = "/auth/ok"
 	defaultSessionName   = "okauth"
-	defaultMaxSessionAge = 24 * time.Hour
+	defaultMaxSessionAge = 24 * time.Hour // with UntilTokenExpires
+	defaultLifetime      = 7 * 24 * time.Hour
 	defaultTimeout       = 10 * time.Second
 )
 
@@ -208,8 +271,20 @@ func (c Config) withDefaults() Config {
 			c.SessionName = "__Host-" + defaultSessionName
 		}
 	}
+	if c.SessionLifetime == 0 {
+		c.SessionLifetime = defaultLifetime
+	}
 	if c.MaxSessionAge == 0 {
-		c.MaxSessionAge = defaultMaxSessionAge
+		c.MaxSessionAge = c.SessionLifetime
+		if c.SessionLifetime == UntilTokenExpires {
+			c.MaxSessionAge = defaultMaxSessionAge
+		}
+	}
+	if c.Flow == "" {
+		c.Flow = FlowToken
+	}
+	if c.Endpoint.TokenURL == "" {
+		c.Endpoint.TokenURL = DefaultEndpoint.TokenURL
 	}
 	if c.Endpoint.AuthURL == "" {
 		c.Endpoint.AuthURL = DefaultEndpoint.AuthURL
@@ -268,13 +343,28 @@ func (c Config) validate() error {
 	if c.InsecureCookies && (strings.HasPrefix(c.SessionName, "__Host-") || strings.HasPrefix(c.SessionName, "__Secure-")) {
 		return fieldErr("SessionName", fmt.Sprintf("is %q; browsers keep a __Host- or __Secure- cookie only when Secure, which InsecureCookies turns off", c.SessionName))
 	}
+	if c.SessionLifetime != UntilTokenExpires && c.SessionLifetime < time.Minute {
+		return fieldErr("SessionLifetime", fmt.Sprintf("is %v; want at least a minute, or okauth.UntilTokenExpires", c.SessionLifetime))
+	}
 	if c.MaxSessionAge < time.Minute {
 		return fieldErr("MaxSessionAge", fmt.Sprintf("is %v; want at least a minute", c.MaxSessionAge))
+	}
+	switch c.Flow {
+	case FlowToken:
+	case FlowCode:
+		if c.AppSecret == "" {
+			return fieldErr("AppSecret", "is required with FlowCode (the code is exchanged with the application secret key)")
+		}
+	default:
+		return fieldErr("Flow", fmt.Sprintf("is %q; want okauth.FlowToken or okauth.FlowCode", c.Flow))
+	}
+	if err := validateFields(c.Fields); err != nil {
+		return err
 	}
 	if c.Timeout < 0 {
 		return fieldErr("Timeout", "is negative")
 	}
-	for _, f := range []struct{ name, raw string }{{"Endpoint.AuthURL", c.Endpoint.AuthURL}, {"Endpoint.APIURL", c.Endpoint.APIURL}} {
+	for _, f := range []struct{ name, raw string }{{"Endpoint.AuthURL", c.Endpoint.AuthURL}, {"Endpoint.APIURL", c.Endpoint.APIURL}, {"Endpoint.TokenURL", c.Endpoint.TokenURL}} {
 		u, err := url.Parse(f.raw)
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 			return fieldErr(f.name, fmt.Sprintf("is %q; want an absolute http(s) URL", f.raw))
@@ -299,6 +389,24 @@ func (c Config) validateRedirect() error {
 	}
 	if u.Scheme == "http" && !c.InsecureCookies {
 		return fieldErr("RedirectURL", "is http://; use https, or set InsecureCookies for local development")
+	}
+	return nil
+}
+
+// validateFields refuses Fields without uid, which every sign-in needs,
+// and names that could not be one field of OK's comma list.
+func validateFields(fields []string) error {
+	hasUID := false
+	for _, f := range fields {
+		hasUID = hasUID || f == "uid"
+		if f == "" || len(f) > 64 || strings.ContainsFunc(f, func(r rune) bool {
+			return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '.')
+		}) {
+			return fieldErr("Fields", fmt.Sprintf("has %q; want OK field names such as \"birthday\"", f))
+		}
+	}
+	if !hasUID {
+		return fieldErr("Fields", "lacks \"uid\"; every sign-in needs it to know who the user is")
 	}
 	return nil
 }

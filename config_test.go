@@ -47,6 +47,13 @@ func TestNewValidates(t *testing.T) {
 		{"bad block key", func(c *okauth.Config) { c.SessionKeys = [][]byte{make([]byte, 32), make([]byte, 20)} }, "SessionKeys"},
 		{"short session", func(c *okauth.Config) { c.MaxSessionAge = time.Second }, "MaxSessionAge"},
 		{"bad api url", func(c *okauth.Config) { c.Endpoint.APIURL = "ftp://x" }, "Endpoint.APIURL"},
+		{"bad token url", func(c *okauth.Config) { c.Endpoint.TokenURL = "token.do" }, "Endpoint.TokenURL"},
+		{"short lifetime", func(c *okauth.Config) { c.SessionLifetime = time.Second }, "SessionLifetime"},
+		{"unknown flow", func(c *okauth.Config) { c.Flow = "implicit" }, "Flow"},
+		{"code flow without secret", func(c *okauth.Config) { c.Flow = okauth.FlowCode }, "AppSecret"},
+		// Without uid every sign-in failed as "OK.ru could not be reached".
+		{"fields without uid", func(c *okauth.Config) { c.Fields = []string{"name", "email"} }, `lacks "uid"`},
+		{"field with a comma", func(c *okauth.Config) { c.Fields = []string{"uid", "name,email"} }, "Fields"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -33,6 +33,23 @@
 // or extends with Config.Messages; [MessageFor] and [Auth.Message] give a
 // custom Config.FailureHandler the same words.
 //
+// With Config.Flow set to [FlowCode], sign-in takes OK's server flow
+// instead: OK redirects to the callback with a one-time code in the query,
+// which the server exchanges, with the app's secret key, for an access
+// token and a refresh token, so no token reaches the browser and no
+// JavaScript is needed.
+//
+// # Sessions and tokens
+//
+// A session lasts Config.SessionLifetime (7 days) whatever becomes of OK's
+// access token, which matters only for calls to OK ([User.TokenExpires]).
+// When the token has expired, [Auth.Call] refreshes it in the code flow
+// (once, however many calls need it at that moment) and otherwise returns
+// [ErrTokenExpired] without calling OK; [Auth.RequireToken] sends a browser
+// through OK's dialog for a new one. Config.OnSignIn lets the app refuse a
+// sign-in or attach its own account ID, and [Auth.HasPermission] asks OK,
+// rather than the browser, whether a permission was granted.
+//
 // # Security
 //
 //   - Identity: only the uid that OK returns for the token is trusted;
@@ -58,7 +75,12 @@
 //     HMAC-SHA256 signed and AES encrypted with keys that rotate. The
 //     session cookie is __Host-okauth, so a sibling subdomain cannot plant
 //     one.
+//   - Claims of the browser: expires_in is believed for OK's short default
+//     at most (30 days with LONG_ACCESS_TOKEN) and never sets the session's
+//     length; permissions_granted is only a claim ([Auth.HasPermission]).
+//   - Code flow: the code is exchanged only after the state checked out,
+//     with the app's secret and the dialog's redirect_uri; a token posted by
+//     a browser to a code-flow app is refused.
 //
-// Sessions are trusted until OK's token expires (expires_in) or
-// Config.MaxSessionAge passes, whichever is first.
+// Sessions are trusted until Config.SessionLifetime passes.
 package okauth

@@ -85,6 +85,24 @@ var (
 
 	// ErrCrossOrigin means a POST to logout came from another origin.
 	ErrCrossOrigin = errors.New("okauth: cross-origin request refused")
+
+	// ErrCodeMissing means a code-flow callback carried neither a code nor
+	// an error.
+	ErrCodeMissing = errors.New("okauth: code missing")
+
+	// ErrSignInRefused is matched by the error of a sign-in that
+	// Config.OnSignIn refused; the error it returned is wrapped too, for a
+	// failure handler to find with [errors.As] or [errors.Is]. It is not
+	// shown to the user by the default error page.
+	ErrSignInRefused = errors.New("okauth: sign-in refused by the app")
+
+	// ErrTokenExpired means OK's access token no longer works: [Auth.Call]
+	// returns it without calling OK when the token is known to have expired
+	// and cannot be refreshed, and OK's answers 102 (PARAM_SESSION_EXPIRED),
+	// 103 (PARAM_SESSION_KEY) and 453 (SESSION_REQUIRED), an [*APIError],
+	// match it too, as does a refresh that OK refused. The session itself
+	// may still be valid; [Auth.RequireToken] gets a new token.
+	ErrTokenExpired = errors.New("okauth: OK.ru access token expired")
 )
 
 // OAuthError is the error OK put in the redirect fragment
@@ -145,29 +163,39 @@ func (e *APIError) Error() string {
 }
 
 // Is reports whether e matches target: [ErrAPI] always, [ErrOutage] for
-// the codes that mean OK.ru failed (1, 2, 9999).
+// the codes that mean OK.ru failed (1, 2, 9999), and [ErrTokenExpired]
+// for the codes OK gives for a token that no longer works (102, 103, 453).
 func (e *APIError) Is(target error) bool {
 	switch target {
 	case ErrAPI:
 		return true
 	case ErrOutage:
 		return e.Code == 1 || e.Code == 2 || e.Code == 9999
+	case ErrTokenExpired:
+		return deadTokenCode(e.Code)
 	}
 	return false
+}
+
+func deadTokenCode(code int) bool {
+	return code == CodeSessionExpired || code == CodeSessionKey || code == CodeSessionRequired
 }
 
 // OK.ru REST error codes that callers commonly test for on an [*APIError].
 const (
 	CodeParamAPIKey      = 101 // PARAM_API_KEY: the application key is unknown or not this token's app
 	CodeSessionExpired   = 102 // PARAM_SESSION_EXPIRED: the access token expired or was revoked
+	CodeSessionKey       = 103 // PARAM_SESSION_KEY: the token is not a valid session key
 	CodeSignature        = 104 // PARAM_SIGNATURE: the request signature is wrong
+	CodeSessionRequired  = 453 // SESSION_REQUIRED: the method needs a user's token
 	CodePermissionDenied = 10  // PERMISSION_DENIED
 )
 
 // StatusOf is the HTTP status a failure handler should answer err with:
 // 4xx for what the browser sent (a refused sign-in, a bad state, a
-// malformed form) and 502 when OK was unreachable, broken, or refused the
-// token.
+// malformed form), 403 for a sign-in Config.OnSignIn refused, 401 for a
+// token known to be expired, and 502 when OK was unreachable, broken, or
+// refused the token.
 func StatusOf(err error) int {
 	var uc unconfirmed
 	var tooBig *http.MaxBytesError
@@ -187,7 +215,7 @@ func StatusOf(err error) int {
 		return http.StatusBadRequest
 	case errors.As(err, &tooBig):
 		return http.StatusRequestEntityTooLarge
-	case errors.Is(err, ErrCrossOrigin):
+	case errors.Is(err, ErrCrossOrigin), errors.Is(err, ErrSignInRefused):
 		return http.StatusForbidden
 	case errors.Is(err, ErrReplayFull):
 		return http.StatusServiceUnavailable
@@ -195,6 +223,8 @@ func StatusOf(err error) int {
 		return http.StatusUnauthorized
 	case errors.Is(err, ErrUnreachable), errors.Is(err, ErrBadResponse), errors.Is(err, ErrAPI):
 		return http.StatusBadGateway
+	case errors.Is(err, ErrTokenExpired):
+		return http.StatusUnauthorized
 	}
 	return http.StatusBadRequest
 }

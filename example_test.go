@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"log"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -12,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/okauth/okauth"
+	"github.com/okauth/okauth/oktest"
 )
 
 // A whole app: mount the routes, guard a page, wrap everything in the
@@ -59,16 +61,15 @@ func ExampleUserFrom() {
 	// signed in: Иван Петров 574385021466
 }
 
-// Call a REST method as the signed-in user, and end the session when OK
-// says the token expired.
+// Call a REST method as the signed-in user. When OK's token has expired
+// (and, in the code flow, could not be refreshed), send the browser through
+// OK's dialog for a new one: the session stays.
 func ExampleAuth_Call() {
 	var auth *okauth.Auth // from okauth.New
 	friends := func(w http.ResponseWriter, r *http.Request) {
 		var uids []string
 		err := auth.Call(r.Context(), "friends.get", url.Values{"sort_type": {"PRESENT"}}, &uids)
-		var apiErr *okauth.APIError
-		if errors.As(err, &apiErr) && apiErr.Code == okauth.CodeSessionExpired {
-			_ = auth.Logout(w, r)
+		if errors.Is(err, okauth.ErrTokenExpired) {
 			http.Redirect(w, r, auth.LoginURL(r.URL.Path), http.StatusSeeOther)
 			return
 		}
@@ -79,6 +80,75 @@ func ExampleAuth_Call() {
 		fmt.Fprintf(w, "%d friends", len(uids))
 	}
 	_ = friends
+}
+
+// RequireToken guards pages that call OK's API: a user whose token has
+// expired passes through OK's dialog and comes back with a new one.
+func ExampleAuth_RequireToken() {
+	var auth *okauth.Auth // from okauth.New
+	photos := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var out any
+		if err := auth.Call(r.Context(), "photos.getPhotos", nil, &out); err != nil {
+			http.Error(w, "OK.ru is unavailable", okauth.StatusOf(err))
+			return
+		}
+		fmt.Fprint(w, out)
+	})
+	http.Handle("/photos", auth.RequireToken(photos))
+}
+
+// OnSignIn links OK's user to the app's own account, or refuses them; the
+// account ID rides in the session.
+func ExampleConfig_onSignIn() {
+	banned := map[string]bool{"1": true}
+	cfg := okauth.Config{
+		// AppID, AppKey, RedirectURL, SessionKeys…
+		OnSignIn: func(r *http.Request, u *okauth.User) error {
+			if banned[u.UID] {
+				return errors.New("banned") // no session; logged once
+			}
+			u.AccountID = "acct-" + u.UID // the app's own ID, read later from User
+			return nil
+		},
+	}
+	_ = cfg
+}
+
+// The code flow against oktest: sign in, then ask OK (not the browser)
+// whether a permission was granted.
+func ExampleAuth_HasPermission() {
+	fake := oktest.NewServer()
+	defer fake.Close()
+	auth, err := okauth.New(okauth.Config{
+		AppID: fake.AppID, AppKey: fake.AppKey, AppSecret: fake.AppSecret,
+		Flow:        okauth.FlowCode,
+		RedirectURL: "https://app.example/auth/ok/callback",
+		Scopes:      []string{okauth.ScopeGetEmail},
+		SessionKeys: testKeys,
+		Endpoint:    fake.Endpoint(),
+		Logger:      slog.New(slog.DiscardHandler),
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	cookies, err := fake.SignIn(auth, "/auth/ok/login", oktest.DefaultUser, okauth.ScopeGetEmail)
+	if err != nil {
+		log.Fatal(err)
+	}
+	page := auth.RequireLogin(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for _, perm := range []string{okauth.ScopeGetEmail, okauth.ScopeValuableAccess} {
+			ok, err := auth.HasPermission(r.Context(), perm)
+			fmt.Println(perm, ok, err)
+		}
+	}))
+	r := httptest.NewRequest(http.MethodGet, "/", nil)
+	for _, c := range cookies {
+		r.AddCookie(c)
+	}
+	page.ServeHTTP(httptest.NewRecorder(), r)
+	// Output:
+	// GET_EMAIL true <nil>
+	// VALUABLE_ACCESS false <nil>
 }
 
 // SafeNext tells same-site paths from open redirects.

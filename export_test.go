@@ -8,6 +8,14 @@ import "time"
 // it before a serves a request; now must be safe for concurrent use.
 func SetStateClock(a *Auth, now func() time.Time) { a.states.now = now }
 
+// SetClock makes a read the time from now: sign-in states, session and
+// token expiry, refreshes. Call it before a serves a request; now must be
+// safe for concurrent use.
+func SetClock(a *Auth, now func() time.Time) {
+	a.now = now
+	a.states.now = now
+}
+
 // SessionCookieValue is the value of the session cookie a writes for u
 // (the default cookie backend only), so tests can present sessions whose
 // content they choose, such as one already expired.

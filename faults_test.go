@@ -40,18 +40,29 @@ type faultCase struct {
 	message string // what the page says
 }
 
-// TestFaultsFromOK: whatever way OK fails while a sign-in is checked, the
-// user gets no session and a 502 page saying OK could not be reached or
-// refused, and the log gets exactly one record, with OK's error code and
-// without the token or secret.
+// TestFaultsFromOK: whatever way OK fails while a sign-in is checked, in
+// either flow, the user gets no session and a 502 page saying OK could not
+// be reached or refused, and the log gets exactly one record, with OK's
+// error code and without the token, secret or code. In the code flow the
+// faults hit the token endpoint first (all but "no uid" and the API
+// errors, which hit the users.getCurrentUser call after the exchange).
 func TestFaultsFromOK(t *testing.T) {
+	for _, flow := range flows {
+		t.Run(string(flow), func(t *testing.T) { testFaultsFromOK(t, flow) })
+	}
+}
+
+func testFaultsFromOK(t *testing.T, flow okauth.Flow) {
 	const (
 		unreachable = "OK.ru could not be reached"
 		refused     = "OK.ru refused the sign-in"
 	)
 	tests := []faultCase{
 		{name: "connection refused", message: unreachable,
-			edit: func(t *testing.T, c *okauth.Config) { c.Endpoint.APIURL = "http://" + closedPort(t) + "/fb.do" }},
+			edit: func(t *testing.T, c *okauth.Config) {
+				c.Endpoint.APIURL = "http://" + closedPort(t) + "/fb.do"
+				c.Endpoint.TokenURL = "http://" + closedPort(t) + "/oauth/token.do"
+			}},
 		{name: "timeout", fault: oktest.FaultHang, message: unreachable,
 			edit: func(_ *testing.T, c *okauth.Config) { c.Timeout = 200 * time.Millisecond }},
 		{name: "connection reset", fault: oktest.FaultReset, message: unreachable},
@@ -73,19 +84,19 @@ func TestFaultsFromOK(t *testing.T) {
 			if tc.edit != nil {
 				edit = func(c *okauth.Config) { tc.edit(t, c) }
 			}
-			e := newEnv(t, edit)
+			e := newEnv(t, inFlow(flow, edit))
 			c := e.Browser(t)
 			frag := e.StartLogin(t, c, "/account")
 			e.OK.SetFault(tc.fault)
 			e.OK.SetAPIError(tc.apiErr)
 
-			resp := e.Relay(t, c, frag)
+			resp := e.Finish(t, c, frag)
 			page := body(t, resp)
 			assert.Equal(t, http.StatusBadGateway, resp.StatusCode, page)
 			assert.Contains(t, page, tc.message)
 			assert.Nil(t, sessionCookie(resp), "no session cookie")
 			assert.Empty(t, e.jarSession(c), "no session")
-			for _, internal := range []string{"127.0.0.1", "fb.do", "dial", "timeout", "error_code"} {
+			for _, internal := range []string{"127.0.0.1", "fb.do", "token.do", "dial", "timeout", "error_code"} {
 				assert.NotContains(t, page, internal, "the page shows no internals")
 			}
 
@@ -105,8 +116,10 @@ func TestFaultsFromOK(t *testing.T) {
 			assert.Contains(t, records[0], "status=502")
 			assert.Equal(t, 1, strings.Count(logs, "level=ERROR")+strings.Count(logs, "level=WARN"),
 				"no other warning or error:\n%s", logs)
-			for _, secret := range []string{frag.Get("access_token"), frag.Get("session_secret_key"), frag.Get("state")} {
-				assert.NotContains(t, logs, secret, "a token or secret reached the log")
+			for _, secret := range []string{frag.Get("access_token"), frag.Get("session_secret_key"), frag.Get("state"), frag.Get("code")} {
+				if secret != "" {
+					assert.NotContains(t, logs, secret, "a token or secret reached the log")
+				}
 			}
 		})
 	}

@@ -2,6 +2,7 @@ package okauth
 
 import (
 	"bytes"
+	"encoding/binary"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -152,6 +153,23 @@ var fuzzUsers = []User{
 		Permissions: []string{"GET_EMAIL", "VALUABLE_ACCESS"}, AccessToken: "-s-tok", SessionSecret: "sec",
 		Expires: time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC)},
 	{UID: "1", Name: "x", Expires: time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)},
+	{UID: "2", Name: "Code Flow", AccessToken: "tok", RefreshToken: "refresh", AccountID: "acct-7",
+		Extra:   map[string]string{"birthday": "1990-01-01", "location": `{"city":"Москва"}`},
+		Expires: time.Date(2100, 1, 8, 0, 0, 0, 0, time.UTC), TokenExpires: time.Date(2100, 1, 1, 0, 30, 0, 0, time.UTC)},
+}
+
+// encodeUserV1 is version 1 of the session encoding, which decodeUser
+// still reads: one expiry and nine strings.
+func encodeUserV1(u *User) []byte {
+	name, flags := storedName(u)
+	b := []byte{sessionVersionV1, flags}
+	b = binary.AppendUvarint(b, uint64(u.Expires.Unix()))
+	for _, f := range []string{u.UID, name, u.FirstName, u.LastName, u.Picture, u.Email,
+		strings.Join(u.Permissions, ";"), string(u.AccessToken), string(u.SessionSecret)} {
+		b = binary.AppendUvarint(b, uint64(len(f)))
+		b = append(b, f...)
+	}
+	return b
 }
 
 // FuzzSessionDecode feeds any cookie value to the session decoder.
@@ -172,15 +190,16 @@ func FuzzSessionDecode(f *testing.F) {
 	}
 	signed := map[string]bool{}
 	for _, u := range fuzzUsers {
-		plain := encodeUser(&u)
-		signed[string(plain)] = true
-		v, err := codec.encode("okauth", plain)
-		if err != nil {
-			f.Fatal(err)
+		for _, plain := range [][]byte{encodeUser(&u), encodeUserV1(&u)} {
+			signed[string(plain)] = true
+			v, err := codec.encode("okauth", plain)
+			if err != nil {
+				f.Fatal(err)
+			}
+			f.Add(v)
+			f.Add(v[:len(v)/2])
+			f.Add(string(plain))
 		}
-		f.Add(v)
-		f.Add(v[:len(v)/2])
-		f.Add(string(plain))
 	}
 	f.Add("")
 	f.Add("MTcwMDAwMDAwMHx8")
@@ -203,7 +222,7 @@ func FuzzSessionDecode(f *testing.F) {
 			}
 		}
 		for range 2 { // the second load may come from the cache
-			if u := sessions.load(nil, value); u != nil && (err != nil || !time.Now().Before(u.Expires)) {
+			if u := sessions.load(nil, value, time.Now()); u != nil && (err != nil || !time.Now().Before(u.Expires)) {
 				t.Fatalf("session yielded user %+v", *u)
 			}
 		}

@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -25,8 +24,6 @@ const (
 	maxStateLen       = 256
 	maxErrorCodeLen   = 64
 	maxErrorDescShown = 200
-	// defaultTokenLife is OK's token lifetime when expires_in is absent.
-	defaultTokenLife = 30 * time.Minute
 	// bodyReadTimeout bounds reading the callback's body, so a client that
 	// sends it a byte at a time cannot hold the connection.
 	bodyReadTimeout = 10 * time.Second
@@ -35,7 +32,8 @@ const (
 // ServeHTTP serves the routes under Config.Prefix:
 //
 //	GET  /login?next=/path  start a sign-in and go to OK's dialog
-//	GET  /callback          the relay page OK redirects back to
+//	GET  /callback          the relay page OK redirects back to; in the
+//	                        code flow, with ?code=…&state=…, sign in
 //	POST /callback          the relay page's form: check and sign in
 //	POST /logout            sign out, then go to Config.LogoutPath
 //	GET  /fragment.js       the relay page's script
@@ -52,6 +50,8 @@ func (a *Auth) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case route == "/login" && get:
 		a.login(w, r)
+	case route == "/callback" && get && a.cfg.Flow == FlowCode && r.URL.RawQuery != "":
+		a.codeCallback(w, r)
 	case route == "/callback" && get:
 		a.relayPage(w, r)
 	case route == "/callback" && r.Method == http.MethodPost:
@@ -99,7 +99,7 @@ func (a *Auth) login(w http.ResponseWriter, r *http.Request) {
 	q := u.Query()
 	q.Set("client_id", a.cfg.AppID)
 	q.Set("scope", strings.Join(a.cfg.Scopes, ";"))
-	q.Set("response_type", "token")
+	q.Set("response_type", string(a.cfg.Flow))
 	q.Set("redirect_uri", a.cfg.RedirectURL)
 	q.Set("layout", a.cfg.Layout)
 	q.Set("state", state)
@@ -108,26 +108,13 @@ func (a *Auth) login(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, u.String(), http.StatusFound)
 }
 
-// callback finishes a sign-in from the relay page's POST.
+// callback finishes a sign-in from the relay page's POST: in the token
+// flow, OK's token; in either flow, OK's error.
 func (a *Auth) callback(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Cache-Control", "no-store")
 	// Not supported by every ResponseWriter (httptest's); the server's own
 	// timeouts then apply.
 	_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(a.bodyTimeout))
-	u, next, release, err := a.complete(w, r)
-	if err != nil {
-		release()
-		a.fail(w, r, "okauth: sign-in failed", err, next)
-		return
-	}
-	if err := a.sessions.save(w, r, u); err != nil {
-		release()
-		a.cfg.Logger.ErrorContext(r.Context(), "okauth: cannot save session", "error", err)
-		http.Error(w, "500 cannot save session", http.StatusInternalServerError)
-		return
-	}
-	a.cfg.Logger.LogAttrs(r.Context(), slog.LevelInfo, "okauth: signed in", slog.String("uid", u.UID))
-	http.Redirect(w, r, next, http.StatusSeeOther)
+	a.finishSignIn(w, r, a.complete)
 }
 
 // complete checks the callback form and the token, and returns the user,
@@ -136,26 +123,18 @@ func (a *Auth) callback(w http.ResponseWriter, r *http.Request) {
 // state cookie. On failure it still returns where the sign-in was to
 // return to, when the state told it, for the error page's "Try again".
 func (a *Auth) complete(w http.ResponseWriter, r *http.Request) (*User, string, func(), error) {
-	noop := func() {}
 	form, err := readForm(w, r)
 	if err != nil {
 		return nil, "", noop, err
 	}
-	if code := form.Get("error"); code != "" {
-		// OK's answer is shown for what it is whether or not it carries
-		// a state (OK's docs do not promise one); the state, if it is this
-		// browser's, is used up.
-		oe := &OAuthError{Code: clip(code, maxErrorCodeLen), Description: clip(form.Get("error_description"), maxErrorDescShown)}
-		pending, release, err := a.states.finish(r.Context(), w, r, form.Get("state"))
-		if err != nil {
-			return nil, "", noop, unconfirmed{oe}
-		}
-		return nil, nextOr(pending.Next, ""), release, oe
-	}
-	pending, release, err := a.states.finish(r.Context(), w, r, form.Get("state"))
-	next := nextOr(pending.Next, "")
+	next, release, err := a.returned(w, r, form)
 	if err != nil {
-		return nil, next, noop, err
+		return nil, next, release, err
+	}
+	if a.cfg.Flow == FlowCode {
+		// The token flow's tokens are not accepted from a browser here:
+		// this app's tokens come from OK's token endpoint only.
+		return nil, next, release, fmt.Errorf("%w: a token posted to an app that uses the code flow", ErrBadForm)
 	}
 	token, secret := form.Get("access_token"), form.Get("session_secret_key")
 	switch {
@@ -164,7 +143,7 @@ func (a *Auth) complete(w http.ResponseWriter, r *http.Request) (*User, string, 
 	case secret == "" && a.cfg.AppSecret == "":
 		return nil, next, release, ErrSecretMissing
 	}
-	u := &User{AccessToken: Secret(token), SessionSecret: Secret(secret), Expires: a.expiry(form.Get("expires_in")),
+	u := &User{AccessToken: Secret(token), SessionSecret: Secret(secret), TokenExpires: a.expiry(form.Get("expires_in")),
 		Permissions: permissions(form.Get("permissions_granted"))}
 	ctx, cancel := context.WithTimeout(r.Context(), a.cfg.Timeout)
 	defer cancel()
@@ -174,15 +153,44 @@ func (a *Auth) complete(w http.ResponseWriter, r *http.Request) (*User, string, 
 	return u, cmp.Or(next, a.cfg.LandingPath), release, nil
 }
 
-// expiry turns expires_in (seconds) into the session's end, capped by
-// MaxSessionAge. As in OK's own SDKs, a missing, zero or unreadable
+// returned checks what OK sent back to the callback (a form or a query):
+// the state, as the sign-in this browser started, and OK's error if it
+// sent one. It returns where the sign-in was to return to (when the state
+// told it), and release, to call if the sign-in fails after all (it frees
+// the state in the replay memory). OK's error is shown for what it is
+// whether or not it carries a state (OK's docs do not promise one); the
+// state, if it is this browser's, is used up.
+func (a *Auth) returned(w http.ResponseWriter, r *http.Request, params url.Values) (string, func(), error) {
+	var oe *OAuthError
+	if code := params.Get("error"); code != "" {
+		oe = &OAuthError{Code: clip(code, maxErrorCodeLen), Description: clip(params.Get("error_description"), maxErrorDescShown)}
+	}
+	pending, release, err := a.states.finish(r.Context(), w, r, params.Get("state"))
+	switch {
+	case err != nil && oe != nil:
+		return "", noop, unconfirmed{oe}
+	case err != nil:
+		return nextOr(pending.Next, ""), noop, err
+	case oe != nil:
+		return nextOr(pending.Next, ""), release, oe
+	}
+	return nextOr(pending.Next, ""), release, nil
+}
+
+// noop is the release of a sign-in that reserved nothing.
+func noop() {}
+
+// expiry turns the browser's expires_in (seconds) into when the token
+// expires. The browser relays it, so it is not proof: it may not claim more
+// than OK's short default, or 30 days if the app asked for
+// LONG_ACCESS_TOKEN. As in OK's own SDKs, a missing, zero or unreadable
 // expires_in means the lifetime is unknown: OK's default applies.
 func (a *Auth) expiry(s string) time.Time {
-	life := defaultTokenLife
-	if n, err := strconv.ParseInt(s, 10, 64); err == nil && n > 0 && s[0] != '+' {
-		life = time.Duration(min(n, int64(a.cfg.MaxSessionAge/time.Second))) * time.Second
+	limit := defaultTokenLife
+	if slices.Contains(a.cfg.Scopes, ScopeLongAccessToken) {
+		limit = longTokenLife
 	}
-	return time.Now().Add(min(life, a.cfg.MaxSessionAge))
+	return a.now().Add(tokenLife(s, limit))
 }
 
 // permissions splits permissions_granted, which OK separates with ";" (some
@@ -208,11 +216,17 @@ func readForm(w http.ResponseWriter, r *http.Request) (url.Values, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrBadForm, err)
 	}
-	form, err := url.ParseQuery(string(body))
+	return parseStrict(string(body))
+}
+
+// parseStrict parses an urlencoded form or query: one value per field,
+// valid UTF-8, no control characters, within the size limits.
+func parseStrict(s string) (url.Values, error) {
+	form, err := url.ParseQuery(s)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrBadForm, err)
 	}
-	limits := map[string]int{"access_token": maxTokenLen, "session_secret_key": maxSecretLen, "state": maxStateLen}
+	limits := map[string]int{"access_token": maxTokenLen, "session_secret_key": maxSecretLen, "state": maxStateLen, "code": maxTokenLen}
 	for k, vs := range form {
 		if len(vs) != 1 {
 			return nil, fmt.Errorf("%w: field %.40q repeated", ErrBadForm, k)

@@ -2,6 +2,8 @@ package okauth_test
 
 import (
 	"bytes"
+	"cmp"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -53,6 +55,26 @@ type testEnv struct {
 	App  *httptest.Server
 	Auth *okauth.Auth
 	Logs *syncBuffer
+	Flow okauth.Flow
+}
+
+// flows are the two ways into a session that tests walk alike.
+var flows = []okauth.Flow{okauth.FlowToken, okauth.FlowCode}
+
+// fakeSecret is the application secret key every oktest server has.
+var fakeSecret = oktest.NewUnstartedServer().AppSecret
+
+// inFlow returns edit preceded by what flow needs: for the code flow,
+// Config.Flow and the fake's AppSecret.
+func inFlow(flow okauth.Flow, edit func(*okauth.Config)) func(*okauth.Config) {
+	return func(c *okauth.Config) {
+		if flow == okauth.FlowCode {
+			c.Flow, c.AppSecret = okauth.FlowCode, fakeSecret
+		}
+		if edit != nil {
+			edit(c)
+		}
+	}
 }
 
 // appHandler is the app under test: a public page, a protected page that
@@ -78,6 +100,28 @@ func appHandler(auth *okauth.Auth) http.Handler {
 			return
 		}
 		io.WriteString(w, "friends="+strings.Join(friends, ","))
+	})))
+	mux.Handle("/perm", auth.RequireLogin(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		u, _ := okauth.UserFrom(r.Context())
+		perm := r.URL.Query().Get("p")
+		ok, err := auth.HasPermission(r.Context(), perm)
+		if err != nil {
+			http.Error(w, err.Error(), okauth.StatusOf(err))
+			return
+		}
+		fmt.Fprintf(w, "claimed=%v verified=%v", u.HasPermission(perm), ok)
+	})))
+	mux.Handle("/photos", auth.RequireToken(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := auth.Call(r.Context(), "friends.get", nil, nil); err != nil {
+			http.Error(w, err.Error(), okauth.StatusOf(err))
+			return
+		}
+		io.WriteString(w, "live token")
+	})))
+	mux.Handle("/session", auth.RequireLogin(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		u, _ := okauth.UserFrom(r.Context())
+		fmt.Fprintf(w, "expires=%d token_expires=%d account=%s extra=%v",
+			u.Expires.Unix(), u.TokenExpires.Unix(), u.AccountID, u.Extra)
 	})))
 	return auth.Middleware(mux)
 }
@@ -111,7 +155,7 @@ func newEnv(t testing.TB, edit func(*okauth.Config), before ...func(*okauth.Auth
 	app.Config.Handler = appHandler(auth)
 	app.StartTLS()
 	t.Cleanup(app.Close)
-	return &testEnv{OK: ok, App: app, Auth: auth, Logs: logs}
+	return &testEnv{OK: ok, App: app, Auth: auth, Logs: logs, Flow: cmp.Or(cfg.Flow, okauth.FlowToken)}
 }
 
 // Browser returns a client with its own cookie jar that does not follow
@@ -148,8 +192,9 @@ func body(t testing.TB, resp *http.Response) string {
 }
 
 // StartLogin asks the app to start a sign-in returning to next, follows the
-// redirect through the fake OK's dialog and returns the fragment OK put on
-// the redirect back to the callback.
+// redirect through the fake OK's dialog and returns what OK put on the
+// redirect back to the callback: the fragment, or in the code flow the
+// query (an error is in the fragment in both).
 func (e *testEnv) StartLogin(t testing.TB, c *http.Client, next string) url.Values {
 	t.Helper()
 	loginURL := e.App.URL + "/auth/ok/login"
@@ -165,9 +210,24 @@ func (e *testEnv) StartLogin(t testing.TB, c *http.Client, next string) url.Valu
 	back, err := url.Parse(resp.Header.Get("Location"))
 	require.NoError(t, err)
 	require.Equal(t, "/auth/ok/callback", back.Path)
-	frag, err := url.ParseQuery(back.Fragment)
+	params := back.EscapedFragment()
+	if params == "" {
+		params = back.RawQuery
+	}
+	frag, err := url.ParseQuery(params)
 	require.NoError(t, err)
 	return frag
+}
+
+// Finish ends a sign-in with what OK sent back, as a browser would: in the
+// code flow, a code comes back in the callback's query; anything else
+// comes in the fragment, for the relay page to POST.
+func (e *testEnv) Finish(t testing.TB, c *http.Client, params url.Values) *http.Response {
+	t.Helper()
+	if e.Flow == okauth.FlowCode && params.Get("error") == "" {
+		return get(t, c, e.App.URL+"/auth/ok/callback?"+params.Encode())
+	}
+	return e.Relay(t, c, params)
 }
 
 // Relay does what fragment.js does in a browser: load the relay page (the
@@ -196,7 +256,7 @@ func (e *testEnv) PostForm(t testing.TB, c *http.Client, path, form string) *htt
 // SignIn runs a whole sign-in and requires it to succeed.
 func (e *testEnv) SignIn(t testing.TB, c *http.Client, next string) *http.Response {
 	t.Helper()
-	resp := e.Relay(t, c, e.StartLogin(t, c, next))
+	resp := e.Finish(t, c, e.StartLogin(t, c, next))
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode, body(t, resp))
 	return resp
 }

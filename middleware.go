@@ -26,22 +26,21 @@ func (a *Auth) attach(r *http.Request) *http.Request {
 	if raw == "" {
 		return r
 	}
-	ls := &lazySession{Context: r.Context(), backend: a.sessions, raw: raw}
+	ls := &lazySession{Context: r.Context(), backend: a.sessions, now: a.now, raw: raw}
 	r = r.WithContext(ls)
 	ls.r = r
 	return r
 }
 
-// RequireLogin passes signed-in requests to next. It sends anyone else's
-// browser (a GET or HEAD that accepts HTML) to sign in, returning to the
-// page it asked for afterwards, and answers other requests 401 with a JSON
-// body naming the login URL. It works with or without [Auth.Middleware]
-// in front of it.
+// RequireLogin passes signed-in requests to next. Anyone else gets
+// Config.Unauthenticated; by default, a browser's GET or HEAD that accepts
+// HTML is sent to sign in, returning to the page it asked for afterwards,
+// and other requests are answered 401 with a JSON body naming the login
+// URL. It works with or without [Auth.Middleware] in front of it.
 //
-// A session is trusted until OK's token expires or Config.MaxSessionAge
-// passes, whichever is first; RequireLogin does not ask OK on each request.
-// When a call to OK answers [CodeSessionExpired], end the session with
-// [Auth.Logout].
+// A session lasts Config.SessionLifetime whatever OK's token does;
+// RequireLogin does not ask OK on each request. Pages that call OK's API
+// can use [Auth.RequireToken] instead.
 func (a *Auth) RequireLogin(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		r = a.attach(r)
@@ -49,16 +48,49 @@ func (a *Auth) RequireLogin(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		login := a.LoginURL(requestPath(r.RequestURI, r.URL))
-		w.Header().Set("Cache-Control", "no-store")
-		if (r.Method == http.MethodGet || r.Method == http.MethodHead) && acceptsHTML(r) {
-			http.Redirect(w, r, login, http.StatusSeeOther)
+		a.unauthenticated(w, r)
+	})
+}
+
+// RequireToken is [Auth.RequireLogin] for pages that need a live OK token:
+// a signed-in user whose token is known to have expired, and cannot be
+// refreshed (the token flow), has their browser's GET sent through OK's
+// dialog again and back to the same page. OK closes the dialog by itself
+// when the user has already allowed the app, and the user returns with a
+// new token. If OK comes back as another user, that is a new sign-in, as
+// any. Other requests with an expired token are answered 401 with JSON,
+// as RequireLogin answers anonymous ones.
+func (a *Auth) RequireToken(next http.Handler) http.Handler {
+	return a.RequireLogin(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if u, _ := UserFrom(r.Context()); u.RefreshToken != "" || !a.tokenExpired(u) {
+			next.ServeHTTP(w, r)
 			return
 		}
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(http.StatusUnauthorized)
-		_, _ = w.Write([]byte(`{"error":"not signed in","login_url":` + jsonString(login) + "}\n"))
-	})
+		a.toLogin(w, r, "token expired")
+	}))
+}
+
+// unauthenticated answers a request RequireLogin refused.
+func (a *Auth) unauthenticated(w http.ResponseWriter, r *http.Request) {
+	if a.cfg.Unauthenticated != nil {
+		a.cfg.Unauthenticated.ServeHTTP(w, r)
+		return
+	}
+	a.toLogin(w, r, "not signed in")
+}
+
+// toLogin sends a browser's page load to sign in and back, and answers
+// anything else 401 with why as JSON.
+func (a *Auth) toLogin(w http.ResponseWriter, r *http.Request, why string) {
+	login := a.LoginURL(requestPath(r.RequestURI, r.URL))
+	w.Header().Set("Cache-Control", "no-store")
+	if (r.Method == http.MethodGet || r.Method == http.MethodHead) && acceptsHTML(r) {
+		http.Redirect(w, r, login, http.StatusSeeOther)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusUnauthorized)
+	_, _ = w.Write([]byte(`{"error":` + jsonString(why) + `,"login_url":` + jsonString(login) + "}\n"))
 }
 
 // acceptsHTML reports whether the request comes from a browser page load.

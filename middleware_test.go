@@ -14,9 +14,16 @@ import (
 )
 
 // TestFullFlow walks sign-in → protected page → API call → logout over
-// real HTTP, with the relay POST, a cookie jar and the fake OK.
+// real HTTP, with a cookie jar and the fake OK, in each flow: with the
+// relay POST (token flow) or the code in the callback's query (code flow).
 func TestFullFlow(t *testing.T) {
-	e := newEnv(t, nil)
+	for _, flow := range flows {
+		t.Run(string(flow), func(t *testing.T) { testFullFlow(t, flow) })
+	}
+}
+
+func testFullFlow(t *testing.T, flow okauth.Flow) {
+	e := newEnv(t, inFlow(flow, nil))
 	e.OK.HandleMethod("friends.get", func(tok *oktest.Token, _ map[string]string) (any, error) {
 		return []string{"111", "222"}, nil
 	})
@@ -29,14 +36,24 @@ func TestFullFlow(t *testing.T) {
 	require.Equal(t, "/auth/ok/login?next="+url.QueryEscape("/account?tab=1"), loc)
 
 	frag := e.StartLogin(t, c, "/account?tab=1")
-	for _, k := range []string{"access_token", "session_secret_key", "state", "expires_in"} {
+	want := []string{"access_token", "session_secret_key", "state", "expires_in"}
+	if flow == okauth.FlowCode {
+		want = []string{"code", "state"}
+		assert.Empty(t, frag.Get("access_token"), "no token reaches the browser")
+	}
+	for _, k := range want {
 		require.NotEmpty(t, frag.Get(k), k)
 	}
-	callsBefore := e.OK.APICalls()
-	resp = e.Relay(t, c, frag)
+	callsBefore, tokenCallsBefore := e.OK.APICalls(), e.OK.TokenCalls()
+	resp = e.Finish(t, c, frag)
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode, body(t, resp))
 	assert.Equal(t, "/account?tab=1", resp.Header.Get("Location"))
-	assert.Equal(t, 1, e.OK.APICalls()-callsBefore, "the callback makes exactly one call to OK")
+	assert.Equal(t, 1, e.OK.APICalls()-callsBefore, "the callback makes exactly one call to OK's API")
+	wantTokenCalls := 0
+	if flow == okauth.FlowCode {
+		wantTokenCalls = 1
+	}
+	assert.Equal(t, wantTokenCalls, e.OK.TokenCalls()-tokenCallsBefore, "calls to OK's token endpoint")
 
 	ck := sessionCookie(resp)
 	require.NotNil(t, ck, "a session cookie is set")
@@ -44,8 +61,9 @@ func TestFullFlow(t *testing.T) {
 	assert.True(t, ck.Secure)
 	assert.Equal(t, http.SameSiteLaxMode, ck.SameSite)
 	assert.Equal(t, "/", ck.Path)
-	assert.Greater(t, ck.MaxAge, 1700, "lifetime follows expires_in (30 min)")
-	assert.LessOrEqual(t, ck.MaxAge, 1800)
+	week := 7 * 24 * 60 * 60
+	assert.Greater(t, ck.MaxAge, week-60, "the session lasts SessionLifetime (7 days), not the token's 30 minutes")
+	assert.LessOrEqual(t, ck.MaxAge, week)
 	assert.Less(t, len(ck.String()), 1024, "the whole Set-Cookie stays under 1 KB")
 
 	// The protected page sees the user OK named.
@@ -75,25 +93,32 @@ func TestFullFlow(t *testing.T) {
 
 	logs := e.Logs.String()
 	assert.Contains(t, logs, "okauth: signed in")
-	assert.NotContains(t, logs, frag.Get("access_token"))
-	assert.NotContains(t, logs, frag.Get("session_secret_key"))
+	for _, k := range []string{"access_token", "session_secret_key", "code"} {
+		if v := frag.Get(k); v != "" {
+			assert.NotContains(t, logs, v)
+		}
+	}
 }
 
 // TestTwoTabs starts two sign-ins in one browser and finishes them in the
 // opposite order: each has its own state, so both succeed.
 func TestTwoTabs(t *testing.T) {
-	e := newEnv(t, nil)
-	c := e.Browser(t)
-	first := e.StartLogin(t, c, "/one")
-	second := e.StartLogin(t, c, "/two")
-	require.NotEqual(t, first.Get("state"), second.Get("state"))
+	for _, flow := range flows {
+		t.Run(string(flow), func(t *testing.T) {
+			e := newEnv(t, inFlow(flow, nil))
+			c := e.Browser(t)
+			first := e.StartLogin(t, c, "/one")
+			second := e.StartLogin(t, c, "/two")
+			require.NotEqual(t, first.Get("state"), second.Get("state"))
 
-	resp := e.Relay(t, c, second)
-	require.Equal(t, http.StatusSeeOther, resp.StatusCode, body(t, resp))
-	assert.Equal(t, "/two", resp.Header.Get("Location"))
-	resp = e.Relay(t, c, first)
-	require.Equal(t, http.StatusSeeOther, resp.StatusCode, body(t, resp))
-	assert.Equal(t, "/one", resp.Header.Get("Location"))
+			resp := e.Finish(t, c, second)
+			require.Equal(t, http.StatusSeeOther, resp.StatusCode, body(t, resp))
+			assert.Equal(t, "/two", resp.Header.Get("Location"))
+			resp = e.Finish(t, c, first)
+			require.Equal(t, http.StatusSeeOther, resp.StatusCode, body(t, resp))
+			assert.Equal(t, "/one", resp.Header.Get("Location"))
+		})
+	}
 }
 
 // TestCallbackFailures: every bad callback gets its status and message, no

@@ -20,11 +20,12 @@ import (
 // registration.
 type sessionBackend interface {
 	// load returns the user of r's session, whose cookie has value raw, or
-	// nil when there is no valid, unexpired one. The user must not be
+	// nil when there is no valid one unexpired at now. The user must not be
 	// modified: it may be shared with other requests.
-	load(r *http.Request, raw string) *User
-	// save starts a new session for u, replacing any the request had.
-	save(w http.ResponseWriter, r *http.Request, u *User) error
+	load(r *http.Request, raw string, now time.Time) *User
+	// save starts a new session for u, replacing any the request had; now
+	// is the time the cookie's lifetime counts from.
+	save(w http.ResponseWriter, r *http.Request, u *User, now time.Time) error
 	// clear ends the request's session.
 	clear(w http.ResponseWriter, r *http.Request) error
 }
@@ -38,30 +39,47 @@ const (
 	maxPictureURL   = 1024
 )
 
-// sessionVersion is the first byte of an encoded user.
-const sessionVersion = 1
+// sessionVersion is the first byte of an encoded user. Version 1 (before
+// sessions outlived OK's token) is still read, so that an upgrade signs no
+// one out: its one expiry serves as both Expires and TokenExpires, which is
+// what it meant.
+const (
+	sessionVersion   = 2
+	sessionVersionV1 = 1
+)
 
 const flagNameJoined = 1 // Name is FirstName + " " + LastName and is not stored
 
-// encodeUser writes u compactly: version, flags, expiry, then each string
-// with a varint length. A typical user with a Cyrillic name, a picture URL
-// and a long token takes about 400 bytes, under 1 KB as a cookie.
+// Limits on Config.Fields' extra fields, so the cookie stays small.
+const (
+	maxExtraValue = 256 // bytes of one value; longer strings are clipped, longer JSON dropped
+	maxExtraTotal = 512 // bytes of all names and values together
+)
+
+// encodeUser writes u compactly: version, flags, session and token expiry,
+// then each string with a varint length, Extra last as name, value pairs.
+// A typical user with a Cyrillic name, a picture URL and a long token takes
+// about 400 bytes, under 1 KB as a cookie.
 func encodeUser(u *User) []byte {
-	var flags byte
-	name := u.Name
-	if name == u.FirstName+" "+u.LastName {
-		flags |= flagNameJoined
-		name = ""
+	name, flags := storedName(u)
+	var extra []byte
+	for k, v := range u.Extra {
+		extra = binary.AppendUvarint(extra, uint64(len(k)))
+		extra = append(extra, k...)
+		extra = binary.AppendUvarint(extra, uint64(len(v)))
+		extra = append(extra, v...)
 	}
 	fields := [...]string{u.UID, name, u.FirstName, u.LastName, u.Picture, u.Email,
-		strings.Join(u.Permissions, ";"), string(u.AccessToken), string(u.SessionSecret)}
-	n := 2 + binary.MaxVarintLen64
+		strings.Join(u.Permissions, ";"), string(u.AccessToken), string(u.SessionSecret),
+		string(u.RefreshToken), u.AccountID, string(extra)}
+	n := 2 + 2*binary.MaxVarintLen64
 	for _, f := range fields {
 		n += binary.MaxVarintLen64 + len(f)
 	}
 	b := make([]byte, 0, n)
 	b = append(b, sessionVersion, flags)
 	b = binary.AppendUvarint(b, uint64(u.Expires.Unix()))
+	b = binary.AppendUvarint(b, uint64(max(0, u.TokenExpires.Unix())))
 	for _, f := range fields {
 		b = binary.AppendUvarint(b, uint64(len(f)))
 		b = append(b, f...)
@@ -69,14 +87,25 @@ func encodeUser(u *User) []byte {
 	return b
 }
 
+// storedName is the name encodeUser stores for u, and its flags: none when
+// it is just the first and last name joined.
+func storedName(u *User) (string, byte) {
+	if u.Name == u.FirstName+" "+u.LastName {
+		return "", flagNameJoined
+	}
+	return u.Name, 0
+}
+
 var errSession = errors.New("okauth: session data invalid")
 
-// decodeUser fills u from data made by encodeUser. Every string in u is a
-// slice of data, so the only allocation is the permissions list.
+// decodeUser fills u from data made by encodeUser (or by version 1). Every
+// string in u is a slice of data, so the only allocations are the
+// permissions list and, when there are extra fields, their map.
 func decodeUser(data string, u *User) error {
-	if len(data) < 3 || data[0] != sessionVersion {
+	if len(data) < 3 || (data[0] != sessionVersion && data[0] != sessionVersionV1) {
 		return errSession
 	}
+	v1 := data[0] == sessionVersionV1
 	flags := data[1]
 	rest := data[2:]
 	exp, n := uvarint(rest)
@@ -84,8 +113,19 @@ func decodeUser(data string, u *User) error {
 		return errSession
 	}
 	rest = rest[n:]
-	var fields [9]string
-	for i := range fields {
+	tokenExp := exp
+	if !v1 {
+		if tokenExp, n = uvarint(rest); n <= 0 || tokenExp > 1<<40 {
+			return errSession
+		}
+		rest = rest[n:]
+	}
+	var fields [12]string
+	count := len(fields)
+	if v1 {
+		count = 9
+	}
+	for i := range count {
 		l, n := uvarint(rest)
 		if n <= 0 || l > uint64(len(rest)-n) {
 			return errSession
@@ -100,7 +140,11 @@ func decodeUser(data string, u *User) error {
 		UID: fields[0], Name: fields[1], FirstName: fields[2], LastName: fields[3],
 		Picture: fields[4], Email: fields[5],
 		AccessToken: Secret(fields[7]), SessionSecret: Secret(fields[8]),
+		RefreshToken: Secret(fields[9]), AccountID: fields[10],
 		Expires: time.Unix(int64(exp), 0),
+	}
+	if tokenExp != 0 {
+		u.TokenExpires = time.Unix(int64(tokenExp), 0)
 	}
 	if flags&flagNameJoined != 0 {
 		u.Name = u.FirstName + " " + u.LastName
@@ -108,7 +152,31 @@ func decodeUser(data string, u *User) error {
 	if fields[6] != "" {
 		u.Permissions = strings.Split(fields[6], ";")
 	}
+	if fields[11] != "" {
+		extra, ok := decodeExtra(fields[11])
+		if !ok {
+			return errSession
+		}
+		u.Extra = extra
+	}
 	return nil
+}
+
+// decodeExtra reads the name, value pairs encodeUser wrote for User.Extra.
+func decodeExtra(s string) (map[string]string, bool) {
+	m := map[string]string{}
+	for s != "" {
+		var kv [2]string
+		for i := range kv {
+			l, n := uvarint(s)
+			if n <= 0 || l > uint64(len(s)-n) {
+				return nil, false
+			}
+			kv[i], s = s[n:n+int(l)], s[n+int(l):]
+		}
+		m[kv[0]] = kv[1]
+	}
+	return m, true
 }
 
 // uvarint is binary.Uvarint over a string, to avoid copying it.
@@ -152,9 +220,9 @@ func (o cookieOptions) cookie(value string, maxAge int) *http.Cookie {
 	return c
 }
 
-// maxAgeOf is the cookie lifetime for u, in whole seconds.
-func maxAgeOf(u *User) int {
-	return max(1, int(time.Until(u.Expires)/time.Second))
+// maxAgeOf is the cookie lifetime for u at now, in whole seconds.
+func maxAgeOf(u *User, now time.Time) int {
+	return max(1, int(u.Expires.Sub(now)/time.Second))
 }
 
 // cookieSessions is the default backend: the whole session in one cookie.
@@ -166,8 +234,8 @@ type cookieSessions struct {
 	bufs  sync.Pool     // *[]byte for decrypted payloads
 }
 
-func (s *cookieSessions) load(_ *http.Request, raw string) *User {
-	if u := s.cache.get(raw); u != nil {
+func (s *cookieSessions) load(_ *http.Request, raw string, now time.Time) *User {
+	if u := s.cache.get(raw, now); u != nil {
 		return u
 	}
 	bp := s.bufs.Get().(*[]byte)
@@ -177,19 +245,19 @@ func (s *cookieSessions) load(_ *http.Request, raw string) *User {
 		return nil
 	}
 	*bp = data
-	u := liveUser(string(data))
+	u := liveUser(string(data), now)
 	if u != nil {
 		s.cache.put(raw, u)
 	}
 	return u
 }
 
-func (s *cookieSessions) save(w http.ResponseWriter, _ *http.Request, u *User) error {
+func (s *cookieSessions) save(w http.ResponseWriter, _ *http.Request, u *User, now time.Time) error {
 	value, err := s.codec.encode(s.opts.name, encodeUser(u))
 	if err != nil {
 		return err
 	}
-	http.SetCookie(w, s.opts.cookie(value, maxAgeOf(u)))
+	http.SetCookie(w, s.opts.cookie(value, maxAgeOf(u, now)))
 	return nil
 }
 
@@ -209,20 +277,20 @@ func (s *storeSessions) options(maxAge int) *sessions.Options {
 	return &sessions.Options{Path: c.Path, MaxAge: c.MaxAge, Secure: c.Secure, HttpOnly: c.HttpOnly, SameSite: c.SameSite}
 }
 
-func (s *storeSessions) load(r *http.Request, _ string) *User {
+func (s *storeSessions) load(r *http.Request, _ string, now time.Time) *User {
 	sess, err := s.store.Get(r, s.opts.name)
 	if err != nil || sess.IsNew {
 		return nil
 	}
 	data, _ := sess.Values[valuesKey].(string)
-	return liveUser(data)
+	return liveUser(data, now)
 }
 
 // liveUser decodes a session's data, or returns nil when it is invalid or
-// has expired.
-func liveUser(data string) *User {
+// has expired by now.
+func liveUser(data string, now time.Time) *User {
 	u := new(User)
-	if decodeUser(data, u) != nil || !time.Now().Before(u.Expires) {
+	if decodeUser(data, u) != nil || !now.Before(u.Expires) {
 		return nil
 	}
 	return u
@@ -231,13 +299,13 @@ func liveUser(data string) *User {
 // save deletes the request's old session, if it had one, before writing a
 // new one under a new ID, so a session ID planted before sign-in never
 // becomes a signed-in one (session fixation).
-func (s *storeSessions) save(w http.ResponseWriter, r *http.Request, u *User) error {
+func (s *storeSessions) save(w http.ResponseWriter, r *http.Request, u *User, now time.Time) error {
 	if err := s.clear(w, r); err != nil {
 		return err
 	}
 	fresh := sessions.NewSession(s.store, s.opts.name)
 	fresh.IsNew = true
-	fresh.Options = s.options(maxAgeOf(u))
+	fresh.Options = s.options(maxAgeOf(u, now))
 	fresh.Values[valuesKey] = string(encodeUser(u))
 	return s.store.Save(r, w, fresh)
 }
@@ -259,6 +327,7 @@ func (s *storeSessions) clear(w http.ResponseWriter, r *http.Request) error {
 type lazySession struct {
 	context.Context
 	backend sessionBackend
+	now     func() time.Time
 	r       *http.Request
 	raw     string
 
@@ -279,7 +348,7 @@ func (l *lazySession) user() *User {
 	if !l.done.Load() {
 		l.mu.Lock()
 		if !l.done.Load() {
-			l.u = l.backend.load(l.r, l.raw)
+			l.u = l.backend.load(l.r, l.raw, l.now())
 			l.done.Store(true)
 		}
 		l.mu.Unlock()

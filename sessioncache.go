@@ -33,8 +33,8 @@ func newSessionCache(max int) *sessionCache {
 	return &sessionCache{max: max, cur: map[string]*User{}}
 }
 
-// get returns the unexpired user decoded from value, or nil.
-func (c *sessionCache) get(value string) *User {
+// get returns the user decoded from value, unexpired at now, or nil.
+func (c *sessionCache) get(value string, now time.Time) *User {
 	if c == nil {
 		return nil
 	}
@@ -44,7 +44,7 @@ func (c *sessionCache) get(value string) *User {
 		u = c.old[value]
 	}
 	c.mu.RUnlock()
-	if u == nil || !time.Now().Before(u.Expires) {
+	if u == nil || !now.Before(u.Expires) {
 		return nil
 	}
 	return u

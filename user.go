@@ -12,23 +12,48 @@ import (
 // users.getCurrentUser reported it when they signed in, with the token to
 // act for them.
 type User struct {
-	UID         string    // OK's user id, a string of digits; the only identity to trust
-	Name        string    // full name
-	FirstName   string    // first name
-	LastName    string    // last name
-	Picture     string    // URL of a 128×128 picture (pic_3), possibly empty
-	Email       string    // only with the GET_EMAIL permission, else empty
-	Permissions []string  // permissions_granted as OK reported them in the redirect; shared, do not modify
-	Expires     time.Time // when the session ends: OK's token expiry (expires_in), capped by Config.MaxSessionAge
+	UID       string // OK's user id, a string of digits; the only identity to trust
+	Name      string // full name
+	FirstName string // first name
+	LastName  string // last name
+	Picture   string // URL of a 128×128 picture (pic_3), possibly empty
+	Email     string // only with the GET_EMAIL permission, else empty
 
-	// AccessToken and SessionSecret sign REST calls for this user. They
-	// print as "[redacted]" in fmt, log/slog and encoding/json; use
-	// [Secret.Reveal] for the real value.
+	// Permissions are permissions_granted as the browser reported them in
+	// the token flow (the code flow has none). They are not proof: check
+	// with [Auth.HasPermission] before granting anything on them. Shared,
+	// do not modify.
+	Permissions []string
+
+	// Extra holds the fields named in Config.Fields beyond the built-in
+	// ones, as OK answered them (a JSON string as its text, anything else as
+	// its JSON), or nil. Shared, do not modify.
+	Extra map[string]string
+
+	// AccountID is what Config.OnSignIn attached: the app's own account
+	// for this user, so handlers need no lookup. Empty when it set none.
+	AccountID string
+
+	// Expires is when the session ends (Config.SessionLifetime after sign-in).
+	Expires time.Time
+
+	// TokenExpires is when OK's access token stops working, as far as
+	// okauth knows; [Auth.Call] then refreshes it (code flow) or answers
+	// [ErrTokenExpired] without calling OK (token flow).
+	TokenExpires time.Time
+
+	// AccessToken and SessionSecret sign REST calls for this user, and
+	// RefreshToken (code flow only) gets a new AccessToken. They print as
+	// "[redacted]" in fmt, log/slog and encoding/json; use [Secret.Reveal]
+	// for the real value.
 	AccessToken   Secret
 	SessionSecret Secret
+	RefreshToken  Secret
 }
 
-// HasPermission reports whether OK granted perm, such as [ScopeGetEmail].
+// HasPermission reports whether the browser reported perm, such as
+// [ScopeGetEmail], as granted at sign-in. It is not proof; see
+// [Auth.HasPermission].
 func (u User) HasPermission(perm string) bool {
 	for _, p := range u.Permissions {
 		if p == perm {

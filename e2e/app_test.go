@@ -52,14 +52,15 @@ func newFake(t *testing.T) *oktest.Server {
 // the example signs in against it, and the browser reaches its dialog as
 // http://ok.test:PORT. With nil, the example starts its own fake, whose
 // dialog asks Allow or Deny, as for someone who runs `go run ./example`.
-func startExample(t *testing.T, fake *oktest.Server) *exampleApp {
+// env adds NAME=value entries to the example's environment.
+func startExample(t *testing.T, fake *oktest.Server, env ...string) *exampleApp {
 	t.Helper()
 	noteExampleSources()
 	// A free port can be taken between the check and the example's
 	// listen by another process on this machine; try a few.
 	var errs []error
 	for range 3 {
-		app, err := tryStartExample(t, fake)
+		app, err := tryStartExample(t, fake, env)
 		if err == nil {
 			return app
 		}
@@ -69,7 +70,7 @@ func startExample(t *testing.T, fake *oktest.Server) *exampleApp {
 	return nil
 }
 
-func tryStartExample(t *testing.T, fake *oktest.Server) (*exampleApp, error) {
+func tryStartExample(t *testing.T, fake *oktest.Server, extra []string) (*exampleApp, error) {
 	port, err := freePort()
 	if err != nil {
 		return nil, err
@@ -92,7 +93,7 @@ func tryStartExample(t *testing.T, fake *oktest.Server) (*exampleApp, error) {
 	}
 	out := &lockedBuffer{}
 	cmd := exec.Command(exampleBin)
-	cmd.Env = append(inheritedEnv(), env...)
+	cmd.Env = append(append(inheritedEnv(), env...), extra...)
 	cmd.Stderr = out
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {

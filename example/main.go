@@ -8,10 +8,12 @@
 //
 //	OK_APP_ID        application ID (client_id); absent: use the fake
 //	OK_APP_KEY       public application key
-//	OK_APP_SECRET    application secret key (optional)
+//	OK_APP_SECRET    application secret key (optional; required with OK_FLOW=code)
+//	OK_FLOW          token (default) or code: OK's client-side or server flow
 //	OK_REDIRECT_URL  callback URL registered at OK (default http://ADDR/auth/ok/callback)
 //	OK_AUTH_URL      OAuth dialog (default https://connect.ok.ru/oauth/authorize)
 //	OK_API_URL       REST endpoint (default https://api.ok.ru/fb.do)
+//	OK_TOKEN_URL     token endpoint of the code flow (default https://api.ok.ru/oauth/token.do)
 //	ADDR             listen address (default localhost:8080)
 //	SESSION_KEY      secret of 32+ characters for the cookie keys (default: random)
 //	OK_INSECURE_DEV  1 allows plain http off loopback (ADDR=0.0.0.0:8080 in a
@@ -45,6 +47,6 @@ func routes(auth *okauth.Auth) http.Handler {
 	mux.Handle("/auth/ok/", auth)
 	mux.HandleFunc("GET /{$}", site.Home)
 	mux.HandleFunc("GET /site.css", site.Style)
-	mux.Handle("GET /account", auth.RequireLogin(http.HandlerFunc(site.Account)))
+	mux.Handle("GET /account", auth.RequireToken(http.HandlerFunc(site.Account)))
 	return auth.Middleware(mux)
 }

@@ -12,3 +12,9 @@ import (
 func TestExampleRunsWithNoSetup(t *testing.T) {
 	flowtest.Example(t, routes)
 }
+
+// TestExampleCodeFlow is TestExampleRunsWithNoSetup with OK_FLOW=code: the
+// embedded fake's token endpoint and secret serve the server flow.
+func TestExampleCodeFlow(t *testing.T) {
+	flowtest.Example(t, routes, "OK_FLOW", "code")
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -16,7 +17,8 @@ var errorNames = map[int]string{
 	1: "UNKNOWN : Unknown error", 2: "SERVICE : Service temporarily unavailable",
 	3: "METHOD : Method does not exist", 10: "PERMISSION_DENIED : Permission denied",
 	100: "PARAM : Missing required parameter", 101: "PARAM_API_KEY : Application key is invalid",
-	102: "PARAM_SESSION_EXPIRED : Session expired", 104: "PARAM_SIGNATURE : Invalid signature",
+	102: "PARAM_SESSION_EXPIRED : Session expired", 103: "PARAM_SESSION_KEY : Invalid session key",
+	104: "PARAM_SIGNATURE : Invalid signature", 453: "SESSION_REQUIRED : Session is required",
 	9999: "SYSTEM : Critical system error",
 }
 
@@ -81,7 +83,8 @@ func (s *Server) call(r *http.Request, params map[string]string, forced int, fau
 		values[k] = []string{v}
 	}
 	sig := params["sig"]
-	if sig != okauth.Sign(values, t.SessionSecret) && sig != okauth.Sign(values, okauth.ServerSecret(t.AccessToken, s.AppSecret)) {
+	bySession := t.SessionSecret != "" && sig == okauth.Sign(values, t.SessionSecret)
+	if !bySession && sig != okauth.Sign(values, okauth.ServerSecret(t.AccessToken, s.AppSecret)) {
 		return nil, apiErr(104)
 	}
 	if forced != 0 {
@@ -95,16 +98,24 @@ func (s *Server) call(r *http.Request, params map[string]string, forced int, fau
 		return currentUser(&t, params["fields"], fault == FaultNoUID), nil
 	case params["method"] == "friends.get":
 		return []string{}, nil
+	case params["method"] == "users.hasAppPermission":
+		if params["ext_perm"] == "" {
+			return nil, apiErr(100)
+		}
+		return slices.Contains(t.Permissions, params["ext_perm"]), nil
 	}
 	return nil, apiErr(3)
 }
 
 // currentUser answers users.getCurrentUser with the fields asked for (all
 // when none are named); email only with GET_EMAIL.
-func currentUser(t *Token, fields string, noUID bool) map[string]string {
-	all := map[string]string{
+func currentUser(t *Token, fields string, noUID bool) map[string]any {
+	all := map[string]any{
 		"uid": t.User.UID, "name": t.User.Name, "first_name": t.User.FirstName,
 		"last_name": t.User.LastName, "pic_3": t.User.Picture,
+	}
+	for k, v := range t.User.Extra {
+		all[k] = v
 	}
 	for _, p := range t.Permissions {
 		if p == okauth.ScopeGetEmail && t.User.Email != "" {
@@ -113,7 +124,7 @@ func currentUser(t *Token, fields string, noUID bool) map[string]string {
 	}
 	out := all
 	if fields != "" {
-		out = map[string]string{}
+		out = map[string]any{}
 		for _, f := range strings.Split(strings.ToLower(fields), ",") {
 			if v, ok := all[strings.TrimSpace(f)]; ok {
 				out[strings.TrimSpace(f)] = v

@@ -7,7 +7,8 @@ import (
 )
 
 // authorize is the fake OAuth dialog: it checks the request and redirects
-// to redirect_uri with the token, or an error, after "#".
+// to redirect_uri with the token after "#" (response_type=token) or a code
+// in the query (response_type=code); errors always go after "#".
 func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	redirect, err := url.Parse(q.Get("redirect_uri"))
@@ -22,7 +23,7 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case q.Get("client_id") != s.AppID:
 		authError = "invalid_client"
-	case q.Get("response_type") != "token":
+	case q.Get("response_type") != "token" && q.Get("response_type") != "code":
 		authError = "invalid_request"
 	case !validLayout(q.Get("layout")):
 		authError = "invalid_request"
@@ -36,6 +37,20 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 		authError = "access_denied"
 	}
 	frag := url.Values{}
+	if authError == "" && q.Get("response_type") == "code" {
+		s.mu.Lock()
+		code := s.codeLocked(s.user, splitScopes(q.Get("scope")), q.Get("redirect_uri"))
+		s.mu.Unlock()
+		back := redirect.Query()
+		back.Set("code", code)
+		if state != "" {
+			back.Set("state", state)
+		}
+		redirect.RawQuery, redirect.Fragment = back.Encode(), ""
+		w.Header().Set("Cache-Control", "no-store")
+		http.Redirect(w, r, redirect.String(), http.StatusFound)
+		return
+	}
 	if authError != "" {
 		frag.Set("error", authError)
 	} else {

@@ -1,7 +1,7 @@
 // Package oktest is a fake OK.ru for tests, in the manner of
-// net/http/httptest: [NewServer] starts an OAuth dialog and a REST endpoint
-// on loopback that check requests exactly as OK does, with users and
-// failures a test sets.
+// net/http/httptest: [NewServer] starts an OAuth dialog (both flows), a
+// token endpoint and a REST endpoint on loopback that check requests
+// exactly as OK does, with users and failures a test sets.
 //
 //	srv := oktest.NewServer()
 //	defer srv.Close()
@@ -33,6 +33,9 @@ type User struct {
 	// [AvatarPath], is answered as a URL on the fake itself.
 	Picture string
 	Email   string // returned only when the token has GET_EMAIL
+	// Extra are more fields users.getCurrentUser returns when asked, such
+	// as "birthday" or "location"; values are any JSON.
+	Extra map[string]any
 }
 
 // DefaultUser is who the dialog signs in until [Server.SetUser] is called.
@@ -47,10 +50,12 @@ var DefaultUser = User{
 	Email:     "ivan.petrov@example.ru",
 }
 
-// Token is what the fake dialog issued.
+// Token is what the fake dialog or token endpoint issued. Tokens of the
+// code flow have a RefreshToken and no SessionSecret.
 type Token struct {
 	AccessToken   string    // access_token: the REST API accepts it until Expires
-	SessionSecret string    // session_secret_key: signs REST calls made with AccessToken
+	SessionSecret string    // session_secret_key: signs REST calls made with AccessToken (token flow)
+	RefreshToken  string    // refresh_token: gets a new AccessToken at the token endpoint (code flow)
 	Expires       time.Time // when the REST API starts answering 102 for it
 	Permissions   []string  // permissions_granted: the scopes the dialog was asked for
 	User          User      // who the token signs in
@@ -79,6 +84,8 @@ const (
 	FaultReset
 )
 
+// Faults other than FaultNoUID hit the token endpoint too.
+
 // Server is a fake OK.ru. Its exported fields are set by [NewServer] and
 // may be changed before the first request.
 type Server struct {
@@ -93,8 +100,9 @@ type Server struct {
 	// approving at once, for people trying the example in a browser.
 	Consent bool
 
-	srv      *httptest.Server
-	apiCalls atomic.Int64
+	srv        *httptest.Server
+	apiCalls   atomic.Int64
+	tokenCalls atomic.Int64
 
 	mu         sync.Mutex
 	user       User
@@ -102,6 +110,8 @@ type Server struct {
 	fault      Fault
 	apiErrCode int
 	tokens     map[string]*Token
+	codes      map[string]*pendingCode
+	refresh    map[string]*refreshGrant
 	methods    map[string]func(tok *Token, params map[string]string) (any, error)
 }
 
@@ -125,12 +135,14 @@ func newServer() *Server {
 		TokenLifetime: 30 * time.Minute,
 		user:          DefaultUser,
 		tokens:        map[string]*Token{},
+		codes:         map[string]*pendingCode{},
+		refresh:       map[string]*refreshGrant{},
 		methods:       map[string]func(*Token, map[string]string) (any, error){},
 	}
 }
 
-// Handler is the fake's HTTP handler: /oauth/authorize, /fb.do and
-// AvatarPath.
+// Handler is the fake's HTTP handler: /oauth/authorize,
+// /oauth/token.do, /fb.do and AvatarPath.
 func (s *Server) Handler() http.Handler { return s.routes() }
 
 func (s *Server) routes() http.Handler {
@@ -138,6 +150,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("/oauth/authorize", s.authorize)
 	mux.HandleFunc("/fb.do", s.api)
 	mux.HandleFunc("GET "+AvatarPath, serveAvatar)
+	mux.HandleFunc("/oauth/token.do", s.token)
 	return mux
 }
 
@@ -151,7 +164,7 @@ func (s *Server) Close() {
 
 // Endpoint is the okauth.Endpoint that points at this fake.
 func (s *Server) Endpoint() okauth.Endpoint {
-	return okauth.Endpoint{AuthURL: s.URL + "/oauth/authorize", APIURL: s.URL + "/fb.do"}
+	return okauth.Endpoint{AuthURL: s.URL + "/oauth/authorize", APIURL: s.URL + "/fb.do", TokenURL: s.URL + "/oauth/token.do"}
 }
 
 // SetUser sets who the dialog signs in from now on.
@@ -169,7 +182,8 @@ func (s *Server) SetAuthError(code string) {
 	s.authError = code
 }
 
-// SetFault makes the REST endpoint fail as f until it is set to NoFault.
+// SetFault makes the REST endpoint, and the token endpoint for faults
+// other than FaultNoUID, fail as f until it is set to NoFault.
 func (s *Server) SetFault(f Fault) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -225,6 +239,9 @@ func (s *Server) ExpireTokens() {
 
 // APICalls is how many requests reached the REST endpoint.
 func (s *Server) APICalls() int { return int(s.apiCalls.Load()) }
+
+// TokenCalls is how many requests reached the token endpoint.
+func (s *Server) TokenCalls() int { return int(s.tokenCalls.Load()) }
 
 func randomHex(n int) string {
 	b := make([]byte, n)

@@ -10,11 +10,12 @@ import (
 
 // CallbackRequest starts a sign-in at app's login route, loginPath (such
 // as "/auth/ok/login?next=/home"), as a browser would, lets this fake
-// approve it for u with permissions, and returns the relay page's POST to
-// the callback that finishes it, carrying the state cookie. Serving the
-// request to app signs u in. app is the okauth handler or an app that
-// mounts it; nothing goes over the network but the callback's one call to
-// this fake.
+// approve it for u with permissions, and returns the request to the
+// callback that finishes it, carrying the state cookie: the relay page's
+// POST in the token flow, OK's redirect (GET with a code) in the code
+// flow. Serving the request to app signs u in. app is the okauth handler
+// or an app that mounts it; nothing goes over the network but the
+// callback's calls to this fake.
 func (s *Server) CallbackRequest(app http.Handler, loginPath string, u User, permissions ...string) (*http.Request, error) {
 	login := httptest.NewRecorder()
 	app.ServeHTTP(login, httptest.NewRequest(http.MethodGet, loginPath, nil))
@@ -25,6 +26,17 @@ func (s *Server) CallbackRequest(app http.Handler, loginPath string, u User, per
 	callback, err := url.Parse(dialog.Query().Get("redirect_uri"))
 	if err != nil || callback.Path == "" {
 		return nil, fmt.Errorf("oktest: the dialog URL has no redirect_uri")
+	}
+	if dialog.Query().Get("response_type") == "code" {
+		q := callback.Query()
+		q.Set("code", s.IssueCode(u, dialog.Query().Get("redirect_uri"), permissions...))
+		q.Set("state", dialog.Query().Get("state"))
+		callback.RawQuery = q.Encode()
+		req := httptest.NewRequest(http.MethodGet, callback.RequestURI(), nil)
+		for _, c := range login.Result().Cookies() {
+			req.AddCookie(c)
+		}
+		return req, nil
 	}
 	tok := s.IssueToken(u, permissions...)
 	form := url.Values{

@@ -6,10 +6,12 @@
 //
 //	OK_APP_ID        application ID (client_id); absent: use the fake
 //	OK_APP_KEY       public application key
-//	OK_APP_SECRET    application secret key (optional)
+//	OK_APP_SECRET    application secret key (optional; required with OK_FLOW=code)
+//	OK_FLOW          token (default) or code: OK's client-side or server flow
 //	OK_REDIRECT_URL  callback URL registered at OK (default http://ADDR/auth/ok/callback)
 //	OK_AUTH_URL      OAuth dialog (default https://connect.ok.ru/oauth/authorize)
 //	OK_API_URL       REST endpoint (default https://api.ok.ru/fb.do)
+//	OK_TOKEN_URL     token endpoint of the code flow (default https://api.ok.ru/oauth/token.do)
 //	ADDR             listen address (default localhost:8080)
 //	SESSION_KEY      secret of 32+ characters for the cookie keys (default: random)
 //	OK_INSECURE_DEV  1 allows plain http off loopback, such as ADDR=0.0.0.0:8080
@@ -75,6 +77,9 @@ func Run(ctx context.Context, getenv func(string) string, stdout io.Writer, logg
 		defer fake.Close()
 		fake.Consent = true
 		cfg.AppID, cfg.AppKey, cfg.Endpoint = fake.AppID, fake.AppKey, fake.Endpoint()
+		if cfg.Flow == okauth.FlowCode {
+			cfg.AppSecret = fake.AppSecret
+		}
 		logger.Info("no OK_APP_ID: signing in with a fake OK.ru", "fake", fake.URL)
 	}
 	auth, err := okauth.New(cfg)
@@ -107,7 +112,8 @@ func Config(getenv func(string) string, base string, logger *slog.Logger) (okaut
 		AppID: getenv("OK_APP_ID"), AppKey: getenv("OK_APP_KEY"), AppSecret: getenv("OK_APP_SECRET"),
 		RedirectURL: cmp.Or(getenv("OK_REDIRECT_URL"), base+"/auth/ok/callback"),
 		Scopes:      []string{okauth.ScopeGetEmail},
-		Endpoint:    okauth.Endpoint{AuthURL: getenv("OK_AUTH_URL"), APIURL: getenv("OK_API_URL")},
+		Flow:        okauth.Flow(getenv("OK_FLOW")),
+		Endpoint:    okauth.Endpoint{AuthURL: getenv("OK_AUTH_URL"), APIURL: getenv("OK_API_URL"), TokenURL: getenv("OK_TOKEN_URL")},
 		Logger:      logger,
 	}
 	if u, err := url.Parse(cfg.RedirectURL); err == nil && u.Scheme == "http" {

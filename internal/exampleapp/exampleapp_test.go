@@ -45,6 +45,11 @@ func TestConfig(t *testing.T) {
 	assert.NotContains(t, logs.String(), "sessions end")
 	again, _ := Config(env(map[string]string{"SESSION_KEY": "a fixed secret of thirty-two bytes+"}), "http://localhost:8080", logger)
 	assert.Equal(t, cfg.SessionKeys, again.SessionKeys, "a fixed SESSION_KEY keeps sessions across restarts")
+
+	cfg, err = Config(env(map[string]string{"OK_FLOW": "code", "OK_TOKEN_URL": "https://ok.example/token.do"}), "http://localhost:8080", logger)
+	require.NoError(t, err)
+	assert.Equal(t, okauth.FlowCode, cfg.Flow)
+	assert.Equal(t, "https://ok.example/token.do", cfg.Endpoint.TokenURL)
 }
 
 // TestServerTimeouts: every phase of a request has a deadline (issue 9: 50

@@ -6,10 +6,11 @@ import (
 )
 
 // pageCSP lets the example's pages show the user's picture (from OK's
-// servers) and their own inline style, and nothing else: no script, no
-// plugin, no framing by another site. okauth's own pages replace it with
-// theirs.
-const pageCSP = "default-src 'none'; img-src https: http:; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors 'none'"
+// servers, or the embedded fake's) and their stylesheets from this origin
+// (/site.css and okauth's button.css), and nothing else: no inline style,
+// no script, no plugin, no framing by another site. okauth's own pages
+// replace it with theirs.
+const pageCSP = "default-src 'none'; img-src https: http:; style-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
 // SecurityHeaders sets, on every answer of h, a Content-Security-Policy
 // with frame-ancestors, nosniff, a referrer policy and no-store: each page

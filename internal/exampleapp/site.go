@@ -55,9 +55,10 @@ func (s Site) Account(w http.ResponseWriter, r *http.Request) {
 	user, _ := okauth.UserFrom(r.Context())
 	var friends []string
 	err := s.Auth.Call(r.Context(), "friends.get", nil, &friends)
-	var apiErr *okauth.APIError
-	if errors.As(err, &apiErr) && apiErr.Code == okauth.CodeSessionExpired {
-		_ = s.Auth.Logout(w, r) // OK no longer accepts the token
+	if errors.Is(err, okauth.ErrTokenExpired) {
+		// OK no longer accepts the token: through OK's dialog for a new
+		// one (it closes by itself for an app already allowed); the
+		// session stays.
 		http.Redirect(w, r, s.Auth.LoginURL("/account"), http.StatusSeeOther)
 		return
 	}

@@ -32,13 +32,18 @@ var (
 // through the embedded fake OK's consent page and returns to /account,
 // which shows the user's friend count; "/" then shows the user's card; the
 // logout button's POST lands on "/" signed out, and /account asks to sign
-// in again.
-func Example(t *testing.T, routes func(*okauth.Auth) http.Handler) {
+// in again. env adds variables (such as OK_FLOW=code) to the environment,
+// in pairs of name and value.
+func Example(t *testing.T, routes func(*okauth.Auth) http.Handler, env ...string) {
 	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
 	defer cancel()
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
-	getenv := func(k string) string { return map[string]string{"ADDR": "127.0.0.1:0"}[k] }
+	vars := map[string]string{"ADDR": "127.0.0.1:0"}
+	for i := 0; i+1 < len(env); i += 2 {
+		vars[env[i]] = env[i+1]
+	}
+	getenv := func(k string) string { return vars[k] }
 	go func() { done <- exampleapp.Run(ctx, getenv, pw, slog.New(slog.DiscardHandler), routes) }()
 	line, err := bufio.NewReader(pr).ReadString('\n')
 	require.NoError(t, err)
@@ -82,7 +87,9 @@ func Example(t *testing.T, routes func(*okauth.Auth) http.Handler) {
 	// The button leads to the fake's consent page; Allow submits the
 	// dialog's query with decision=allow and redirects to the callback
 	// with the token after '#'. The client does what fragment.js does:
-	// POST the fragment's parameters to the callback.
+	// POST the fragment's parameters to the callback. In the code flow,
+	// the redirect carries a code in the query instead, and the callback
+	// signs in and redirects to /account by itself.
 	resp, consent := get(base + button[1])
 	require.Equal(t, http.StatusOK, resp.StatusCode, consent)
 	require.Regexp(t, allowLink, consent)
@@ -90,21 +97,23 @@ func Example(t *testing.T, routes func(*okauth.Auth) http.Handler) {
 	q := allowURL.Query()
 	q.Set("decision", "allow")
 	allowURL.RawQuery = q.Encode()
-	resp, _ = get(allowURL.String())
-	back, err := resp.Location()
-	require.NoError(t, err)
-	require.Equal(t, base+"/auth/ok/callback", back.Scheme+"://"+back.Host+back.Path)
-	_, relay := get(base + "/auth/ok/callback")
-	require.Contains(t, relay, `src="/auth/ok/fragment.js"`)
-	frag, err := url.ParseQuery(back.Fragment)
-	require.NoError(t, err)
-	resp, err = c.PostForm(base+"/auth/ok/callback", frag)
-	require.NoError(t, err)
-	resp.Body.Close()
-	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
-	require.Equal(t, "/account", resp.Header.Get("Location"), "the sign-in returns to the button's next")
-
-	resp, account := get(base + "/account")
+	resp, account := get(allowURL.String())
+	if vars["OK_FLOW"] != string(okauth.FlowCode) {
+		back, err := resp.Location()
+		require.NoError(t, err)
+		require.Equal(t, base+"/auth/ok/callback", back.Scheme+"://"+back.Host+back.Path)
+		_, relay := get(base + "/auth/ok/callback")
+		require.Contains(t, relay, `src="/auth/ok/fragment.js"`)
+		frag, err := url.ParseQuery(back.Fragment)
+		require.NoError(t, err)
+		resp, err = c.PostForm(base+"/auth/ok/callback", frag)
+		require.NoError(t, err)
+		resp.Body.Close()
+		require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+		require.Equal(t, "/account", resp.Header.Get("Location"), "the sign-in returns to the button's next")
+		resp, account = get(base + "/account")
+	}
+	require.Equal(t, base+"/account", resp.Request.URL.String(), "the sign-in returns to the button's next")
 	require.Equal(t, http.StatusOK, resp.StatusCode, account)
 	require.Contains(t, account, `<dd id="friends">0</dd>`, "the API call as the user failed")
 

@@ -177,6 +177,7 @@ var rootRows = []row{
 	{"RequireLoginRedirect", "RequireLogin, anonymous: 303 to login", false},
 	{"Callback", "callback POST, one call to oktest", false},
 	{"CallbackReplayFull", "same, replay memory holding 200,000 states", false},
+	{"CallbackCode", "code flow callback GET: token endpoint, then one API call", false},
 }
 
 // report writes the tables and goals and reports whether all goals are
@@ -225,6 +226,9 @@ func report(w io.Writer, res results, needThroughput bool) bool {
 		calls := "–"
 		if c, _, ok := res.stat(r.name, "okcalls/op"); ok {
 			calls = fmt.Sprint(c)
+		}
+		if c, _, ok := res.stat(r.name, "tokencalls/op"); ok {
+			calls += fmt.Sprintf(" + %v token", c)
 		}
 		fmt.Fprintf(w, "| %s | %.0f | %.0f%% | %.0f | %.0f | %s |\n", r.label, ns, 100*spread, res.med(r.name, "B/op"), res.med(r.name, "allocs/op"), calls)
 	}
@@ -285,6 +289,12 @@ func report(w io.Writer, res results, needThroughput bool) bool {
 		full, empty := res["CallbackReplayFull"]["ns/op"], res["Callback"]["ns/op"]
 		r, _ := res.perRun(func(i int) float64 { return full[i] / empty[i] }, "CallbackReplayFull", "Callback")
 		goal(r <= 1.5, "callback with the replay memory full ≤ 1.5× empty: %.2f×", r)
+	}
+	if have("CallbackCode") {
+		calls, _, ok := res.stat("CallbackCode", "okcalls/op")
+		tokens, _, tok := res.stat("CallbackCode", "tokencalls/op")
+		goal(ok && tok && calls == 1 && tokens == 1,
+			"code flow callback makes exactly 1 token endpoint and 1 API call: %v and %v per sign-in", tokens, calls)
 	}
 	switch {
 	case haveBare && haveMW:

@@ -22,6 +22,7 @@ BenchmarkSecurecookieJSON-2      	  131821	      6500 ns/op	       923.0 cookie-
 --- some other line
 BenchmarkCallback-2               	   14442	     78964 ns/op	         1.000 okcalls/op	   25544 B/op	     252 allocs/op
 BenchmarkCallbackReplayFull-2     	   14001	     80112 ns/op	         1.000 okcalls/op	   25544 B/op	     252 allocs/op
+BenchmarkCallbackCode-2           	    5000	    373288 ns/op	         1.000 okcalls/op	         1.000 tokencalls/op	   39693 B/op	     412 allocs/op
 BenchmarkThroughputBare 1 70000 req/s 11000 server-cpu-ns/req
 BenchmarkThroughputOkauth 1 65000 req/s 12000 server-cpu-ns/req
 `
@@ -67,6 +68,8 @@ func TestGoalsMissed(t *testing.T) {
 		"anonymous allocs":  {"7762120	       160 ns/op	     320 B/op	       1 allocs/op", "7762120	       160 ns/op	     352 B/op	       2 allocs/op"},
 		"cookie over 1 KB":  {"688.0 cookie-B", "1100 cookie-B"},
 		"two calls to OK":   {"1.000 okcalls/op", "2.000 okcalls/op"},
+		"two token calls":   {"1.000 tokencalls/op", "2.000 tokencalls/op"},
+		"code flow missing": {"BenchmarkCallbackCode-2", "BenchmarkCallbackCodeX-2"},
 		"throughput":        {"65000 req/s", "60000 req/s"},
 		"full replay slow":  {"80112 ns/op", "120000 ns/op"},
 		"a row missing":     {"BenchmarkGothic-2", "BenchmarkGothicX-2"},

@@ -1,0 +1,171 @@
+package okauth
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"log/slog"
+	"sync"
+	"time"
+)
+
+// Token is an access token [Auth.Call] got by refreshing, as a
+// [TokenStore] keeps it.
+type Token struct {
+	AccessToken Secret
+	Expires     time.Time
+}
+
+// TokenStore keeps the access tokens that [Auth.Call] gets with a user's
+// refresh token (code flow), so that the next calls reuse them: a session
+// cookie cannot be rewritten from inside a call. Keys are derived from the
+// refresh token (a hash; the refresh token itself never reaches the store).
+// A store shared by several instances of an app lets them reuse each
+// other's refreshes. Implementations must be safe for concurrent use.
+type TokenStore interface {
+	// Get returns the token stored under key and whether there is one.
+	Get(ctx context.Context, key string) (Token, bool, error)
+	// Put stores t under key. It may forget it any time after t.Expires.
+	Put(ctx context.Context, key string, t Token) error
+}
+
+// refreshEarly is how long before its expiry a token is refreshed, so that
+// it does not expire between the check and OK reading it.
+const refreshEarly = 10 * time.Second
+
+// tokenSource hands out live access tokens for users with a refresh token,
+// refreshing at most once at a time per refresh token in this process:
+// callers that arrive while a refresh is under way wait for its result.
+type tokenSource struct {
+	store    TokenStore
+	endpoint *tokenEndpoint
+	timeout  time.Duration
+	logger   *slog.Logger
+	now      func() time.Time
+
+	mu      sync.Mutex
+	flights map[string]*refreshFlight
+}
+
+type refreshFlight struct {
+	done chan struct{}
+	tok  Token
+	err  error
+}
+
+// tokenKey is the store key of a refresh token.
+func tokenKey(refresh Secret) string {
+	sum := sha256.Sum256([]byte("okauth refresh token\x00" + refresh.Reveal()))
+	return hex.EncodeToString(sum[:16])
+}
+
+// token returns a live access token for u, which has a refresh token, and
+// whether this call refreshed it. stale, if not empty, is a token OK just
+// refused: it is not returned again.
+func (s *tokenSource) token(ctx context.Context, u *User, stale Secret) (Secret, bool, error) {
+	now := s.now()
+	if stale == "" && now.Add(refreshEarly).Before(u.TokenExpires) {
+		return u.AccessToken, false, nil
+	}
+	key := tokenKey(u.RefreshToken)
+	if t, ok := s.stored(ctx, key, stale, now); ok {
+		return t.AccessToken, false, nil
+	}
+	s.mu.Lock()
+	f, running := s.flights[key]
+	if !running {
+		// Look again: a refresh may have finished since the look above.
+		if t, ok := s.stored(ctx, key, stale, now); ok {
+			s.mu.Unlock()
+			return t.AccessToken, false, nil
+		}
+		f = &refreshFlight{done: make(chan struct{})}
+		if s.flights == nil {
+			s.flights = map[string]*refreshFlight{}
+		}
+		s.flights[key] = f
+	}
+	s.mu.Unlock()
+	if running {
+		select {
+		case <-f.done:
+			return f.tok.AccessToken, false, f.err
+		case <-ctx.Done():
+			return "", false, ctx.Err()
+		}
+	}
+	f.tok, f.err = s.refresh(ctx, key, u.RefreshToken)
+	s.mu.Lock()
+	delete(s.flights, key)
+	s.mu.Unlock()
+	close(f.done)
+	return f.tok.AccessToken, f.err == nil, f.err
+}
+
+// stored returns the store's live token under key unless it is stale.
+func (s *tokenSource) stored(ctx context.Context, key string, stale Secret, now time.Time) (Token, bool) {
+	t, ok, err := s.store.Get(ctx, key)
+	if err != nil {
+		s.logger.WarnContext(ctx, "okauth: token store read failed", "error", err)
+		return Token{}, false
+	}
+	return t, ok && t.AccessToken != stale && t.AccessToken != "" && now.Add(refreshEarly).Before(t.Expires)
+}
+
+// refresh gets a new token at OK's token endpoint and stores it. It
+// outlives the caller's cancellation, since other callers wait for it.
+func (s *tokenSource) refresh(ctx context.Context, key string, refresh Secret) (Token, error) {
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.timeout)
+	defer cancel()
+	ans, err := s.endpoint.refresh(rctx, refresh.Reveal(), s.now())
+	if err != nil {
+		return Token{}, err
+	}
+	t := Token{AccessToken: ans.AccessToken, Expires: ans.Expires}
+	if err := s.store.Put(rctx, key, t); err != nil {
+		s.logger.WarnContext(ctx, "okauth: token store write failed", "error", err)
+	}
+	return t, nil
+}
+
+// memoryTokens is the default TokenStore: a map in this process, of at
+// most maxMemoryTokens entries. When full, expired entries go first, then
+// arbitrary ones; a forgotten token only costs a refresh.
+type memoryTokens struct {
+	now func() time.Time
+
+	mu sync.Mutex
+	m  map[string]Token
+}
+
+const maxMemoryTokens = 10_000
+
+// Get implements TokenStore.
+func (m *memoryTokens) Get(_ context.Context, key string) (Token, bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	t, ok := m.m[key]
+	return t, ok, nil
+}
+
+// Put implements TokenStore.
+func (m *memoryTokens) Put(_ context.Context, key string, t Token) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.m == nil {
+		m.m = map[string]Token{}
+	}
+	if _, ok := m.m[key]; !ok && len(m.m) >= maxMemoryTokens {
+		now := m.now()
+		for k, old := range m.m {
+			if !now.Before(old.Expires) || len(m.m) >= maxMemoryTokens {
+				delete(m.m, k)
+			}
+			if len(m.m) < maxMemoryTokens/2 {
+				break
+			}
+		}
+	}
+	m.m[key] = t
+	return nil
+}
