@@ -88,6 +88,13 @@ type Server struct {
 	// Consent shows an Allow / Deny page in the dialog instead of
 	// approving at once, for people trying the example in a browser.
 	Consent bool
+	// PaymentTries and PaymentRetryInterval are how often and how far
+	// apart [Server.DeliverPayment] tries. The default values are OK's:
+	// 3 tries, 5 seconds apart. PaymentTimeout bounds each try; the
+	// default value is 10 seconds.
+	PaymentTries         int
+	PaymentRetryInterval time.Duration
+	PaymentTimeout       time.Duration
 
 	srv      *httptest.Server
 	apiCalls atomic.Int64
