@@ -17,6 +17,7 @@ var errorNames = map[int]string{
 	3: "METHOD : Method does not exist", 10: "PERMISSION_DENIED : Permission denied",
 	100: "PARAM : Missing required parameter", 101: "PARAM_API_KEY : Application key is invalid",
 	102: "PARAM_SESSION_EXPIRED : Session expired", 104: "PARAM_SIGNATURE : Invalid signature",
+	453:  "SESSION_REQUIRED : Session is required for this method",
 	9999: "SYSTEM : Critical system error",
 }
 
@@ -64,6 +65,9 @@ func (s *Server) call(params map[string]string, forced int, fault Fault) (any, e
 	}
 	if params["method"] == "" {
 		return nil, apiErr(100)
+	}
+	if params["access_token"] == "" && params["session_key"] == "" {
+		return s.appCall(params, forced)
 	}
 	s.mu.Lock()
 	tok, known := s.tokens[params["access_token"]]
