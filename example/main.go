@@ -8,12 +8,17 @@
 //
 //	OK_APP_ID        application ID (client_id); absent: use the fake
 //	OK_APP_KEY       public application key
-//	OK_APP_SECRET    application secret key (optional)
+//	OK_APP_SECRET    application secret key (optional; needed for payments)
 //	OK_REDIRECT_URL  callback URL registered at OK (default http://ADDR/auth/ok/callback)
 //	OK_AUTH_URL      OAuth dialog (default https://connect.ok.ru/oauth/authorize)
 //	OK_API_URL       REST endpoint (default https://api.ok.ru/fb.do)
 //	ADDR             listen address (default localhost:8080)
 //	SESSION_KEY      secret of 32+ characters for the cookie keys (default: random)
+//
+// It sells coins100 (100 coins for 10 OKs) at its Callback link,
+// /ok/payment, and shows the signed-in user's coins. With the fake, buy
+// some with `curl -X POST http://localhost:8080/dev/pay` (the fake
+// delivers the payment as OK would), then reload the page.
 //
 // The okauth wiring is all in routes below; reading the environment,
 // starting the fake and serving are shared with the Gin and Echo examples
@@ -47,6 +52,7 @@ func routes(auth *okauth.Auth) http.Handler {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		_ = exampleapp.HomePage.Execute(w, map[string]any{
 			"User": user, "Friends": len(friends), "FriendsErr": err, "Logout": auth.LogoutURL(),
+			"Balance": exampleapp.BalanceOf(r.Context(), user.UID),
 		})
 	})))
 	return auth.Middleware(mux)

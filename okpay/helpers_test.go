@@ -70,7 +70,7 @@ func (s *shop) Balance(uid string) int {
 }
 
 // env is a fake OK, a shop and its payment handler, with the handler's
-// log.
+// log (slog's handler serializes writes; read it once requests are done).
 type env struct {
 	ok   *oktest.Server
 	shop *shop
@@ -83,7 +83,7 @@ func newEnv(t testing.TB, edit func(*okpay.Config)) *env {
 	e := &env{ok: oktest.NewUnstartedServer(), shop: &shop{}, logs: &bytes.Buffer{}}
 	cfg := okpay.Config{
 		AppKey: e.ok.AppKey, AppSecret: e.ok.AppSecret, Credit: e.shop.Credit,
-		Networks: loopback, Logger: slog.New(slog.NewTextHandler(&lockedWriter{w: e.logs}, nil)),
+		Networks: loopback, Logger: slog.New(slog.NewTextHandler(e.logs, nil)),
 	}
 	if edit != nil {
 		edit(&cfg)
@@ -107,17 +107,6 @@ func (e *env) get(q url.Values, addr string) *httptest.ResponseRecorder {
 	w := httptest.NewRecorder()
 	e.pay.ServeHTTP(w, r)
 	return w
-}
-
-type lockedWriter struct {
-	mu sync.Mutex
-	w  *bytes.Buffer
-}
-
-func (l *lockedWriter) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.w.Write(p)
 }
 
 // moscowTime is when, as OK writes transaction_time.

@@ -6,12 +6,16 @@
 //
 //	OK_APP_ID        application ID (client_id); absent: use the fake
 //	OK_APP_KEY       public application key
-//	OK_APP_SECRET    application secret key (optional)
+//	OK_APP_SECRET    application secret key (optional; needed for payments)
 //	OK_REDIRECT_URL  callback URL registered at OK (default http://ADDR/auth/ok/callback)
 //	OK_AUTH_URL      OAuth dialog (default https://connect.ok.ru/oauth/authorize)
 //	OK_API_URL       REST endpoint (default https://api.ok.ru/fb.do)
 //	ADDR             listen address (default localhost:8080)
 //	SESSION_KEY      secret of 32+ characters for the cookie keys (default: random)
+//
+// With an app secret (always, with the fake) the example also sells
+// coins100 for 10 OKs at its Callback link, GET /ok/payment (see
+// shop.go); with the fake, POST /dev/pay has it deliver such a payment.
 package exampleapp
 
 import (
@@ -66,19 +70,28 @@ func Run(ctx context.Context, getenv func(string) string, stdout io.Writer, logg
 	if err != nil {
 		return err
 	}
+	var fake *oktest.Server
 	if cfg.AppID == "" {
-		fake := oktest.NewServer()
+		fake = oktest.NewServer()
 		defer fake.Close()
 		fake.Consent = true
-		cfg.AppID, cfg.AppKey, cfg.Endpoint = fake.AppID, fake.AppKey, fake.Endpoint()
+		cfg.AppID, cfg.AppKey, cfg.AppSecret, cfg.Endpoint = fake.AppID, fake.AppKey, fake.AppSecret, fake.Endpoint()
 		logger.Info("no OK_APP_ID: signing in with a fake OK.ru", "fake", fake.URL)
 	}
 	auth, err := okauth.New(cfg)
 	if err != nil {
 		return err
 	}
+	handler := routes(auth)
+	if cfg.AppSecret != "" {
+		if handler, err = withShop(handler, cfg.AppKey, cfg.AppSecret, fake, base, logger); err != nil {
+			return err
+		}
+	} else {
+		logger.Info("no OK_APP_SECRET: no payments at /ok/payment")
+	}
 
-	srv := &http.Server{Handler: routes(auth), ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
 	fmt.Fprintf(stdout, "okauth example: open %s/\n", base)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -121,8 +134,9 @@ func Config(getenv func(string) string, base string, logger *slog.Logger) (okaut
 	return cfg, nil
 }
 
-// HomePage renders "/" from User, Friends (a count), FriendsErr and Logout
-// (the logout URL), with the element ids the example tests look for.
+// HomePage renders "/" from User, Friends (a count), FriendsErr, Logout
+// (the logout URL) and Balance (a *int of coins, see [BalanceOf]), with the
+// element ids the example tests look for.
 var HomePage = template.Must(template.New("home").Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>okauth example</title>
@@ -140,6 +154,7 @@ dt{color:#888;font-size:.85em}dd{margin:0 0 .5em}
 <dt>OK.ru user id</dt><dd id="uid">{{.User.UID}}</dd>
 {{if .User.Email}}<dt>Email</dt><dd id="email">{{.User.Email}}</dd>{{end}}
 <dt>Friends (friends.get, called as you)</dt><dd id="friends">{{if .FriendsErr}}unavailable{{else}}{{.Friends}}{{end}}</dd>
+{{with .Balance}}<dt>Coins (buy coins100 for 10 OKs)</dt><dd id="balance">{{.}}</dd>{{end}}
 <dt>Session ends</dt><dd>{{.User.Expires.Format "2006-01-02 15:04 MST"}}</dd>
 </dl>
 <form method="post" action="{{.Logout}}"><button id="logout" type="submit">Sign out</button></form>
