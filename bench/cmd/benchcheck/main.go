@@ -178,6 +178,35 @@ var rootRows = []row{
 	{"Callback", "callback POST, one call to oktest", false},
 }
 
+var paymentRows = []row{
+	{"PaymentCallback", "new payment: every check, Credit, record, XML answer", false},
+	{"PaymentRepeat", "OK's retry of a credited payment: every check, answered true", false},
+	{"PaymentSignFloor", "floor: OK's signature (MD5) of the same parameters", false},
+}
+
+// reportPayments writes the table of okpay's payment callbacks.
+func reportPayments(w io.Writer, res results) {
+	floor := res.med("PaymentSignFloor", "ns/op")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Payment callbacks (okpay, bench module; the request reused, default in-memory store)")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "| benchmark | ns/op | ± | B/op | allocs/op | credits/op | × floor |")
+	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|")
+	for _, r := range paymentRows {
+		ns, spread, ok := res.stat(r.name, "ns/op")
+		if !ok {
+			fmt.Fprintf(w, "| %s | missing | | | | | |\n", r.label)
+			continue
+		}
+		credits := "–"
+		if c, _, ok := res.stat(r.name, "credits/op"); ok {
+			credits = fmt.Sprint(c)
+		}
+		fmt.Fprintf(w, "| %s | %.0f | %.0f%% | %.0f | %.0f | %s | %.1f× |\n", r.label, ns, 100*spread,
+			res.med(r.name, "B/op"), res.med(r.name, "allocs/op"), credits, ns/floor)
+	}
+}
+
 // report writes the tables and goals and reports whether all goals are
 // met.
 func report(w io.Writer, res results, needThroughput bool) bool {
@@ -227,6 +256,7 @@ func report(w io.Writer, res results, needThroughput bool) bool {
 		}
 		fmt.Fprintf(w, "| %s | %.0f | %.0f%% | %.0f | %.0f | %s |\n", r.label, ns, 100*spread, res.med(r.name, "B/op"), res.med(r.name, "allocs/op"), calls)
 	}
+	reportPayments(w, res)
 	bare, bareSpread, haveBare := res.stat("ThroughputBare", "req/s")
 	mw, mwSpread, haveMW := res.stat("ThroughputOkauth", "req/s")
 	if haveBare && haveMW {
@@ -279,6 +309,13 @@ func report(w io.Writer, res results, needThroughput bool) bool {
 	if have("Callback") {
 		calls, _, ok := res.stat("Callback", "okcalls/op")
 		goal(ok && calls == 1, "callback makes exactly 1 call to OK: %v per sign-in", calls)
+	}
+	if have("PaymentCallback", "PaymentRepeat", "PaymentSignFloor") {
+		once, _, ok := res.stat("PaymentCallback", "credits/op")
+		again, _, okAgain := res.stat("PaymentRepeat", "credits/op")
+		goal(ok && once == 1 && okAgain && again == 0, "payment credited once, its retry never: %v and %v credits per callback", once, again)
+		x := res.med("PaymentCallback", "ns/op") / res.med("PaymentSignFloor", "ns/op")
+		goal(x <= 15, "payment callback ≤ 15× its signature's MD5: %.1f×", x)
 	}
 	switch {
 	case haveBare && haveMW:
