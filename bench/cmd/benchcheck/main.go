@@ -184,26 +184,34 @@ var paymentRows = []row{
 	{"PaymentSignFloor", "floor: OK's signature (MD5) of the same parameters", false},
 }
 
-// reportPayments writes the table of okpay's payment callbacks.
-func reportPayments(w io.Writer, res results) {
-	floor := res.med("PaymentSignFloor", "ns/op")
+// plainTable writes rows as measured, nothing subtracted, with the
+// median of unit (headed unitHead) and, when extraHead is set, a column
+// extra computes from a row's name and ns/op.
+func plainTable(w io.Writer, res results, title string, rows []row, unit, unitHead, extraHead string, extra func(name string, ns float64) string) {
+	head, rule, empty := "| benchmark | ns/op | ± | B/op | allocs/op | "+unitHead+" |", "|---|---:|---:|---:|---:|---:|", "| | | | |"
+	if extraHead != "" {
+		head, rule, empty = head+" "+extraHead+" |", rule+"---:|", empty+" |"
+	}
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Payment callbacks (okpay, bench module; the request reused, default in-memory store)")
+	fmt.Fprintln(w, title)
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "| benchmark | ns/op | ± | B/op | allocs/op | credits/op | × floor |")
-	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|")
-	for _, r := range paymentRows {
+	fmt.Fprintln(w, head)
+	fmt.Fprintln(w, rule)
+	for _, r := range rows {
 		ns, spread, ok := res.stat(r.name, "ns/op")
 		if !ok {
-			fmt.Fprintf(w, "| %s | missing | | | | | |\n", r.label)
+			fmt.Fprintf(w, "| %s | missing %s\n", r.label, empty)
 			continue
 		}
-		credits := "–"
-		if c, _, ok := res.stat(r.name, "credits/op"); ok {
-			credits = fmt.Sprint(c)
+		v := "–"
+		if c, _, ok := res.stat(r.name, unit); ok {
+			v = fmt.Sprint(c)
 		}
-		fmt.Fprintf(w, "| %s | %.0f | %.0f%% | %.0f | %.0f | %s | %.1f× |\n", r.label, ns, 100*spread,
-			res.med(r.name, "B/op"), res.med(r.name, "allocs/op"), credits, ns/floor)
+		fmt.Fprintf(w, "| %s | %.0f | %.0f%% | %.0f | %.0f | %s |", r.label, ns, 100*spread, res.med(r.name, "B/op"), res.med(r.name, "allocs/op"), v)
+		if extraHead != "" {
+			fmt.Fprintf(w, " %s |", extra(r.name, ns))
+		}
+		fmt.Fprintln(w)
 	}
 }
 
@@ -239,24 +247,11 @@ func report(w io.Writer, res results, needThroughput bool) bool {
 		}
 		fmt.Fprintf(w, "| %s | %.0f | %.0f%% | %.0f | %.0f | %s | %s |\n", r.label, ns, 100*spread, b, allocs, cookie, ratio)
 	}
-	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Root package (request reused: the middleware never changes it, so nothing to subtract)")
-	fmt.Fprintln(w)
-	fmt.Fprintln(w, "| benchmark | ns/op | ± | B/op | allocs/op | calls to OK/op |")
-	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|")
-	for _, r := range rootRows {
-		ns, spread, ok := res.stat(r.name, "ns/op")
-		if !ok {
-			fmt.Fprintf(w, "| %s | missing | | | | |\n", r.label)
-			continue
-		}
-		calls := "–"
-		if c, _, ok := res.stat(r.name, "okcalls/op"); ok {
-			calls = fmt.Sprint(c)
-		}
-		fmt.Fprintf(w, "| %s | %.0f | %.0f%% | %.0f | %.0f | %s |\n", r.label, ns, 100*spread, res.med(r.name, "B/op"), res.med(r.name, "allocs/op"), calls)
-	}
-	reportPayments(w, res)
+	plainTable(w, res, "Root package (request reused: the middleware never changes it, so nothing to subtract)",
+		rootRows, "okcalls/op", "calls to OK/op", "", nil)
+	floor := res.med("PaymentSignFloor", "ns/op")
+	plainTable(w, res, "Payment callbacks (okpay, in the bench module, default in-memory store)",
+		paymentRows, "credits/op", "credits/op", "× floor", func(_ string, ns float64) string { return fmt.Sprintf("%.1f×", ns/floor) })
 	bare, bareSpread, haveBare := res.stat("ThroughputBare", "req/s")
 	mw, mwSpread, haveMW := res.stat("ThroughputOkauth", "req/s")
 	if haveBare && haveMW {
