@@ -1,7 +1,8 @@
 // Package oktest is a fake OK.ru for tests, in the manner of
 // net/http/httptest: [NewServer] starts an OAuth dialog and a REST endpoint
 // on loopback that check requests exactly as OK does, with users and
-// failures a test sets.
+// failures a test sets. It also delivers payments to an app's Callback
+// link as OK does ([Server.DeliverPayment]).
 //
 //	srv := oktest.NewServer()
 //	defer srv.Close()
