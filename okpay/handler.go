@@ -17,7 +17,6 @@ import (
 // app's Callback link. It is safe for concurrent use.
 type Handler struct {
 	cfg Config
-	now func() time.Time
 }
 
 // New checks cfg and returns a Handler. An error wraps [ErrConfig] and
@@ -27,7 +26,7 @@ func New(cfg Config) (*Handler, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
-	return &Handler{cfg: cfg, now: time.Now}, nil
+	return &Handler{cfg: cfg}, nil
 }
 
 // ServeHTTP answers one callback, in this order: a GET from one of
@@ -62,7 +61,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p, err := parsePayment(params)
-	if err == nil && h.now().Sub(p.Time) > h.cfg.Retention {
+	if err == nil && time.Since(p.Time) > h.cfg.Retention {
 		err = errors.New("okpay: transaction_time older than Retention")
 	}
 	if err != nil {
