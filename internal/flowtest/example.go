@@ -26,7 +26,15 @@ var allowLink = regexp.MustCompile(`id="allow" href="([^"]+)"`)
 // [exampleapp.Run] as `go run` would and no OK account in the environment, and signs in through its embedded fake OK's consent
 // page: "/" asks to sign in, shows the user and their friend count after,
 // and asks again after the logout button's POST.
-func Example(t *testing.T, routes func(*okauth.Auth) http.Handler) {
+func Example(t *testing.T, routes func(*okauth.Auth) http.Handler) { example(t, routes, false) }
+
+// ExampleWithShop is [Example] for an example whose home page shows the
+// user's coins (exampleapp.BalanceOf): 0 after sign-in, then 100 once
+// POST /dev/pay has the fake OK deliver a purchase of coins100 to the
+// example's /ok/payment.
+func ExampleWithShop(t *testing.T, routes func(*okauth.Auth) http.Handler) { example(t, routes, true) }
+
+func example(t *testing.T, routes func(*okauth.Auth) http.Handler, shop bool) {
 	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
 	defer cancel()
 	pr, pw := io.Pipe()
@@ -93,6 +101,16 @@ func Example(t *testing.T, routes func(*okauth.Auth) http.Handler) {
 	require.Contains(t, home, `<dd id="uid">`+oktest.DefaultUser.UID+`</dd>`)
 	require.Contains(t, home, `<dd id="friends">0</dd>`, "the API call as the user failed")
 	require.Contains(t, home, `id="logout"`)
+	if shop {
+		require.Contains(t, home, `<dd id="balance">0</dd>`)
+		resp, err := c.Post(base+"/dev/pay", "", nil)
+		require.NoError(t, err)
+		paid, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		require.Equal(t, "paid after 1 tries\n", string(paid))
+		_, home = get(base + "/")
+		require.Contains(t, home, `<dd id="balance">100</dd>`, "the payment OK delivered shows on the page")
+	}
 
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/auth/ok/logout", nil)
 	require.NoError(t, err)
