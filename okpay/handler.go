@@ -90,6 +90,11 @@ func (h *Handler) verify(rawQuery string) (params url.Values, code int, reason s
 			return nil, CodeSignature, "a parameter repeats"
 		}
 	}
+	if _, ok := params["access_token"]; ok {
+		// okauth.Sign leaves access_token out, so it would reach the app
+		// unsigned; OK never sends one here.
+		return nil, CodeSignature, "access_token is not signed"
+	}
 	sig := strings.ToLower(params.Get("sig"))
 	if sig == "" {
 		return nil, CodeSignature, "sig missing"

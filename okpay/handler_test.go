@@ -122,6 +122,7 @@ func TestRefused(t *testing.T) {
 		{name: "uid changed after signing", query: func(e *env) string { return signed(e, func(q url.Values) { q.Set("uid", "1") }).Encode() }, status: 200, code: 104},
 		{name: "currency added after signing", query: func(e *env) string { return signed(e, func(q url.Values) { q.Set("currency", "RUB") }).Encode() }, status: 200, code: 104},
 		{name: "a parameter dropped after signing", query: func(e *env) string { return signed(e, func(q url.Values) { q.Del("extra_attributes") }).Encode() }, status: 200, code: 104},
+		{name: "an unsigned access_token added", query: func(e *env) string { return signed(e, func(q url.Values) { q.Set("access_token", "x") }).Encode() }, status: 200, code: 104},
 		{name: "a parameter repeated", query: func(e *env) string { return signed(e, nil).Encode() + "&amount=10" }, status: 200, code: 104},
 		{name: "query not well-formed", query: func(e *env) string { return signed(e, nil).Encode() + "&x=%zz" }, status: 200, code: 104},
 		{name: "no parameters", query: func(*env) string { return "" }, status: 200, code: 104},
