@@ -46,19 +46,33 @@ func (c *Client) Call(ctx context.Context, u User, method string, params url.Val
 	if c.AppSecret != "" {
 		secret = ServerSecret(token, c.AppSecret)
 	}
+	form := c.form(method, params)
+	form.Set("sig", Sign(form, secret))
+	form.Set("access_token", token)
+	return c.send(ctx, method, form, out)
+}
+
+// form is the request for method with params (the first value of each):
+// application_key, method and format=json added, and no session_key or
+// access_token, which the caller adds after signing if the call has one.
+func (c *Client) form(method string, params url.Values) url.Values {
 	form := make(url.Values, len(params)+5)
 	for k, v := range params {
 		if len(v) > 0 {
 			form[k] = []string{v[0]}
 		}
 	}
+	form.Del("session_key")
+	form.Del("access_token")
 	form.Set("application_key", c.AppKey)
 	form.Set("method", method)
 	form.Set("format", "json")
-	form.Del("session_key")
-	form.Set("sig", Sign(form, secret))
-	form.Set("access_token", token)
+	return form
+}
 
+// send POSTs the signed form and decodes OK's answer into out (unless out
+// is nil), returning OK's error answer as an [*APIError].
+func (c *Client) send(ctx context.Context, method string, form url.Values, out any) error {
 	body, err := c.post(ctx, method, form)
 	if err != nil {
 		return err

@@ -22,8 +22,11 @@
 //	http.ListenAndServe(addr, auth.Middleware(mux))
 //
 // Handlers read the user with [UserFrom] and call OK's REST API as the user
-// with [Auth.Call]; a page for signed-out visitors shows [Auth.Button], a
-// "Sign in with OK.ru" link.
+// with [Auth.Call]; methods that need no user go through [Auth.CallApp],
+// signed with the app secret (OK accepts those only from the app's
+// registered server IPs). Payment callbacks (the app's Callback link) are
+// package [github.com/okauth/okauth/okpay]. A page for signed-out visitors
+// shows [Auth.Button], a "Sign in with OK.ru" link.
 //
 // # Languages
 //

@@ -8,7 +8,7 @@
 //
 //	OK_APP_ID        application ID (client_id); absent: use the fake
 //	OK_APP_KEY       public application key
-//	OK_APP_SECRET    application secret key (optional; required with OK_FLOW=code)
+//	OK_APP_SECRET    application secret key (optional; required with OK_FLOW=code; needed for payments)
 //	OK_FLOW          token (default) or code: OK's client-side or server flow
 //	OK_REDIRECT_URL  callback URL registered at OK (default http://ADDR/auth/ok/callback)
 //	OK_AUTH_URL      OAuth dialog (default https://connect.ok.ru/oauth/authorize)
@@ -24,9 +24,14 @@
 // only. Signing out lands on "/", signed out. Pages are in Russian or
 // English, as the browser prefers.
 //
+// It sells coins100 (100 coins for 10 OKs) at its Callback link,
+// /ok/payment, and shows the signed-in user's coins on their card. With
+// the fake, buy some with `curl -X POST http://localhost:8080/dev/pay`
+// (the fake delivers the payment as OK would), then reload the page.
+//
 // The okauth wiring is all in routes below; the pages (exampleapp.Site),
-// reading the environment, starting the fake and serving are shared with
-// the Gin and Echo examples in internal/exampleapp.
+// reading the environment, starting the fake, the shop and serving are
+// shared with the Gin and Echo examples in internal/exampleapp.
 package main
 
 import (

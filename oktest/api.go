@@ -18,7 +18,7 @@ var errorNames = map[int]string{
 	3: "METHOD : Method does not exist", 10: "PERMISSION_DENIED : Permission denied",
 	100: "PARAM : Missing required parameter", 101: "PARAM_API_KEY : Application key is invalid",
 	102: "PARAM_SESSION_EXPIRED : Session expired", 103: "PARAM_SESSION_KEY : Invalid session key",
-	104: "PARAM_SIGNATURE : Invalid signature", 453: "SESSION_REQUIRED : Session is required",
+	104: "PARAM_SIGNATURE : Invalid signature", 453: "SESSION_REQUIRED : Session is required for this method",
 	9999: "SYSTEM : Critical system error",
 }
 
@@ -66,6 +66,9 @@ func (s *Server) call(r *http.Request, params map[string]string, forced int, fau
 	}
 	if params["method"] == "" {
 		return nil, apiErr(100)
+	}
+	if params["access_token"] == "" && params["session_key"] == "" {
+		return s.appCall(params, forced)
 	}
 	s.mu.Lock()
 	tok, known := s.tokens[params["access_token"]]

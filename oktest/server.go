@@ -1,7 +1,9 @@
 // Package oktest is a fake OK.ru for tests, in the manner of
 // net/http/httptest: [NewServer] starts an OAuth dialog (both flows), a
 // token endpoint and a REST endpoint on loopback that check requests
-// exactly as OK does, with users and failures a test sets.
+// exactly as OK does, with users and failures a test sets. It also
+// delivers payments to an app's Callback link as OK does
+// ([Server.DeliverPayment]).
 //
 //	srv := oktest.NewServer()
 //	defer srv.Close()
@@ -99,6 +101,13 @@ type Server struct {
 	// Consent shows an Allow / Deny page in the dialog instead of
 	// approving at once, for people trying the example in a browser.
 	Consent bool
+	// PaymentTries and PaymentRetryInterval are how often and how far
+	// apart [Server.DeliverPayment] tries. The default values are OK's:
+	// 3 tries, 5 seconds apart. PaymentTimeout bounds each try; the
+	// default value is 10 seconds.
+	PaymentTries         int
+	PaymentRetryInterval time.Duration
+	PaymentTimeout       time.Duration
 
 	srv        *httptest.Server
 	apiCalls   atomic.Int64

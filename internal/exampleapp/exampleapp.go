@@ -6,7 +6,7 @@
 //
 //	OK_APP_ID        application ID (client_id); absent: use the fake
 //	OK_APP_KEY       public application key
-//	OK_APP_SECRET    application secret key (optional; required with OK_FLOW=code)
+//	OK_APP_SECRET    application secret key (optional; required with OK_FLOW=code; needed for payments)
 //	OK_FLOW          token (default) or code: OK's client-side or server flow
 //	OK_REDIRECT_URL  callback URL registered at OK (default http://ADDR/auth/ok/callback)
 //	OK_AUTH_URL      OAuth dialog (default https://connect.ok.ru/oauth/authorize)
@@ -16,6 +16,10 @@
 //	SESSION_KEY      secret of 32+ characters for the cookie keys (default: random)
 //	OK_INSECURE_DEV  1 allows plain http off loopback, such as ADDR=0.0.0.0:8080
 //	                 in a container, with InsecureCookies: local development only
+//
+// With an app secret (always, with the fake) the example also sells
+// coins100 for 10 OKs at its Callback link, GET /ok/payment (see
+// shop.go); with the fake, POST /dev/pay has it deliver such a payment.
 package exampleapp
 
 import (
@@ -72,22 +76,28 @@ func Run(ctx context.Context, getenv func(string) string, stdout io.Writer, logg
 	if err != nil {
 		return err
 	}
+	var fake *oktest.Server
 	if cfg.AppID == "" {
-		fake := oktest.NewServer()
+		fake = oktest.NewServer()
 		defer fake.Close()
 		fake.Consent = true
-		cfg.AppID, cfg.AppKey, cfg.Endpoint = fake.AppID, fake.AppKey, fake.Endpoint()
-		if cfg.Flow == okauth.FlowCode {
-			cfg.AppSecret = fake.AppSecret
-		}
+		cfg.AppID, cfg.AppKey, cfg.AppSecret, cfg.Endpoint = fake.AppID, fake.AppKey, fake.AppSecret, fake.Endpoint()
 		logger.Info("no OK_APP_ID: signing in with a fake OK.ru", "fake", fake.URL)
 	}
 	auth, err := okauth.New(cfg)
 	if err != nil {
 		return err
 	}
+	handler := routes(auth)
+	if cfg.AppSecret != "" {
+		if handler, err = withShop(handler, cfg.AppKey, cfg.AppSecret, fake, base, logger); err != nil {
+			return err
+		}
+	} else {
+		logger.Info("no OK_APP_SECRET: no payments at /ok/payment")
+	}
 
-	srv := server(routes(auth))
+	srv := server(handler)
 	fmt.Fprintf(stdout, "okauth example: open %s/\n", base)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"strconv"
 
 	"github.com/okauth/okauth"
 )
@@ -44,9 +45,16 @@ func (s Site) Home(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, "home.html", data)
 }
 
-// cardLines are the extra lines of user's card on "/". The example has
-// none yet; an app adds its own here.
-func (s Site) cardLines(r *http.Request, user okauth.User) []Line { return nil }
+// cardLines are the extra lines of user's card on "/": the coins the user
+// bought at the example's Callback link, when it has a shop (an app
+// secret to check OK's payments with).
+func (s Site) cardLines(r *http.Request, user okauth.User) []Line {
+	coins := BalanceOf(r.Context(), user.UID)
+	if coins == nil {
+		return nil
+	}
+	return []Line{{ID: "balance", Label: wordsFor(s.Auth.Language(r)).Coins, Value: strconv.Itoa(*coins)}}
+}
 
 // Account is "/account": mount it behind RequireLogin. It calls OK's
 // friends.get as the user; when OK says the user's token expired (102), it

@@ -3,7 +3,7 @@ package exampleapp
 // words are the example's own words in one language.
 type words struct {
 	Lang, Site, Intro, Privacy, Hello, UID, Email, Account, AccountLink, AccountIntro,
-	Friends, Unavailable, Permissions, None, SessionEnds, SignOut string
+	Friends, Unavailable, Permissions, None, SessionEnds, SignOut, Coins string
 }
 
 var english = words{
@@ -23,6 +23,7 @@ var english = words{
 	None:         "none",
 	SessionEnds:  "Session ends",
 	SignOut:      "Sign out",
+	Coins:        "Coins (coins100: 100 coins for 10 OKs)",
 }
 
 var russian = words{
@@ -42,6 +43,7 @@ var russian = words{
 	None:         "нет",
 	SessionEnds:  "Сеанс закончится",
 	SignOut:      "Выйти",
+	Coins:        "Монеты (coins100: 100 монет за 10 ОК)",
 }
 
 // wordsFor is the example's words in lang, English unless it is Russian.

@@ -35,6 +35,17 @@ var (
 // in again. env adds variables (such as OK_FLOW=code) to the environment,
 // in pairs of name and value.
 func Example(t *testing.T, routes func(*okauth.Auth) http.Handler, env ...string) {
+	example(t, routes, false, env...)
+}
+
+// ExampleWithShop is [Example] that also checks the user's coins on "/"
+// (exampleapp.BalanceOf): 0 after sign-in, then 100 once POST /dev/pay has
+// the fake OK deliver a purchase of coins100 to the example's /ok/payment.
+func ExampleWithShop(t *testing.T, routes func(*okauth.Auth) http.Handler, env ...string) {
+	example(t, routes, true, env...)
+}
+
+func example(t *testing.T, routes func(*okauth.Auth) http.Handler, shop bool, env ...string) {
 	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
 	defer cancel()
 	pr, pw := io.Pipe()
@@ -126,6 +137,16 @@ func Example(t *testing.T, routes func(*okauth.Auth) http.Handler, env ...string
 	require.Contains(t, home, `<dd id="uid">`+oktest.DefaultUser.UID+`</dd>`)
 	require.Contains(t, home, `id="logout"`)
 	require.NotContains(t, home, `class="okauth-button"`, "signed in: no sign-in button")
+	if shop {
+		require.Contains(t, home, `<dd id="balance">0</dd>`)
+		resp, err := c.Post(base+"/dev/pay", "", nil)
+		require.NoError(t, err)
+		paid, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		require.Equal(t, "paid after 1 tries\n", string(paid))
+		_, home = get(base + "/")
+		require.Contains(t, home, `<dd id="balance">100</dd>`, "the payment OK delivered shows on the page")
+	}
 
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/auth/ok/logout", nil)
 	require.NoError(t, err)

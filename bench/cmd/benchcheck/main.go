@@ -180,6 +180,43 @@ var rootRows = []row{
 	{"CallbackCode", "code flow callback GET: token endpoint, then one API call", false},
 }
 
+var paymentRows = []row{
+	{"PaymentCallback", "new payment: every check, Credit, record, XML answer", false},
+	{"PaymentRepeat", "OK's retry of a credited payment: every check, answered true", false},
+	{"PaymentSignFloor", "floor: OK's signature (MD5) of the same parameters", false},
+}
+
+// plainTable writes rows as measured, nothing subtracted, with the
+// median of unit (headed unitHead) and, when extraHead is set, a column
+// extra computes from a row's name and ns/op.
+func plainTable(w io.Writer, res results, title string, rows []row, unit, unitHead, extraHead string, extra func(name string, ns float64) string) {
+	head, rule, empty := "| benchmark | ns/op | ± | B/op | allocs/op | "+unitHead+" |", "|---|---:|---:|---:|---:|---:|", "| | | | |"
+	if extraHead != "" {
+		head, rule, empty = head+" "+extraHead+" |", rule+"---:|", empty+" |"
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, title)
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, head)
+	fmt.Fprintln(w, rule)
+	for _, r := range rows {
+		ns, spread, ok := res.stat(r.name, "ns/op")
+		if !ok {
+			fmt.Fprintf(w, "| %s | missing %s\n", r.label, empty)
+			continue
+		}
+		v := "–"
+		if c, _, ok := res.stat(r.name, unit); ok {
+			v = fmt.Sprint(c)
+		}
+		fmt.Fprintf(w, "| %s | %.0f | %.0f%% | %.0f | %.0f | %s |", r.label, ns, 100*spread, res.med(r.name, "B/op"), res.med(r.name, "allocs/op"), v)
+		if extraHead != "" {
+			fmt.Fprintf(w, " %s |", extra(r.name, ns))
+		}
+		fmt.Fprintln(w)
+	}
+}
+
 // report writes the tables and goals and reports whether all goals are
 // met.
 func report(w io.Writer, res results, needThroughput bool) bool {
@@ -212,26 +249,16 @@ func report(w io.Writer, res results, needThroughput bool) bool {
 		}
 		fmt.Fprintf(w, "| %s | %.0f | %.0f%% | %.0f | %.0f | %s | %s |\n", r.label, ns, 100*spread, b, allocs, cookie, ratio)
 	}
-	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Root package (request reused: the middleware never changes it, so nothing to subtract)")
-	fmt.Fprintln(w)
-	fmt.Fprintln(w, "| benchmark | ns/op | ± | B/op | allocs/op | calls to OK/op |")
-	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|")
-	for _, r := range rootRows {
-		ns, spread, ok := res.stat(r.name, "ns/op")
-		if !ok {
-			fmt.Fprintf(w, "| %s | missing | | | | |\n", r.label)
-			continue
-		}
-		calls := "–"
-		if c, _, ok := res.stat(r.name, "okcalls/op"); ok {
-			calls = fmt.Sprint(c)
-		}
-		if c, _, ok := res.stat(r.name, "tokencalls/op"); ok {
-			calls += fmt.Sprintf(" + %v token", c)
-		}
-		fmt.Fprintf(w, "| %s | %.0f | %.0f%% | %.0f | %.0f | %s |\n", r.label, ns, 100*spread, res.med(r.name, "B/op"), res.med(r.name, "allocs/op"), calls)
-	}
+	plainTable(w, res, "Root package (request reused: the middleware never changes it, so nothing to subtract)",
+		rootRows, "okcalls/op", "calls to OK/op", "token endpoint calls/op", func(name string, _ float64) string {
+			if c, _, ok := res.stat(name, "tokencalls/op"); ok {
+				return fmt.Sprint(c)
+			}
+			return "–"
+		})
+	floor := res.med("PaymentSignFloor", "ns/op")
+	plainTable(w, res, "Payment callbacks (okpay, in the bench module, default in-memory store)",
+		paymentRows, "credits/op", "credits/op", "× floor", func(_ string, ns float64) string { return fmt.Sprintf("%.1f×", ns/floor) })
 	bare, bareSpread, haveBare := res.stat("ThroughputBare", "req/s")
 	mw, mwSpread, haveMW := res.stat("ThroughputOkauth", "req/s")
 	if haveBare && haveMW {
@@ -295,6 +322,13 @@ func report(w io.Writer, res results, needThroughput bool) bool {
 		tokens, _, tok := res.stat("CallbackCode", "tokencalls/op")
 		goal(ok && tok && calls == 1 && tokens == 1,
 			"code flow callback makes exactly 1 token endpoint and 1 API call: %v and %v per sign-in", tokens, calls)
+	}
+	if have("PaymentCallback", "PaymentRepeat", "PaymentSignFloor") {
+		once, _, ok := res.stat("PaymentCallback", "credits/op")
+		again, _, okAgain := res.stat("PaymentRepeat", "credits/op")
+		goal(ok && once == 1 && okAgain && again == 0, "payment credited once, its retry never: %v and %v credits per callback", once, again)
+		x := res.med("PaymentCallback", "ns/op") / res.med("PaymentSignFloor", "ns/op")
+		goal(x <= 15, "payment callback ≤ 15× its signature's MD5: %.1f×", x)
 	}
 	switch {
 	case haveBare && haveMW:

@@ -1,0 +1,174 @@
+package okpay
+
+import (
+	"context"
+	"crypto/subtle"
+	"errors"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/okauth/okauth"
+)
+
+// Handler answers OK's payment callbacks (callbacks.payment) at the
+// app's Callback link. It is safe for concurrent use.
+type Handler struct {
+	cfg Config
+}
+
+// New checks cfg and returns a Handler. An error wraps [ErrConfig] and
+// names the field that is missing or wrong.
+func New(cfg Config) (*Handler, error) {
+	cfg = cfg.withDefaults()
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	return &Handler{cfg: cfg}, nil
+}
+
+// ServeHTTP answers one callback, in this order: a GET from one of
+// Config.Networks (else 403); a sig that is OK's signature of every other
+// parameter with the app secret (else 104); application_key (else 101)
+// and method callbacks.payment (else 3); then every field, and a
+// transaction_time within Config.Retention (else 1001). Nothing reaches
+// the app before these pass. Then a transaction credited before is
+// answered true at once; one being credited by another delivery gets 2;
+// otherwise Config.Credit runs, and its answer becomes OK's: true, 1001
+// for [ErrInvalidPayment], or 2 for [ErrTryLater] and other errors.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	log := h.cfg.Logger
+	if r.Method != http.MethodGet {
+		log.LogAttrs(r.Context(), slog.LevelWarn, "okpay: payment callback refused", slog.String("reason", "method "+clip(r.Method)+", not GET"))
+		w.Header().Set("Allow", http.MethodGet)
+		answerError(w, http.StatusMethodNotAllowed, CodeMethod)
+		return
+	}
+	ip, ok := clientIP(r, h.cfg.ClientIPHeader)
+	if !ok || !allowed(ip, h.cfg.Networks) {
+		log.LogAttrs(r.Context(), slog.LevelWarn, "okpay: callback from outside OK.ru's networks refused (behind a proxy, set ClientIPHeader)",
+			slog.String("remote_addr", r.RemoteAddr), slog.String("client_ip", ip.String()))
+		answerError(w, http.StatusForbidden, CodePermission)
+		return
+	}
+	params, code, reason := h.verify(r.URL.RawQuery)
+	if code != 0 {
+		log.LogAttrs(r.Context(), slog.LevelWarn, "okpay: payment callback refused",
+			slog.Int("ok_error_code", code), slog.String("reason", reason))
+		answerError(w, http.StatusOK, code)
+		return
+	}
+	p, err := parsePayment(params)
+	if err == nil && time.Since(p.Time) > h.cfg.Retention {
+		err = errors.New("okpay: transaction_time older than Retention")
+	}
+	if err != nil {
+		log.LogAttrs(r.Context(), slog.LevelWarn, "okpay: payment callback refused",
+			slog.Int("ok_error_code", CodeInvalidPayment), slog.String("reason", err.Error()),
+			slog.String("transaction_id", clip(p.TransactionID)))
+		answerError(w, http.StatusOK, CodeInvalidPayment)
+		return
+	}
+	if code := h.credit(r.Context(), p); code != 0 {
+		answerError(w, http.StatusOK, code)
+		return
+	}
+	answerTrue(w)
+}
+
+// verify parses the query and checks sig, application_key and method. It
+// returns OK's error code and the reason when one fails.
+func (h *Handler) verify(rawQuery string) (params url.Values, code int, reason string) {
+	params, err := url.ParseQuery(rawQuery)
+	if err != nil {
+		return nil, CodeSignature, "query is not well-formed"
+	}
+	for _, v := range params {
+		if len(v) != 1 {
+			return nil, CodeSignature, "a parameter repeats"
+		}
+	}
+	if _, ok := params["access_token"]; ok {
+		// okauth.Sign leaves access_token out, so it would reach the app
+		// unsigned; OK never sends one here.
+		return nil, CodeSignature, "access_token is not signed"
+	}
+	sig := strings.ToLower(params.Get("sig"))
+	if sig == "" {
+		return nil, CodeSignature, "sig missing"
+	}
+	params.Del("sig")
+	want := okauth.Sign(params, h.cfg.AppSecret)
+	if subtle.ConstantTimeCompare([]byte(sig), []byte(want)) != 1 {
+		return nil, CodeSignature, "sig wrong"
+	}
+	if params.Get("application_key") != h.cfg.AppKey {
+		return nil, CodeAPIKey, "application_key is not this app's"
+	}
+	if m := params.Get("method"); m != "callbacks.payment" {
+		return nil, CodeMethod, "method is not callbacks.payment"
+	}
+	return params, 0, ""
+}
+
+// credit runs Config.Credit once per transaction and returns OK's error
+// code, or 0 when the payment is credited.
+func (h *Handler) credit(ctx context.Context, p Payment) (code int) {
+	log := h.cfg.Logger.With(slog.String("transaction_id", p.TransactionID), slog.String("uid", p.UID))
+	claim, err := h.cfg.Store.Claim(ctx, p.TransactionID)
+	switch {
+	case err != nil:
+		log.LogAttrs(ctx, slog.LevelError, "okpay: payment store failed; OK.ru will retry", slog.String("error", err.Error()))
+		return CodeService
+	case claim == AlreadyCredited:
+		log.LogAttrs(ctx, slog.LevelInfo, "okpay: payment already credited; answered true again")
+		return 0
+	case claim == Busy:
+		log.LogAttrs(ctx, slog.LevelInfo, "okpay: payment being credited by another delivery; OK.ru will retry")
+		return CodeService
+	}
+	// The claim is released on every way out but success, a panic included,
+	// so that OK's retry can credit the payment.
+	credited := false
+	defer func() {
+		if credited {
+			return
+		}
+		if err := h.cfg.Store.Release(context.WithoutCancel(ctx), p.TransactionID); err != nil {
+			log.LogAttrs(ctx, slog.LevelError, "okpay: releasing the payment failed", slog.String("error", err.Error()))
+		}
+	}()
+
+	cctx, cancel := context.WithTimeout(ctx, h.cfg.Timeout)
+	err = h.cfg.Credit(cctx, p)
+	cancel()
+	if err != nil {
+		var e *Error
+		code = CodeService
+		if errors.As(err, &e) && e.Code > 0 {
+			code = e.Code
+		}
+		log.LogAttrs(ctx, slog.LevelWarn, "okpay: payment not credited", slog.Int("ok_error_code", code),
+			slog.String("product_code", p.ProductCode), slog.Int("amount", p.Amount), slog.String("error", err.Error()))
+		return code
+	}
+	credited = true
+	if err := h.cfg.Store.MarkCredited(context.WithoutCancel(ctx), p.TransactionID); err != nil {
+		// The app credited it: answer true, or OK would refund a credited
+		// payment.
+		log.LogAttrs(ctx, slog.LevelError, "okpay: payment credited but not recorded", slog.String("error", err.Error()))
+	}
+	log.LogAttrs(ctx, slog.LevelInfo, "okpay: payment credited",
+		slog.String("product_code", p.ProductCode), slog.Int("amount", p.Amount), slog.String("currency", p.Currency))
+	return 0
+}
+
+// clip bounds what a log record takes of a value a caller sent.
+func clip(s string) string {
+	if len(s) > 64 {
+		return s[:64]
+	}
+	return s
+}

@@ -1,0 +1,184 @@
+package okpay
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Payment is one callbacks.payment call from OK, checked and typed.
+type Payment struct {
+	// UID is the OK user who paid: a string of digits.
+	UID string
+	// TransactionID is OK's id of the payment: the same on every retry,
+	// and the key that makes crediting happen once.
+	TransactionID string
+	// Time is transaction_time. OK sends it as "2006-01-02 15:04:05" with
+	// no zone; it is Moscow time (OK's servers and documentation are in
+	// Moscow), read in Europe/Moscow, or at a fixed UTC+03:00 (Moscow's
+	// offset since 2014) when the system has no time zone database.
+	Time time.Time
+	// ProductCode is the app's product, as the app passed it to OK's
+	// payment dialog. Check it against the app's own price list.
+	ProductCode string
+	// ProductOption is product_option, possibly empty.
+	ProductOption string
+	// Amount is what the user paid, in Currency.
+	Amount int
+	// Currency is "" when the user paid in OKs, OK's own currency, and
+	// otherwise the currency OK names, such as "RUB".
+	Currency string
+	// PaymentSystem is payment_system, possibly empty.
+	PaymentSystem string
+	// ExtraAttributes is extra_attributes, the JSON OK sends as is, or
+	// nil when absent.
+	ExtraAttributes json.RawMessage
+	// TrialDays is trial_days for a subscription, or 0.
+	TrialDays int
+	// CallID is OK's call_id: it may differ between retries of one
+	// transaction.
+	CallID string
+	// Params are all the parameters OK sent, sig left out, including any
+	// okpay does not know.
+	Params url.Values
+}
+
+// timeLayout is transaction_time's format.
+const timeLayout = "2006-01-02 15:04:05"
+
+// moscow is the zone of transaction_time.
+var moscow = func() *time.Location {
+	if loc, err := time.LoadLocation("Europe/Moscow"); err == nil {
+		return loc
+	}
+	return time.FixedZone("MSK", 3*60*60)
+}()
+
+// errField is wrapped by every field that is missing or malformed.
+var errField = errors.New("okpay: malformed payment field")
+
+// parsePayment reads the signed parameters into a Payment. Every field
+// OK documents has a strict shape, so a value cannot carry another
+// parameter inside it: OK's signature joins name=value pairs with no
+// separator, and only the shapes keep "a=1b=2" apart from a=1, b=2.
+func parsePayment(params url.Values) (Payment, error) {
+	get := func(name string) string { return params.Get(name) }
+	p := Payment{
+		UID:           get("uid"),
+		TransactionID: get("transaction_id"),
+		ProductCode:   get("product_code"),
+		ProductOption: get("product_option"),
+		Currency:      get("currency"),
+		PaymentSystem: get("payment_system"),
+		CallID:        get("call_id"),
+		Params:        params,
+	}
+	checks := []struct {
+		name, value string
+		required    bool
+		ok          func(string) bool
+	}{
+		{"uid", p.UID, true, digits},
+		{"transaction_id", p.TransactionID, true, text},
+		{"product_code", p.ProductCode, true, text},
+		{"product_option", p.ProductOption, false, text},
+		{"currency", p.Currency, false, letters},
+		{"payment_system", p.PaymentSystem, false, text},
+		{"call_id", p.CallID, false, text},
+		{"amount", get("amount"), true, digits},
+		{"trial_days", get("trial_days"), false, digits},
+	}
+	for _, c := range checks {
+		switch {
+		case c.value == "" && c.required:
+			return p, fmt.Errorf("%w: %s missing", errField, c.name)
+		case c.value != "" && !c.ok(c.value):
+			return p, fmt.Errorf("%w: %s malformed", errField, c.name)
+		}
+	}
+	var err error
+	if p.Amount, err = strconv.Atoi(get("amount")); err != nil {
+		return p, fmt.Errorf("%w: amount out of range", errField)
+	}
+	if s := get("trial_days"); s != "" {
+		if p.TrialDays, err = strconv.Atoi(s); err != nil {
+			return p, fmt.Errorf("%w: trial_days out of range", errField)
+		}
+	}
+	if p.Time, err = time.ParseInLocation(timeLayout, get("transaction_time"), moscow); err != nil {
+		return p, fmt.Errorf("%w: transaction_time not %q", errField, timeLayout)
+	}
+	if s := get("extra_attributes"); s != "" {
+		if !json.Valid([]byte(s)) {
+			return p, fmt.Errorf("%w: extra_attributes not JSON", errField)
+		}
+		p.ExtraAttributes = json.RawMessage(s)
+	}
+	for name, vs := range params {
+		if !utf8.ValidString(name) || !utf8.ValidString(vs[0]) {
+			return p, fmt.Errorf("%w: %s not UTF-8", errField, strconv.Quote(name))
+		}
+		for _, known := range knownParams {
+			if strings.Contains(vs[0], known) {
+				return p, fmt.Errorf("%w: %s holds %s", errField, strconv.Quote(name), known)
+			}
+		}
+	}
+	return p, nil
+}
+
+// knownParams are the documented parameters as they appear in the signed
+// text. No value may hold one: OK's signature joins name=value pairs with
+// no separator, so a value ending in "currency=RUB" signs exactly as that
+// value without it followed by currency=RUB. Refusing such values (and
+// '=' in the documented fields) keeps a signed callback from being
+// re-cut into different parameters, such as dropping currency.
+var knownParams = []string{
+	"amount=", "application_key=", "call_id=", "currency=", "extra_attributes=", "method=",
+	"payment_system=", "product_code=", "product_option=", "transaction_id=", "transaction_time=",
+	"trial_days=", "uid=",
+}
+
+// digits: 1 to 19 ASCII digits (an int64 at most).
+func digits(s string) bool {
+	if len(s) > 19 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// text: at most 256 bytes of UTF-8 with no control character and no '='.
+func text(s string) bool {
+	if len(s) > 256 || !utf8.ValidString(s) {
+		return false
+	}
+	for _, r := range s {
+		if r < ' ' || r == 0x7f || r == '=' {
+			return false
+		}
+	}
+	return true
+}
+
+// letters: 3 ASCII letters, such as RUB.
+func letters(s string) bool {
+	if len(s) != 3 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i] | 0x20; c < 'a' || c > 'z' {
+			return false
+		}
+	}
+	return true
+}

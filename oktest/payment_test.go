@@ -1,0 +1,87 @@
+package oktest_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/okauth/okauth"
+	"github.com/okauth/okauth/oktest"
+)
+
+// TestPaymentParams: the fake signs a callback as OK does.
+func TestPaymentParams(t *testing.T) {
+	fake := oktest.NewUnstartedServer()
+	when := time.Date(2026, 11, 24, 21, 30, 0, 0, time.UTC)
+	q := fake.PaymentParams(oktest.Payment{TransactionID: "77", Time: when, ProductCode: "coins100", Amount: 10,
+		ExtraAttributes: `{"a":1}`, Extra: url.Values{"trial_days": {"3"}}})
+	assert.Equal(t, oktest.DefaultUser.UID, q.Get("uid"))
+	assert.Equal(t, "77", q.Get("transaction_id"))
+	assert.Equal(t, "2026-11-25 00:30:00", q.Get("transaction_time"), "Moscow time")
+	assert.Equal(t, "10", q.Get("amount"))
+	assert.NotContains(t, q, "currency", "paid in OKs")
+	assert.Equal(t, `{"a":1}`, q.Get("extra_attributes"))
+	assert.Equal(t, "3", q.Get("trial_days"))
+	assert.Equal(t, fake.AppKey, q.Get("application_key"))
+	assert.Equal(t, "callbacks.payment", q.Get("method"))
+	assert.NotEmpty(t, q.Get("call_id"))
+	sig := q.Get("sig")
+	q.Del("sig")
+	assert.Equal(t, okauth.Sign(q, fake.AppSecret), sig)
+}
+
+// TestDeliverPaymentReadsAnswersAsOK: only OK's exact answers count;
+// anything else is retried, then refunded.
+func TestDeliverPaymentReadsAnswersAsOK(t *testing.T) {
+	const (
+		trueXML  = `<?xml version="1.0" encoding="UTF-8"?><callbacks_payment_response xmlns="http://api.forticom.com/1.0/">true</callbacks_payment_response>`
+		errorXML = `<?xml version="1.0" encoding="UTF-8"?><ns2:error_response xmlns:ns2="http://api.forticom.com/1.0/"><error_code>1001</error_code><error_msg>x</error_msg></ns2:error_response>`
+	)
+	answer := func(status int, ctype, header, body string) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			if ctype != "" {
+				w.Header().Set("Content-Type", ctype)
+			}
+			if header != "" {
+				w.Header()["Invocation-error"] = []string{header}
+			}
+			w.WriteHeader(status)
+			_, _ = w.Write([]byte(body))
+		}
+	}
+	for _, tt := range []struct {
+		name    string
+		h       http.HandlerFunc
+		outcome oktest.Outcome
+		tries   int
+	}{
+		{"true", answer(200, "application/xml", "", trueXML), oktest.Paid, 1},
+		{"1001", answer(200, "application/xml", "1001", errorXML), oktest.Cancelled, 1},
+		{"1001 without the header", answer(200, "application/xml", "", errorXML), oktest.Refunded, 3},
+		{"true as text/plain", answer(200, "text/plain", "", trueXML), oktest.Refunded, 3},
+		{"true with HTTP 500", answer(500, "application/xml", "", trueXML), oktest.Refunded, 3},
+		{"true in another namespace", answer(200, "application/xml", "", `<callbacks_payment_response>true</callbacks_payment_response>`), oktest.Refunded, 3},
+		{"false", answer(200, "application/xml", "", `<callbacks_payment_response xmlns="http://api.forticom.com/1.0/">false</callbacks_payment_response>`), oktest.Refunded, 3},
+		{"HTML", answer(200, "application/xml", "", `<html>ok</html>`), oktest.Refunded, 3},
+		{"no answer in time", func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() }, oktest.Refunded, 3},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			app := httptest.NewServer(tt.h)
+			defer app.Close()
+			fake := oktest.NewUnstartedServer()
+			fake.PaymentRetryInterval = time.Millisecond
+			fake.PaymentTimeout = 50 * time.Millisecond
+			d, err := fake.DeliverPayment(t.Context(), app.URL+"/ok/payment", oktest.Payment{ProductCode: "p", Amount: 1})
+			require.NoError(t, err)
+			assert.Equal(t, tt.outcome, d.Outcome, "%+v", d.Attempts)
+			assert.Len(t, d.Attempts, tt.tries)
+		})
+	}
+	_, err := oktest.NewUnstartedServer().DeliverPayment(t.Context(), "/relative", oktest.Payment{})
+	assert.Error(t, err)
+}
