@@ -174,6 +174,8 @@ func TestNativeRefusals(t *testing.T) {
 	}{
 		{name: "form-encoded", contentType: "application/x-www-form-urlencoded",
 			body: func(tok oktest.Token, _ *testEnv) string { return "access_token=" + tok.AccessToken }, status: 400, code: "invalid_request"},
+		{name: "form-encoded JSON", contentType: "application/x-www-form-urlencoded",
+			body: func(tok oktest.Token, _ *testEnv) string { return jsonBody("access_token", tok.AccessToken) }, status: 400, code: "invalid_request"},
 		{name: "form from another site", contentType: "application/x-www-form-urlencoded", origin: "https://evil.example",
 			body: func(tok oktest.Token, _ *testEnv) string { return "access_token=" + tok.AccessToken }, status: 403, code: "cross_origin"},
 		{name: "text/plain JSON", contentType: "text/plain",
