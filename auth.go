@@ -24,6 +24,7 @@ type Auth struct {
 	tokens    *tokenSource
 	endpoint  *tokenEndpoint // the code flow's token endpoint
 	sessions  sessionBackend
+	bearer    *cookieSessions // sessions of Authorization: Bearer (native.go)
 	states    *states
 	authorize *url.URL
 	failure   http.Handler
@@ -73,13 +74,14 @@ func New(cfg Config) (*Auth, error) {
 	if cfg.Store != nil {
 		a.sessions = &storeSessions{opts: opts, store: cfg.Store}
 	} else {
-		codec, err := newCookieCodec(cfg.MaxSessionAge, cfg.SessionKeys)
-		if err != nil {
+		if a.sessions, err = newCookieSessions(cfg, opts); err != nil {
 			return nil, err
 		}
-		cs := &cookieSessions{opts: opts, pipe: namePipe(cfg.SessionName), codec: codec, cache: newSessionCache(cfg.SessionCache)}
-		cs.bufs.New = func() any { b := make([]byte, 0, 1024); return &b }
-		a.sessions = cs
+	}
+	// Bearer sessions (native apps) are sealed values whatever the Store,
+	// under a name no cookie can have, with a cache of their own.
+	if a.bearer, err = newCookieSessions(cfg, cookieOptions{name: bearerName}); err != nil {
+		return nil, err
 	}
 	stateCodec, err := newCookieCodec(2*stateLifetime, cfg.SessionKeys)
 	if err != nil {

@@ -2,10 +2,12 @@ package okauth_test
 
 import (
 	"context"
+	"encoding/json"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -83,6 +85,33 @@ func signIn(tb testing.TB, auth *okauth.Auth, ok *oktest.Server) (*http.Cookie, 
 	}
 	tb.Fatal("the callback set no session cookie")
 	return nil, 0
+}
+
+// withAppSecret sets the fake's AppSecret, as the token route needs.
+func withAppSecret(c *okauth.Config) { c.AppSecret = fakeSecret }
+
+// bearerSignIn signs in as a phone app does, through the token route with
+// a token OK issued, and returns the bearer session value.
+func bearerSignIn(tb testing.TB, auth *okauth.Auth, ok *oktest.Server) string {
+	tb.Helper()
+	tok := ok.IssueToken(oktest.DefaultUser, okauth.ScopeGetEmail)
+	req := httptest.NewRequest(http.MethodPost, "/auth/ok/token",
+		strings.NewReader(`{"access_token":"`+tok.AccessToken+`","session_secret_key":"`+tok.SessionSecret+`"}`))
+	req.Header.Set("Content-Type", "application/json")
+	rec := httptest.NewRecorder()
+	auth.ServeHTTP(rec, req)
+	require.Equal(tb, http.StatusOK, rec.Code, rec.Body.String())
+	var ans struct{ Session string }
+	require.NoError(tb, json.Unmarshal(rec.Body.Bytes(), &ans))
+	return ans.Session
+}
+
+// bearerRequest is an app's API request carrying the bearer session.
+func bearerRequest(value string) *http.Request {
+	r := httptest.NewRequest(http.MethodGet, "/api/me", nil)
+	r.Header.Set("Accept", "application/json")
+	r.Header.Set("Authorization", "Bearer "+value)
+	return r
 }
 
 // otherCookies are what an anonymous visitor typically sends anyway.
@@ -164,19 +193,26 @@ func TestHotPathAllocations(t *testing.T) {
 		name     string
 		cache    int
 		signedIn bool
+		bearer   bool
 		max      float64
 	}{
-		{"signed in, session cache off", -1, true, 10},
-		{"signed in, repeat visit", 0, true, 2},
-		{"no session cookie", 0, false, 0},
+		{"signed in, session cache off", -1, true, false, 10},
+		{"signed in, repeat visit", 0, true, false, 2},
+		{"bearer, session cache off", -1, true, true, 10},
+		{"bearer, repeat visit", 0, true, true, 2},
+		{"no session cookie", 0, false, false, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			auth, ok := newBenchAuth(t, nil, tc.cache)
+			auth, ok := newBenchAuthIn(t, okauth.FlowToken, nil, tc.cache, withAppSecret)
 			var c *http.Cookie
 			if tc.signedIn {
 				c, _ = signIn(t, auth, ok)
 			}
-			h, r, w := auth.Middleware(pageHandler(t, tc.signedIn)), sessionRequest(c), &nopWriter{h: http.Header{}}
+			r := sessionRequest(c)
+			if tc.bearer {
+				r = bearerRequest(bearerSignIn(t, auth, ok))
+			}
+			h, w := auth.Middleware(pageHandler(t, tc.signedIn)), &nopWriter{h: http.Header{}}
 			allocs := testing.AllocsPerRun(200, func() { h.ServeHTTP(w, r) })
 			require.LessOrEqual(t, allocs, tc.max)
 		})
@@ -237,6 +273,20 @@ func BenchmarkAuthenticatedStore(b *testing.B) {
 		w.reset()
 		h.ServeHTTP(w, &rc)
 	}
+}
+
+// BenchmarkAuthenticatedBearer is BenchmarkAuthenticated for a native
+// app's request: the session in "Authorization: Bearer", not a cookie.
+func BenchmarkAuthenticatedBearer(b *testing.B) {
+	auth, ok := newBenchAuthIn(b, okauth.FlowToken, nil, -1, withAppSecret)
+	benchPage(b, auth.Middleware(pageHandler(b, true)), bearerRequest(bearerSignIn(b, auth, ok)))
+}
+
+// BenchmarkAuthenticatedBearerCached is BenchmarkAuthenticatedBearer with
+// the default session cache: the app's next request.
+func BenchmarkAuthenticatedBearerCached(b *testing.B) {
+	auth, ok := newBenchAuthIn(b, okauth.FlowToken, nil, 0, withAppSecret)
+	benchPage(b, auth.Middleware(pageHandler(b, true)), bearerRequest(bearerSignIn(b, auth, ok)))
 }
 
 // BenchmarkAnonymous is a page load without a session cookie.

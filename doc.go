@@ -74,6 +74,11 @@
 //     Content-Security-Policy allows only fragment.js from this origin.
 //   - Logout CSRF: logout is POST only and refuses cross-origin requests
 //     ([net/http.CrossOriginProtection]).
+//   - Native apps: POST {Prefix}/token trades an OK SDK's token or code for
+//     a bearer session ("Authorization: Bearer", which [Auth.Middleware]
+//     reads). It sets no cookie, reads only application/json and refuses a
+//     browser's cross-site request; the bearer value is sealed for bearer
+//     use only, so it is no session cookie, nor a cookie's value a bearer.
 //   - Cookies: HttpOnly, Secure (unless Config.InsecureCookies), SameSite=Lax,
 //     HMAC-SHA256 signed and AES encrypted with keys that rotate. The
 //     session cookie is __Host-okauth, so a sibling subdomain cannot plant

@@ -103,6 +103,18 @@ var (
 	// match it too, as does a refresh that OK refused. The session itself
 	// may still be valid; [Auth.RequireToken] gets a new token.
 	ErrTokenExpired = errors.New("okauth: OK.ru access token expired")
+
+	// ErrNativeRequest means a POST to the token route (native apps) was
+	// not what it takes: not application/json, not one JSON object with
+	// only the known fields, not exactly one of access_token and code, or
+	// a code with a redirect_uri that is not one of OK's SDKs' for the
+	// app. Too large a body is an [*http.MaxBytesError] (413).
+	ErrNativeRequest = errors.New("okauth: malformed native sign-in request")
+
+	// ErrNativeDisabled means the token route (native apps) was used but
+	// Config.AppSecret is not set, which it needs to verify a phone's
+	// token with OK (501).
+	ErrNativeDisabled = errors.New("okauth: native sign-in needs Config.AppSecret")
 )
 
 // OAuthError is the error OK put in the redirect fragment
@@ -219,6 +231,8 @@ func StatusOf(err error) int {
 		return http.StatusForbidden
 	case errors.Is(err, ErrReplayFull):
 		return http.StatusServiceUnavailable
+	case errors.Is(err, ErrNativeDisabled):
+		return http.StatusNotImplemented
 	case errors.Is(err, ErrNotSignedIn):
 		return http.StatusUnauthorized
 	case errors.Is(err, ErrUnreachable), errors.Is(err, ErrBadResponse), errors.Is(err, ErrAPI):

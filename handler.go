@@ -36,6 +36,8 @@ const (
 //	                        code flow, with ?code=…&state=…, sign in
 //	POST /callback          the relay page's form: check and sign in
 //	POST /logout            sign out, then go to Config.LogoutPath
+//	POST /token             a phone app's OK token or code, as JSON, for
+//	                        a bearer session (see README "Native apps")
 //	GET  /fragment.js       the relay page's script
 //	GET  /button.css        the sign-in button's style (see [Auth.Button])
 //
@@ -58,6 +60,8 @@ func (a *Auth) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		a.callback(w, r)
 	case route == "/logout" && r.Method == http.MethodPost:
 		a.logoutRoute(w, r)
+	case route == "/token" && r.Method == http.MethodPost:
+		a.nativeSignIn(w, r)
 	case route == "/fragment.js" && get:
 		serveAsset(w, r, "fragment.js", "text/javascript; charset=utf-8", fragmentETag, fragmentJS)
 	case route == "/button.css" && get:
@@ -66,7 +70,7 @@ func (a *Auth) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		methodNotAllowed(w, "GET, HEAD")
 	case route == "/callback":
 		methodNotAllowed(w, "GET, HEAD, POST")
-	case route == "/logout":
+	case route == "/logout" || route == "/token":
 		methodNotAllowed(w, "POST")
 	default:
 		http.NotFound(w, r)
@@ -74,7 +78,7 @@ func (a *Auth) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // routes are the paths ServeHTTP answers under the prefix.
-var routes = []string{"/login", "/callback", "/logout", "/fragment.js", "/button.css"}
+var routes = []string{"/login", "/callback", "/logout", "/token", "/fragment.js", "/button.css"}
 
 // Routes are the paths the Auth serves, under Config.Prefix, such as
 // "/login", for adapters that register each route on a router.
@@ -208,15 +212,25 @@ func permissions(s string) []string {
 // readForm reads the callback's urlencoded body strictly: one value per
 // field, valid UTF-8, no control characters, within the size limits.
 func readForm(w http.ResponseWriter, r *http.Request) (url.Values, error) {
-	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if err != nil || mt != "application/x-www-form-urlencoded" {
-		return nil, fmt.Errorf("%w: content type is not application/x-www-form-urlencoded", ErrBadForm)
-	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxFormBytes))
+	body, err := readBody(w, r, "application/x-www-form-urlencoded", maxFormBytes, ErrBadForm)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrBadForm, err)
+		return nil, err
 	}
-	return parseStrict(string(body))
+	return parseStrict(body)
+}
+
+// readBody reads r's body of media type mediaType and at most limit
+// bytes, or returns why not, wrapping bad.
+func readBody(w http.ResponseWriter, r *http.Request, mediaType string, limit int64, bad error) (string, error) {
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || mt != mediaType {
+		return "", fmt.Errorf("%w: content type is not %s", bad, mediaType)
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	if err != nil {
+		return "", fmt.Errorf("%w: %w", bad, err)
+	}
+	return string(body), nil
 }
 
 // parseStrict parses an urlencoded form or query: one value per field,
@@ -272,14 +286,20 @@ func (a *Auth) logoutRoute(w http.ResponseWriter, r *http.Request) {
 // cause is a WARN, and past the first few a minute only counted (see
 // failureLog); OK's own failures and a full replay memory are an ERROR.
 func (a *Auth) fail(w http.ResponseWriter, r *http.Request, msg string, err error, next string) {
+	a.logFailure(r, msg, err)
+	a.failure.ServeHTTP(w, withError(r, err, next))
+}
+
+// logFailure logs err once as msg, as fail says, and returns its status.
+func (a *Auth) logFailure(r *http.Request, msg string, err error) int {
 	status := StatusOf(err)
 	level := slog.LevelWarn
-	if okFault(err) || errors.Is(err, ErrReplayFull) {
+	if okFault(err) || errors.Is(err, ErrReplayFull) || errors.Is(err, ErrNativeDisabled) {
 		level = slog.LevelError
 	}
 	if okFault(err) || a.failures.allow() {
 		a.cfg.Logger.LogAttrs(r.Context(), level, msg,
 			slog.Int("status", status), slog.Int("ok_error_code", apiCode(err)), slog.String("error", err.Error()))
 	}
-	a.failure.ServeHTTP(w, withError(r, err, next))
+	return status
 }

@@ -35,6 +35,8 @@ var english = Messages{
 		enIncomplete.with(ErrCodeMissing),
 		enNotSignedIn.with(ErrNotSignedIn),
 		enBadForm.with(ErrBadForm),
+		{ErrNativeRequest, "Bad sign-in request", "The app's sign-in request could not be read."},
+		{ErrNativeDisabled, "Sign-in from apps is off", "This site does not accept sign-ins from phone apps yet."},
 	},
 	ByStatus: map[int]ErrorText{
 		400: enBadForm,

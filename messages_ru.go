@@ -37,6 +37,8 @@ var russian = Messages{
 		ruIncomplete.with(ErrCodeMissing),
 		ruNotSignedIn.with(ErrNotSignedIn),
 		ruBadForm.with(ErrBadForm),
+		{ErrNativeRequest, "Неверный запрос на вход", "Не удалось прочитать запрос приложения на вход."},
+		{ErrNativeDisabled, "Вход из приложений выключен", "Этот сайт пока не принимает вход из мобильных приложений."},
 	},
 	ByStatus: map[int]ErrorText{
 		400: ruBadForm,

@@ -10,6 +10,11 @@ import (
 // handler asks: a request without a session cookie passes through
 // untouched, and one with a cookie costs a context until UserFrom is
 // called. It never refuses a request; see [Auth.RequireLogin].
+//
+// The session is the cookie's, or a native app's bearer session from
+// POST {Prefix}/token sent as "Authorization: Bearer <session>"; when a
+// request has both, the header's. A bearer session is signed out by the
+// app dropping it: sessions are stateless, so it lasts until it expires.
 func (a *Auth) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		next.ServeHTTP(w, a.attach(r))
@@ -17,16 +22,23 @@ func (a *Auth) Middleware(next http.Handler) http.Handler {
 }
 
 // attach returns r with a lazy session on its context, or r itself when
-// there is no session cookie or one is attached already.
+// there is no session or one is attached already. The session is the
+// one of an "Authorization: Bearer" header when there is one (only an app
+// sends it, explicitly: no browser adds it to a cross-site request), and
+// otherwise the session cookie's.
 func (a *Auth) attach(r *http.Request) *http.Request {
 	if r.Context().Value(userKey) != nil {
 		return r
 	}
-	raw := cookieValue(r, a.cfg.SessionName)
+	var backend sessionBackend = a.bearer
+	raw := bearerValue(r)
+	if raw == "" {
+		backend, raw = a.sessions, cookieValue(r, a.cfg.SessionName)
+	}
 	if raw == "" {
 		return r
 	}
-	ls := &lazySession{Context: r.Context(), backend: a.sessions, now: a.now, raw: raw}
+	ls := &lazySession{Context: r.Context(), backend: backend, now: a.now, raw: raw}
 	r = r.WithContext(ls)
 	ls.r = r
 	return r

@@ -252,8 +252,25 @@ func (s *cookieSessions) load(_ *http.Request, raw string, now time.Time) *User 
 	return u
 }
 
+// newCookieSessions is the cookie backend for cookies with opts, sealed
+// with cfg's SessionKeys. Bearer sessions use one too, under bearerName.
+func newCookieSessions(cfg Config, opts cookieOptions) (*cookieSessions, error) {
+	codec, err := newCookieCodec(cfg.MaxSessionAge, cfg.SessionKeys)
+	if err != nil {
+		return nil, err
+	}
+	s := &cookieSessions{opts: opts, pipe: namePipe(opts.name), codec: codec, cache: newSessionCache(cfg.SessionCache)}
+	s.bufs.New = func() any { b := make([]byte, 0, 1024); return &b }
+	return s, nil
+}
+
+// seal returns u's session as one sealed value, as the cookie holds it.
+func (s *cookieSessions) seal(u *User) (string, error) {
+	return s.codec.encode(s.opts.name, encodeUser(u))
+}
+
 func (s *cookieSessions) save(w http.ResponseWriter, _ *http.Request, u *User, now time.Time) error {
-	value, err := s.codec.encode(s.opts.name, encodeUser(u))
+	value, err := s.seal(u)
 	if err != nil {
 		return err
 	}

@@ -33,13 +33,11 @@ func (a *Auth) finishSignIn(w http.ResponseWriter, r *http.Request, complete fun
 // On any failure nothing is written, the request's session is left as it
 // was, and it reports false.
 func (a *Auth) startSession(w http.ResponseWriter, r *http.Request, u *User, next string) bool {
-	now := a.now()
-	u.Expires = a.sessionEnd(u.TokenExpires, now)
-	if err := a.onSignIn(r, u); err != nil {
+	if err := a.admit(r, u); err != nil {
 		a.fail(w, r, "okauth: sign-in failed", err, next)
 		return false
 	}
-	if err := a.sessions.save(w, r, u, now); err != nil {
+	if err := a.sessions.save(w, r, u, a.now()); err != nil {
 		a.cfg.Logger.ErrorContext(r.Context(), "okauth: cannot save session", "error", err)
 		http.Error(w, "500 cannot save session", http.StatusInternalServerError)
 		return false
@@ -49,6 +47,14 @@ func (a *Auth) startSession(w http.ResponseWriter, r *http.Request, u *User, nex
 	w.Header().Set("Location", next)
 	w.WriteHeader(http.StatusSeeOther)
 	return true
+}
+
+// admit is what every way into a session does before writing it, once
+// OK has verified u: it sets when the session ends and lets
+// Config.OnSignIn refuse or attach the app's account.
+func (a *Auth) admit(r *http.Request, u *User) error {
+	u.Expires = a.sessionEnd(u.TokenExpires, a.now())
+	return a.onSignIn(r, u)
 }
 
 // sessionEnd is when a session started at now ends, for a token that

@@ -44,8 +44,14 @@ type tokenAnswer struct {
 
 // exchange trades a code from the callback for a token.
 func (t *tokenEndpoint) exchange(ctx context.Context, code string, now time.Time) (tokenAnswer, error) {
+	return t.exchangeFor(ctx, code, t.redirect, now)
+}
+
+// exchangeFor trades a code OK issued for redirect (the callback's, or a
+// phone SDK's) for a token.
+func (t *tokenEndpoint) exchangeFor(ctx context.Context, code, redirect string, now time.Time) (tokenAnswer, error) {
 	return t.post(ctx, url.Values{
-		"code": {code}, "grant_type": {"authorization_code"}, "redirect_uri": {t.redirect},
+		"code": {code}, "grant_type": {"authorization_code"}, "redirect_uri": {redirect},
 	}, now)
 }
 

@@ -1,0 +1,226 @@
+package okauth
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// maxNativeBody bounds the JSON body of POST {Prefix}/token.
+const maxNativeBody = 8 << 10
+
+// bearerName is what a bearer session's value is sealed for. A space is
+// not allowed in a cookie name, so no session cookie can share it: a
+// bearer value never works as a cookie, nor a cookie's value as a bearer.
+const bearerName = "okauth bearer"
+
+// nativeRequest is the body a phone app posts to {Prefix}/token: OK's
+// token (and, optionally, its session secret) from OK's SDK, or a code
+// for the backend to exchange, with the redirect URI the SDK used.
+type nativeRequest struct {
+	AccessToken      string `json:"access_token"`
+	SessionSecretKey string `json:"session_secret_key"`
+	Code             string `json:"code"`
+	RedirectURI      string `json:"redirect_uri"`
+}
+
+// nativeUser is the user as the token route shows it: the profile, never
+// a token or secret.
+type nativeUser struct {
+	UID       string `json:"uid"`
+	Name      string `json:"name"`
+	FirstName string `json:"first_name,omitempty"`
+	LastName  string `json:"last_name,omitempty"`
+	Picture   string `json:"picture,omitempty"`
+	Email     string `json:"email,omitempty"`
+	AccountID string `json:"account_id,omitempty"`
+}
+
+// nativeAnswer is the token route's success: the user and the bearer
+// session value the app sends back as "Authorization: Bearer <session>".
+type nativeAnswer struct {
+	User      nativeUser `json:"user"`
+	Session   string     `json:"session"`
+	TokenType string     `json:"token_type"`
+	ExpiresAt time.Time  `json:"expires_at"`
+	ExpiresIn int        `json:"expires_in"`
+}
+
+// nativeSignIn answers POST {Prefix}/token: a phone app that signed the
+// user in with OK's Android or iOS SDK trades OK's token, or a code, for
+// a bearer session. OK verifies the token with one users.getCurrentUser
+// signed with the app secret, so nothing the phone says about the user
+// is believed. It sets no cookie, reads only application/json, which an
+// HTML form on another site cannot send, and refuses a browser's request
+// from another site. Every answer is JSON.
+func (a *Auth) nativeSignIn(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "no-store")
+	if a.cfg.AppSecret == "" {
+		a.nativeFail(w, r, ErrNativeDisabled)
+		return
+	}
+	// Phone apps send no Origin; a browser does, and one on another site
+	// is refused even if the app's CORS rules would let its JSON through.
+	if err := a.logout.Check(r); err != nil {
+		a.nativeFail(w, r, fmt.Errorf("%w: %w", ErrCrossOrigin, err))
+		return
+	}
+	_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(a.bodyTimeout))
+	req, err := readNative(w, r)
+	if err != nil {
+		a.nativeFail(w, r, err)
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), a.cfg.Timeout)
+	defer cancel()
+	u, err := a.nativeVerify(ctx, req)
+	if err != nil {
+		a.nativeFail(w, r, err)
+		return
+	}
+	if err := a.admit(r, u); err != nil {
+		a.nativeFail(w, r, err)
+		return
+	}
+	value, err := a.bearer.seal(u)
+	if err != nil {
+		a.cfg.Logger.ErrorContext(r.Context(), "okauth: cannot seal bearer session", "error", err)
+		writeJSON(w, http.StatusInternalServerError, nativeError{"server_error", "cannot start session"})
+		return
+	}
+	a.cfg.Logger.LogAttrs(r.Context(), slog.LevelInfo, "okauth: signed in", slog.String("uid", u.UID), slog.String("via", "native"))
+	writeJSON(w, http.StatusOK, nativeAnswer{
+		User: nativeUser{UID: u.UID, Name: u.Name, FirstName: u.FirstName, LastName: u.LastName,
+			Picture: u.Picture, Email: u.Email, AccountID: u.AccountID},
+		Session: value, TokenType: "Bearer",
+		ExpiresAt: u.Expires.UTC(), ExpiresIn: maxAgeOf(u, a.now()),
+	})
+}
+
+// readNative reads the token route's body strictly: application/json,
+// at most maxNativeBody bytes, one JSON object with only the known
+// fields, each clean text within its limit, and exactly one of
+// access_token and code.
+func readNative(w http.ResponseWriter, r *http.Request) (nativeRequest, error) {
+	var req nativeRequest
+	body, err := readBody(w, r, "application/json", maxNativeBody, ErrNativeRequest)
+	if err != nil {
+		return req, err
+	}
+	dec := json.NewDecoder(strings.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&req); err != nil || dec.More() {
+		// Not the decoder's error: it quotes what the client sent.
+		return req, fmt.Errorf("%w: body is not one JSON object with only the known fields", ErrNativeRequest)
+	}
+	for _, f := range []struct {
+		v   string
+		max int
+	}{{req.AccessToken, maxTokenLen}, {req.SessionSecretKey, maxSecretLen}, {req.Code, maxTokenLen}, {req.RedirectURI, maxTokenLen}} {
+		if len(f.v) > f.max || !cleanText(f.v) {
+			return req, fmt.Errorf("%w: a field is too long or not clean text", ErrNativeRequest)
+		}
+	}
+	switch {
+	case (req.AccessToken == "") == (req.Code == ""):
+		return req, fmt.Errorf("%w: exactly one of access_token and code is needed", ErrNativeRequest)
+	case req.Code == "" && req.RedirectURI != "":
+		return req, fmt.Errorf("%w: redirect_uri without a code", ErrNativeRequest)
+	case req.AccessToken == "" && req.SessionSecretKey != "":
+		return req, fmt.Errorf("%w: session_secret_key without an access_token", ErrNativeRequest)
+	}
+	return req, nil
+}
+
+// nativeVerify asks OK who the token's (or, after exchanging it, the
+// code's) user is.
+func (a *Auth) nativeVerify(ctx context.Context, req nativeRequest) (*User, error) {
+	u := &User{AccessToken: Secret(req.AccessToken), SessionSecret: Secret(req.SessionSecretKey), TokenExpires: a.expiry("")}
+	if req.Code != "" {
+		if !a.nativeRedirect(req.RedirectURI) {
+			return nil, fmt.Errorf("%w: redirect_uri is not one of OK's SDK redirect URIs for this app", ErrNativeRequest)
+		}
+		tok, err := a.endpoint.exchangeFor(ctx, req.Code, req.RedirectURI, a.now())
+		if err != nil {
+			return nil, err
+		}
+		u = &User{AccessToken: tok.AccessToken, RefreshToken: tok.RefreshToken, TokenExpires: tok.Expires}
+	}
+	if err := a.client.currentUser(ctx, u, a.cfg.Fields); err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// nativeRedirect reports whether uri is a redirect URI of OK's SDKs for
+// this app (seed 003): Android's okauth://ok{app_id} (okauth://auth in the
+// 2023 SDK) and iOS's ok{app_id}://authorize. OK checks it against the
+// app's registered URIs too; this keeps the route to what phones send.
+func (a *Auth) nativeRedirect(uri string) bool {
+	return uri == "okauth://ok"+a.cfg.AppID || uri == "okauth://auth" || uri == "ok"+a.cfg.AppID+"://authorize"
+}
+
+// nativeError is the token route's error answer. Error is a fixed code
+// and Message the user's language's text for it: neither repeats
+// anything the client sent.
+type nativeError struct {
+	Error   string `json:"error"`
+	Message string `json:"message"`
+}
+
+// nativeFail logs err as fail does and answers it as JSON with the status
+// StatusOf gives.
+func (a *Auth) nativeFail(w http.ResponseWriter, r *http.Request, err error) {
+	status := a.logFailure(r, "okauth: native sign-in failed", err)
+	text := a.langs.forRequest(r).For(err)
+	writeJSON(w, status, nativeError{nativeCode(err), text.Detail})
+}
+
+// nativeCode is the token route's stable name for err.
+func nativeCode(err error) string {
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig):
+		return "too_large"
+	case errors.Is(err, ErrNativeDisabled):
+		return "not_configured"
+	case errors.Is(err, ErrSignInRefused):
+		return "sign_in_refused"
+	case errors.Is(err, ErrCrossOrigin):
+		return "cross_origin"
+	case errors.Is(err, ErrOutage), errors.Is(err, ErrUnreachable), errors.Is(err, ErrBadResponse):
+		return "ok_unavailable"
+	case errors.Is(err, ErrTokenExpired):
+		return "token_expired"
+	case errors.Is(err, ErrAPI):
+		return "token_refused"
+	case errors.Is(err, ErrRefused):
+		return "code_refused"
+	}
+	return "invalid_request"
+}
+
+// writeJSON answers v as JSON with status.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, _ := json.Marshal(v)
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	_, _ = w.Write(append(b, '\n'))
+}
+
+// bearerValue is the credentials of r's one "Authorization: Bearer …"
+// header, without allocating, or "".
+func bearerValue(r *http.Request) string {
+	h := r.Header["Authorization"]
+	if len(h) != 1 || len(h[0]) < 7 || !strings.EqualFold(h[0][:7], "bearer ") {
+		return ""
+	}
+	return strings.TrimSpace(h[0][7:])
+}
