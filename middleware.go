@@ -22,11 +22,16 @@ func (a *Auth) attach(r *http.Request) *http.Request {
 	if r.Context().Value(userKey) != nil {
 		return r
 	}
+	backend := a.sessions
 	raw := cookieValue(r, a.cfg.SessionName)
+	if raw == "" && a.appSessions != nil {
+		// The App link's session, sent only inside ok.ru's partition.
+		backend, raw = a.appSessions, cookieValue(r, a.appSessionName)
+	}
 	if raw == "" {
 		return r
 	}
-	ls := &lazySession{Context: r.Context(), backend: a.sessions, now: a.now, raw: raw}
+	ls := &lazySession{Context: r.Context(), backend: backend, now: a.now, raw: raw}
 	r = r.WithContext(ls)
 	ls.r = r
 	return r
