@@ -81,12 +81,7 @@ func TestAppLaunchInsideIframe(t *testing.T) {
 // App link on, framable by frameAncestor, landing on /game (the signed-in
 // uid, for ok.ru's iframe); /whoami shows the uid or "anonymous".
 func startAppLinkApp(t *testing.T, fake *oktest.Server, frameAncestor string) string {
-	srv := httptest.NewUnstartedServer(nil)
-	_, port, err := net.SplitHostPort(srv.Listener.Addr().String())
-	require.NoError(t, err)
-	base := "https://app.example.test:" + port
-	keys, err := okauth.DeriveKeys(sessionKey)
-	require.NoError(t, err)
+	srv, base, keys := appServer(t)
 	auth, err := okauth.New(okauth.Config{
 		AppID: fake.AppID, AppKey: fake.AppKey, AppSecret: fake.AppSecret, RedirectURL: base + "/auth/ok/callback",
 		SessionKeys: keys, Endpoint: fake.Endpoint(), Logger: slog.New(slog.DiscardHandler),
