@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"errors"
 	"html"
 	"io"
 	"log/slog"
@@ -119,7 +120,7 @@ func startAppLinkApp(t *testing.T, fake *oktest.Server, frameAncestor string) st
 func frameText(t *testing.T, tab context.Context, at, css string) string {
 	t.Helper()
 	deadline := time.Now().Add(testTimeout / 2)
-	var last error
+	last := errors.New("no such iframe")
 	for time.Now().Before(deadline) {
 		infos, err := chromedp.Targets(tab)
 		require.NoError(t, err)
