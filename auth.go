@@ -18,19 +18,24 @@ import (
 // pages ([Auth.RequireLogin]) and calls OK's API as the user ([Auth.Call]).
 // An Auth is safe for concurrent use.
 type Auth struct {
-	cfg       Config
-	now       func() time.Time
-	client    *Client
-	tokens    *tokenSource
-	endpoint  *tokenEndpoint // the code flow's token endpoint
-	sessions  sessionBackend
-	bearer    *cookieSessions // sessions of Authorization: Bearer (native.go)
-	states    *states
-	authorize *url.URL
-	failure   http.Handler
-	logout    *http.CrossOriginProtection
-	failures  *failureLog
-	langs     *languages
+	cfg      Config
+	now      func() time.Time
+	client   *Client
+	tokens   *tokenSource
+	endpoint *tokenEndpoint // the code flow's token endpoint
+	sessions sessionBackend
+	bearer   *cookieSessions // sessions of Authorization: Bearer (native.go)
+	// appSessions holds the App link's sessions (nil when it is off), in
+	// the cookie appSessionName.
+	appSessions    sessionBackend
+	appSessionName string
+	appLaunch      http.Handler
+	states         *states
+	authorize      *url.URL
+	failure        http.Handler
+	logout         *http.CrossOriginProtection
+	failures       *failureLog
+	langs          *languages
 	// bodyTimeout bounds reading the callback's body.
 	bodyTimeout time.Duration
 }
@@ -70,18 +75,21 @@ func New(cfg Config) (*Auth, error) {
 		store = &memoryTokens{now: clock}
 	}
 	a.tokens = &tokenSource{store: store, endpoint: a.endpoint, timeout: cfg.Timeout, logger: cfg.Logger, now: clock}
-	opts := cookieOptions{name: cfg.SessionName, secure: !cfg.InsecureCookies}
-	if cfg.Store != nil {
-		a.sessions = &storeSessions{opts: opts, store: cfg.Store}
-	} else {
-		if a.sessions, err = newCookieSessions(cfg, opts); err != nil {
-			return nil, err
-		}
+	if a.sessions, err = newSessionBackend(cfg, cookieOptions{name: cfg.SessionName, secure: !cfg.InsecureCookies}); err != nil {
+		return nil, err
 	}
 	// Bearer sessions (native apps) are sealed values whatever the Store,
 	// under a name no cookie can have, with a cache of their own.
 	if a.bearer, err = newCookieSessions(cfg, cookieOptions{name: bearerName}); err != nil {
 		return nil, err
+	}
+	if cfg.AppLink {
+		opts := appCookieOptions(cfg.SessionName)
+		if a.appSessions, err = newSessionBackend(cfg, opts); err != nil {
+			return nil, err
+		}
+		a.appSessionName = opts.name
+		a.appLaunch = a.Frameable(http.HandlerFunc(a.appLaunchRoute))
 	}
 	stateCodec, err := newCookieCodec(2*stateLifetime, cfg.SessionKeys)
 	if err != nil {
@@ -96,6 +104,19 @@ func New(cfg Config) (*Auth, error) {
 		cfg.Logger.Warn("okauth: InsecureCookies is set for a host that is not loopback; cookies can leak over plain http", "host", u.Hostname())
 	}
 	return a, nil
+}
+
+// newSessionBackend is where sessions in the cookie opts names are kept:
+// cfg.Store, or the cookie itself.
+func newSessionBackend(cfg Config, opts cookieOptions) (sessionBackend, error) {
+	if cfg.Store != nil {
+		return &storeSessions{opts: opts, store: cfg.Store}, nil
+	}
+	s, err := newCookieSessions(cfg, opts)
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
 func isLoopback(host string) bool {
@@ -195,6 +216,11 @@ func (a *Auth) LogoutURL() string { return a.cfg.Prefix + "/logout" }
 // Logout ends the request's session, if any, by writing to w; the caller
 // then answers as it likes. The logout route does this and redirects.
 func (a *Auth) Logout(w http.ResponseWriter, r *http.Request) error {
+	if a.appSessions != nil && cookieValue(r, a.appSessionName) != "" {
+		if err := a.appSessions.clear(w, r); err != nil {
+			return err
+		}
+	}
 	return a.sessions.clear(w, r)
 }
 

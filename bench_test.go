@@ -201,11 +201,20 @@ func TestHotPathAllocations(t *testing.T) {
 		{"bearer, session cache off", -1, true, true, 10},
 		{"bearer, repeat visit", 0, true, true, 2},
 		{"no session cookie", 0, false, false, 0},
+		{"App link session, session cache off", -1, true, false, 10},
+		{"no session cookie, App link on", 0, false, false, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			appLink := strings.Contains(tc.name, "App link")
 			auth, ok := newBenchAuthIn(t, okauth.FlowToken, nil, tc.cache, withAppSecret)
+			if appLink {
+				auth, ok = newAppLinkAuth(t, tc.cache)
+			}
 			var c *http.Cookie
-			if tc.signedIn {
+			switch {
+			case tc.signedIn && appLink:
+				c = launchIn(t, auth, ok)
+			case tc.signedIn:
 				c, _ = signIn(t, auth, ok)
 			}
 			r := sessionRequest(c)
@@ -287,6 +296,37 @@ func BenchmarkAuthenticatedBearer(b *testing.B) {
 func BenchmarkAuthenticatedBearerCached(b *testing.B) {
 	auth, ok := newBenchAuthIn(b, okauth.FlowToken, nil, 0, withAppSecret)
 	benchPage(b, auth.Middleware(pageHandler(b, true)), bearerRequest(bearerSignIn(b, auth, ok)))
+}
+
+// BenchmarkAuthenticatedAppLink is BenchmarkAuthenticated for a user the
+// App link signed in: the session in the partitioned cookie, looked for
+// after the first-party one (session cache off).
+func BenchmarkAuthenticatedAppLink(b *testing.B) {
+	auth, ok := newAppLinkAuth(b, -1)
+	benchPage(b, auth.Middleware(pageHandler(b, true)), sessionRequest(launchIn(b, auth, ok)))
+}
+
+// newAppLinkAuth is newBenchAuth with the App link on.
+func newAppLinkAuth(tb testing.TB, sessionCache int) (*okauth.Auth, *oktest.Server) {
+	return newBenchAuthIn(tb, okauth.FlowToken, nil, sessionCache, func(c *okauth.Config) {
+		c.AppLink, c.AppSecret = true, fakeSecret
+	})
+}
+
+// launchIn runs OK's launch of the typical user through the App link and
+// returns the session cookie it set.
+func launchIn(tb testing.TB, auth *okauth.Auth, ok *oktest.Server) *http.Cookie {
+	tb.Helper()
+	rec := httptest.NewRecorder()
+	auth.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, ok.LaunchURL("/auth/ok/app", oktest.DefaultUser), nil))
+	require.Equal(tb, http.StatusSeeOther, rec.Code, rec.Body.String())
+	for _, c := range rec.Result().Cookies() {
+		if c.Name == appSessionName && c.MaxAge > 0 {
+			return c
+		}
+	}
+	tb.Fatal("the launch set no App link session cookie")
+	return nil
 }
 
 // BenchmarkAnonymous is a page load without a session cookie.

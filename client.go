@@ -43,6 +43,14 @@ type Client struct {
 func (c *Client) Call(ctx context.Context, u User, method string, params url.Values, out any) error {
 	token := u.AccessToken.Reveal()
 	secret := u.SessionSecret.Reveal()
+	if u.InsideOK {
+		// The App link's session_key: OK's JS SDK signs it with the rest,
+		// with session_secret_key as the secret.
+		form := c.form(method, params)
+		form.Set("session_key", token)
+		form.Set("sig", Sign(form, secret))
+		return c.send(ctx, method, form, out)
+	}
 	if c.AppSecret != "" {
 		secret = ServerSecret(token, c.AppSecret)
 	}

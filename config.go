@@ -170,6 +170,19 @@ type Config struct {
 	// production. The default value is false.
 	InsecureCookies bool
 
+	// AppLink turns on the App link route, Prefix + "/app": the URL an
+	// app registers at OK (seed 000 "App link") for OK to load inside an
+	// iframe on ok.ru with the signed-in user. It needs AppSecret. Off, the
+	// route answers 404. The default value is false. See applaunch.go.
+	AppLink bool
+	// AppLandingPath is where the App link sends a user it signed in,
+	// inside the iframe. The default value is LandingPath.
+	AppLandingPath string
+	// AppFrameAncestors are the origins allowed to frame the App link's
+	// pages (its error page) and the pages wrapped in [Auth.Frameable]. The
+	// default value is OKFrameAncestors.
+	AppFrameAncestors []string
+
 	// Replay remembers finished sign-ins for the rest of their state's
 	// lifetime (10 minutes), so a replayed callback is refused. The default
 	// value is NewMemoryReplay(0), which is per process: several instances
@@ -304,7 +317,7 @@ func (c Config) withDefaults() Config {
 	if c.Logger == nil {
 		c.Logger = slog.Default()
 	}
-	return c
+	return c.appLinkDefaults()
 }
 
 // validate reports the first field that is missing or wrong, naming it.
@@ -359,6 +372,9 @@ func (c Config) validate() error {
 		return fieldErr("Flow", fmt.Sprintf("is %q; want okauth.FlowToken or okauth.FlowCode", c.Flow))
 	}
 	if err := validateFields(c.Fields); err != nil {
+		return err
+	}
+	if err := c.validateAppLink(); err != nil {
 		return err
 	}
 	if c.Timeout < 0 {

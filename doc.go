@@ -26,7 +26,10 @@
 // signed with the app secret (OK accepts those only from the app's
 // registered server IPs). Payment callbacks (the app's Callback link) are
 // package [github.com/okauth/okauth/okpay]. A page for signed-out visitors
-// shows [Auth.Button], a "Sign in with OK.ru" link.
+// shows [Auth.Button], a "Sign in with OK.ru" link. An app that opens inside
+// ok.ru sets Config.AppLink and registers Prefix + "/app" as its App link:
+// OK's signed launch signs the user in there, in a partitioned cookie, and
+// [Auth.Frameable] lets the app's pages be framed by ok.ru.
 //
 // # Languages
 //

@@ -227,7 +227,7 @@ func StatusOf(err error) int {
 		return http.StatusBadRequest
 	case errors.As(err, &tooBig):
 		return http.StatusRequestEntityTooLarge
-	case errors.Is(err, ErrCrossOrigin), errors.Is(err, ErrSignInRefused):
+	case errors.Is(err, ErrCrossOrigin), errors.Is(err, ErrSignInRefused), errors.Is(err, ErrLaunchUnauthorized):
 		return http.StatusForbidden
 	case errors.Is(err, ErrReplayFull):
 		return http.StatusServiceUnavailable

@@ -40,6 +40,8 @@ const (
 //	                        a bearer session (see README "Native apps")
 //	GET  /fragment.js       the relay page's script
 //	GET  /button.css        the sign-in button's style (see [Auth.Button])
+//	GET  /app               the App link, with Config.AppLink: OK's launch
+//	                        inside ok.ru's iframe (see applaunch.go)
 //
 // Mount it with mux.Handle(cfg.Prefix+"/", auth).
 func (a *Auth) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -52,6 +54,8 @@ func (a *Auth) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case route == "/login" && get:
 		a.login(w, r)
+	case route == appRoute && get && a.appLaunch != nil:
+		a.appLaunch.ServeHTTP(w, r)
 	case route == "/callback" && get && a.cfg.Flow == FlowCode && r.URL.RawQuery != "":
 		a.codeCallback(w, r)
 	case route == "/callback" && get:
@@ -66,7 +70,7 @@ func (a *Auth) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		serveAsset(w, r, "fragment.js", "text/javascript; charset=utf-8", fragmentETag, fragmentJS)
 	case route == "/button.css" && get:
 		serveAsset(w, r, "button.css", "text/css; charset=utf-8", buttonETag, ButtonCSS)
-	case route == "/login" || route == "/fragment.js" || route == "/button.css":
+	case route == "/login" || route == "/fragment.js" || route == "/button.css" || (route == appRoute && a.appLaunch != nil):
 		methodNotAllowed(w, "GET, HEAD")
 	case route == "/callback":
 		methodNotAllowed(w, "GET, HEAD, POST")
@@ -78,7 +82,7 @@ func (a *Auth) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // routes are the paths ServeHTTP answers under the prefix.
-var routes = []string{"/login", "/callback", "/logout", "/token", "/fragment.js", "/button.css"}
+var routes = []string{"/login", "/callback", "/logout", "/token", "/fragment.js", "/button.css", appRoute}
 
 // Routes are the paths the Auth serves, under Config.Prefix, such as
 // "/login", for adapters that register each route on a router.

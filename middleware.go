@@ -24,8 +24,8 @@ func (a *Auth) Middleware(next http.Handler) http.Handler {
 // attach returns r with a lazy session on its context, or r itself when
 // there is no session or one is attached already. The session is the
 // one of an "Authorization: Bearer" header when there is one (only an app
-// sends it, explicitly: no browser adds it to a cross-site request), and
-// otherwise the session cookie's.
+// sends it, explicitly: no browser adds it to a cross-site request),
+// otherwise the session cookie's, and otherwise the App link's cookie.
 func (a *Auth) attach(r *http.Request) *http.Request {
 	if r.Context().Value(userKey) != nil {
 		return r
@@ -34,6 +34,10 @@ func (a *Auth) attach(r *http.Request) *http.Request {
 	raw := bearerValue(r)
 	if raw == "" {
 		backend, raw = a.sessions, cookieValue(r, a.cfg.SessionName)
+	}
+	if raw == "" && a.appSessions != nil {
+		// The App link's session, sent only inside ok.ru's partition.
+		backend, raw = a.appSessions, cookieValue(r, a.appSessionName)
 	}
 	if raw == "" {
 		return r

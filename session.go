@@ -1,6 +1,7 @@
 package okauth
 
 import (
+	"cmp"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -48,7 +49,10 @@ const (
 	sessionVersionV1 = 1
 )
 
-const flagNameJoined = 1 // Name is FirstName + " " + LastName and is not stored
+const (
+	flagNameJoined = 1 // Name is FirstName + " " + LastName and is not stored
+	flagInsideOK   = 2 // User.InsideOK: AccessToken is OK's session_key
+)
 
 // Limits on Config.Fields' extra fields, so the cookie stays small.
 const (
@@ -77,6 +81,9 @@ func encodeUser(u *User) []byte {
 		n += binary.MaxVarintLen64 + len(f)
 	}
 	b := make([]byte, 0, n)
+	if u.InsideOK {
+		flags |= flagInsideOK
+	}
 	b = append(b, sessionVersion, flags)
 	b = binary.AppendUvarint(b, uint64(u.Expires.Unix()))
 	b = binary.AppendUvarint(b, uint64(max(0, u.TokenExpires.Unix())))
@@ -149,6 +156,7 @@ func decodeUser(data string, u *User) error {
 	if flags&flagNameJoined != 0 {
 		u.Name = u.FirstName + " " + u.LastName
 	}
+	u.InsideOK = flags&flagInsideOK != 0
 	if fields[6] != "" {
 		u.Permissions = strings.Split(fields[6], ";")
 	}
@@ -205,15 +213,18 @@ func clip(s string, n int) string {
 	return s[:n]
 }
 
-// cookieOptions are the attributes of every session cookie.
+// cookieOptions are the attributes of a session cookie: SameSite=Lax
+// unless sameSite says otherwise (the App link's cookie).
 type cookieOptions struct {
-	name   string
-	secure bool
+	name        string
+	secure      bool
+	sameSite    http.SameSite
+	partitioned bool
 }
 
 func (o cookieOptions) cookie(value string, maxAge int) *http.Cookie {
 	c := &http.Cookie{Name: o.name, Value: value, Path: "/", MaxAge: maxAge,
-		Secure: o.secure, HttpOnly: true, SameSite: http.SameSiteLaxMode}
+		Secure: o.secure, HttpOnly: true, SameSite: cmp.Or(o.sameSite, http.SameSiteLaxMode), Partitioned: o.partitioned}
 	if maxAge > 0 {
 		c.Expires = time.Now().Add(time.Duration(maxAge) * time.Second)
 	}
@@ -291,7 +302,7 @@ type storeSessions struct {
 
 func (s *storeSessions) options(maxAge int) *sessions.Options {
 	c := s.opts.cookie("", maxAge)
-	return &sessions.Options{Path: c.Path, MaxAge: c.MaxAge, Secure: c.Secure, HttpOnly: c.HttpOnly, SameSite: c.SameSite}
+	return &sessions.Options{Path: c.Path, MaxAge: c.MaxAge, Secure: c.Secure, HttpOnly: c.HttpOnly, SameSite: c.SameSite, Partitioned: c.Partitioned}
 }
 
 func (s *storeSessions) load(r *http.Request, _ string, now time.Time) *User {

@@ -37,7 +37,7 @@ func (a *Auth) startSession(w http.ResponseWriter, r *http.Request, u *User, nex
 		a.fail(w, r, "okauth: sign-in failed", err, next)
 		return false
 	}
-	if err := a.sessions.save(w, r, u, a.now()); err != nil {
+	if err := a.sessionsFor(u).save(w, r, u, a.now()); err != nil {
 		a.cfg.Logger.ErrorContext(r.Context(), "okauth: cannot save session", "error", err)
 		http.Error(w, "500 cannot save session", http.StatusInternalServerError)
 		return false

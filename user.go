@@ -49,6 +49,13 @@ type User struct {
 	AccessToken   Secret
 	SessionSecret Secret
 	RefreshToken  Secret
+
+	// InsideOK is true for a user who came in through the App link, inside
+	// ok.ru's iframe: AccessToken then holds OK's session_key, and REST
+	// calls pass it as session_key, signed with SessionSecret (as OK's JS
+	// SDK does). Their session is in a cookie of its own, partitioned
+	// under ok.ru.
+	InsideOK bool
 }
 
 // HasPermission reports whether the browser reported perm, such as

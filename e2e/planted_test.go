@@ -68,12 +68,7 @@ func TestPlantedSessionFromSibling(t *testing.T) {
 // called sessionName ("" for the default). /me shows the signed-in uid.
 // It returns the app's URL and its okauth handler.
 func startTLSApp(t *testing.T, fake *oktest.Server, sessionName string) (string, http.Handler) {
-	srv := httptest.NewUnstartedServer(nil)
-	_, port, err := net.SplitHostPort(srv.Listener.Addr().String())
-	require.NoError(t, err)
-	base := "https://app.example.test:" + port
-	keys, err := okauth.DeriveKeys(sessionKey)
-	require.NoError(t, err)
+	srv, base, keys := appServer(t)
 	ep := fake.Endpoint()
 	dialog, err := url.Parse(ep.AuthURL)
 	require.NoError(t, err)
@@ -96,6 +91,17 @@ func startTLSApp(t *testing.T, fake *oktest.Server, sessionName string) (string,
 	srv.StartTLS()
 	t.Cleanup(srv.Close)
 	return base, auth
+}
+
+// appServer is an unstarted https server for app.example.test, its base
+// URL and session keys.
+func appServer(t *testing.T) (*httptest.Server, string, [][]byte) {
+	srv := httptest.NewUnstartedServer(nil)
+	_, port, err := net.SplitHostPort(srv.Listener.Addr().String())
+	require.NoError(t, err)
+	keys, err := okauth.DeriveKeys(sessionKey)
+	require.NoError(t, err)
+	return srv, "https://app.example.test:" + port, keys
 }
 
 // plantingPage serves, at https://evil.example.test:PORT, a page that sets

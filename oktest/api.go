@@ -70,8 +70,15 @@ func (s *Server) call(r *http.Request, params map[string]string, forced int, fau
 	if params["access_token"] == "" && params["session_key"] == "" {
 		return s.appCall(params, forced)
 	}
+	// A call with session_key (the App link's session) is signed with the
+	// session secret over every parameter, session_key included.
+	bySessionKey := params["access_token"] == ""
+	key := params["access_token"]
+	if bySessionKey {
+		key = params["session_key"]
+	}
 	s.mu.Lock()
-	tok, known := s.tokens[params["access_token"]]
+	tok, known := s.tokens[key]
 	var t Token
 	if known {
 		t = *tok
@@ -87,7 +94,7 @@ func (s *Server) call(r *http.Request, params map[string]string, forced int, fau
 	}
 	sig := params["sig"]
 	bySession := t.SessionSecret != "" && sig == okauth.Sign(values, t.SessionSecret)
-	if !bySession && sig != okauth.Sign(values, okauth.ServerSecret(t.AccessToken, s.AppSecret)) {
+	if !bySession && (bySessionKey || sig != okauth.Sign(values, okauth.ServerSecret(t.AccessToken, s.AppSecret))) {
 		return nil, apiErr(104)
 	}
 	if forced != 0 {

@@ -173,6 +173,7 @@ var rootRows = []row{
 	{"Authenticated", "Middleware + UserFrom, signed in (session cache off)", false},
 	{"AuthenticatedCached", "same, repeat visit (default session cache)", false},
 	{"AuthenticatedStore", "same, Config.Store = gorilla CookieStore", false},
+	{"AuthenticatedAppLink", "same, signed in through the App link (partitioned cookie, cache off)", false},
 	{"Anonymous", "Middleware + UserFrom, no session cookie", false},
 	{"RequireLoginRedirect", "RequireLogin, anonymous: 303 to login", false},
 	{"Callback", "callback POST, one call to oktest", false},

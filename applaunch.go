@@ -1,0 +1,209 @@
+package okauth
+
+import (
+	"context"
+	"crypto/md5"
+	"crypto/subtle"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+)
+
+// The App link: OK loads the URL an app registered (seed 000 "App link")
+// inside an iframe on ok.ru, with the signed-in user in its query. This
+// file checks that query, asks OK who the user is, and starts a session in
+// a cookie of its own, partitioned under ok.ru (CHIPS).
+
+var (
+	// ErrBadLaunch means a request to the App link was not a launch OK
+	// signed for this app: a wrong application_key, a missing or wrong sig
+	// or auth_sig, a missing field, or a repeated parameter.
+	ErrBadLaunch = errors.New("okauth: app launch not signed by OK.ru")
+
+	// ErrLaunchUnauthorized means OK launched the app with authorized=0:
+	// the user has not allowed the app, so OK gave no session to trust.
+	ErrLaunchUnauthorized = errors.New("okauth: app launched without the user's authorization")
+)
+
+// OKFrameAncestors are the origins of OK's pages that frame an app: the
+// default value of Config.AppFrameAncestors.
+var OKFrameAncestors = []string{"https://ok.ru", "https://*.ok.ru"}
+
+// appRoute is the App link's path under the prefix.
+const appRoute = "/app"
+
+// appLinkDefaults fills in the App link's defaults.
+func (c Config) appLinkDefaults() Config {
+	if c.AppLandingPath == "" {
+		c.AppLandingPath = c.LandingPath
+	}
+	if c.AppFrameAncestors == nil {
+		c.AppFrameAncestors = slices.Clone(OKFrameAncestors)
+	}
+	return c
+}
+
+// validateAppLink checks the App link's fields when it is on.
+func (c Config) validateAppLink() error {
+	if !c.AppLink {
+		return nil
+	}
+	if c.AppSecret == "" {
+		return fieldErr("AppSecret", "is required with AppLink (OK signs the launch with the application secret key)")
+	}
+	if _, ok := SafeNext(c.AppLandingPath); !ok {
+		return fieldErr("AppLandingPath", fmt.Sprintf("is %q; want a same-site path such as /", c.AppLandingPath))
+	}
+	for _, o := range c.AppFrameAncestors {
+		if o == "" || strings.ContainsAny(o, " ;,'\"") {
+			return fieldErr("AppFrameAncestors", fmt.Sprintf("has %q; want one origin per element, such as %q", o, OKFrameAncestors[0]))
+		}
+	}
+	return nil
+}
+
+// appSessionName is the App link's cookie, after SessionName: always
+// __Host- and Secure, since a SameSite=None cookie must be Secure.
+func appSessionName(sessionName string) string {
+	return "__Host-" + strings.TrimPrefix(sessionName, "__Host-") + "-app"
+}
+
+// appCookieOptions are the App link session's cookie attributes: a
+// third-party cookie on ok.ru's page, so SameSite=None, Secure and
+// Partitioned, kept only in ok.ru's partition.
+func appCookieOptions(sessionName string) cookieOptions {
+	return cookieOptions{name: appSessionName(sessionName), secure: true, sameSite: http.SameSiteNoneMode, partitioned: true}
+}
+
+// sessionsFor is the backend that holds u's session: the App link's for a
+// user who came in through it.
+func (a *Auth) sessionsFor(u *User) sessionBackend {
+	if u.InsideOK && a.appSessions != nil {
+		return a.appSessions
+	}
+	return a.sessions
+}
+
+// appLaunchRoute serves the App link. The query holds the user's OK session
+// for this app, so every answer drops it (a redirect), sends no Referer
+// and is not stored; the query is never logged.
+func (a *Auth) appLaunchRoute(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h.Set("Cache-Control", "no-store")
+	h.Set("Referrer-Policy", "no-referrer")
+	u, err := a.launched(r)
+	if err != nil {
+		a.fail(w, r, "okauth: app launch refused", err, "")
+		return
+	}
+	a.startSession(w, r, u, a.cfg.AppLandingPath)
+}
+
+// launched checks the launch OK signed and asks OK, as the user, who they
+// are. It returns a user whose AccessToken is OK's session_key.
+func (a *Auth) launched(r *http.Request) (*User, error) {
+	q, err := parseStrict(r.URL.RawQuery)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrBadLaunch, err)
+	}
+	for _, f := range []string{"application_key", "logged_user_id", "session_key", "session_secret_key", "auth_sig", "sig", "authorized"} {
+		if q.Get(f) == "" {
+			return nil, fmt.Errorf("%w: %s missing", ErrBadLaunch, f)
+		}
+	}
+	if !equalFold(q.Get("application_key"), a.cfg.AppKey) {
+		return nil, fmt.Errorf("%w: application_key is not this app's", ErrBadLaunch)
+	}
+	if !equalFold(q.Get("sig"), Sign(q, a.cfg.AppSecret)) {
+		return nil, fmt.Errorf("%w: sig does not match", ErrBadLaunch)
+	}
+	uid, key := q.Get("logged_user_id"), q.Get("session_key")
+	if !equalFold(q.Get("auth_sig"), md5Hex(uid+key+a.cfg.AppSecret)) {
+		return nil, fmt.Errorf("%w: auth_sig does not match", ErrBadLaunch)
+	}
+	if q.Get("authorized") != "1" {
+		return nil, ErrLaunchUnauthorized
+	}
+	u := &User{AccessToken: Secret(key), SessionSecret: Secret(q.Get("session_secret_key")),
+		InsideOK: true, TokenExpires: a.expiry("")}
+	ctx, cancel := context.WithTimeout(r.Context(), a.cfg.Timeout)
+	defer cancel()
+	if err := a.client.currentUser(ctx, u, a.cfg.Fields); err != nil {
+		if errors.Is(err, ErrTokenExpired) {
+			// A session_key OK no longer accepts: the launch is stale,
+			// not OK failing.
+			return nil, fmt.Errorf("%w: OK no longer accepts the session_key: %v", ErrBadLaunch, err)
+		}
+		return nil, err
+	}
+	if u.UID != uid {
+		return nil, fmt.Errorf("%w: OK says the session_key is another user's", ErrBadLaunch)
+	}
+	return u, nil
+}
+
+// equalFold compares two hex signatures (or keys) case-insensitively in
+// time independent of where they differ.
+func equalFold(got, want string) bool {
+	return subtle.ConstantTimeCompare([]byte(strings.ToLower(got)), []byte(strings.ToLower(want))) == 1
+}
+
+func md5Hex(s string) string {
+	sum := md5.Sum([]byte(s))
+	return hex.EncodeToString(sum[:])
+}
+
+// Frameable lets the pages of h be shown in an iframe by
+// Config.AppFrameAncestors (by default, OK's pages, [OKFrameAncestors]):
+// their Content-Security-Policy gets that frame-ancestors directive, in
+// place of any other, and X-Frame-Options is dropped. Wrap only the pages
+// an app shows inside ok.ru (such as Config.AppLandingPath); okauth's own
+// pages, and every other page, should keep frame-ancestors 'none'.
+func (a *Auth) Frameable(h http.Handler) http.Handler {
+	directive := "frame-ancestors " + strings.Join(a.cfg.AppFrameAncestors, " ")
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.ServeHTTP(&frameWriter{ResponseWriter: w, directive: directive}, r)
+	})
+}
+
+// frameWriter puts its frame-ancestors directive into the answer's
+// headers just before they are written.
+type frameWriter struct {
+	http.ResponseWriter
+	directive string
+	done      bool
+}
+
+func (f *frameWriter) fix() {
+	if f.done {
+		return
+	}
+	f.done = true
+	h := f.ResponseWriter.Header()
+	h.Del("X-Frame-Options")
+	parts := []string{}
+	for _, d := range strings.Split(h.Get("Content-Security-Policy"), ";") {
+		if d = strings.TrimSpace(d); d != "" && !strings.HasPrefix(strings.ToLower(d), "frame-ancestors") {
+			parts = append(parts, d)
+		}
+	}
+	h.Set("Content-Security-Policy", strings.Join(append(parts, f.directive), "; "))
+}
+
+// WriteHeader fixes the headers, then writes them.
+func (f *frameWriter) WriteHeader(code int) {
+	f.fix()
+	f.ResponseWriter.WriteHeader(code)
+}
+
+// Write fixes the headers if not yet written, then writes b.
+func (f *frameWriter) Write(b []byte) (int, error) {
+	f.fix()
+	return f.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (f *frameWriter) Unwrap() http.ResponseWriter { return f.ResponseWriter }
