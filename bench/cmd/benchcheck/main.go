@@ -127,6 +127,14 @@ func (res results) perRun(f func(i int) float64, names ...string) (med, spread f
 	return med, spread
 }
 
+// runRatio is the median, over runs, of a's ns/op over b's in the same
+// run: load that hits one run hits both rows alike.
+func (res results) runRatio(a, b string) float64 {
+	x, y := res[a]["ns/op"], res[b]["ns/op"]
+	r, _ := res.perRun(func(i int) float64 { return x[i] / y[i] }, a, b)
+	return r
+}
+
 // netStat is name's unit over the bare request, run by run.
 func (res results) netStat(name, unit string) (med, spread float64) {
 	a, b := res[name][unit], res["Bare"][unit]
@@ -174,6 +182,8 @@ var rootRows = []row{
 	{"AuthenticatedCached", "same, repeat visit (default session cache)", false},
 	{"AuthenticatedStore", "same, Config.Store = gorilla CookieStore", false},
 	{"AuthenticatedAppLink", "same, signed in through the App link (partitioned cookie, cache off)", false},
+	{"AuthenticatedBearer", "same, a native app's Authorization: Bearer (session cache off)", false},
+	{"AuthenticatedBearerCached", "same, bearer, repeat request (default session cache)", false},
 	{"Anonymous", "Middleware + UserFrom, no session cookie", false},
 	{"RequireLoginRedirect", "RequireLogin, anonymous: 303 to login", false},
 	{"Callback", "callback POST, one call to oktest", false},
@@ -314,9 +324,17 @@ func report(w io.Writer, res results, needThroughput bool) bool {
 		goal(ok && calls == 1, "callback makes exactly 1 call to OK: %v per sign-in", calls)
 	}
 	if have("Callback", "CallbackReplayFull") {
-		full, empty := res["CallbackReplayFull"]["ns/op"], res["Callback"]["ns/op"]
-		r, _ := res.perRun(func(i int) float64 { return full[i] / empty[i] }, "CallbackReplayFull", "Callback")
+		r := res.runRatio("CallbackReplayFull", "Callback")
 		goal(r <= 1.5, "callback with the replay memory full ≤ 1.5× empty: %.2f×", r)
+	}
+	for _, other := range []struct{ name, what string }{
+		{"AuthenticatedBearer", "a native app's bearer session"},
+		{"AuthenticatedAppLink", "an App link session"},
+	} {
+		if have("Authenticated", other.name) {
+			r := res.runRatio(other.name, "Authenticated")
+			goal(r <= 1.2, "%s ≤ 1.2× the first-party cookie's: %.2f×", other.what, r)
+		}
 	}
 	if have("CallbackCode") {
 		calls, _, ok := res.stat("CallbackCode", "okcalls/op")

@@ -20,6 +20,9 @@ BenchmarkGorillaSessions-2       	   53754	     22000 ns/op	      1215 cookie-B	
 BenchmarkGothic-2                	   23767	     32000 ns/op	       983.0 cookie-B	   55080 B/op	     202 allocs/op
 BenchmarkSecurecookieJSON-2      	  131821	      6500 ns/op	       923.0 cookie-B	    4944 B/op	      35 allocs/op
 --- some other line
+BenchmarkAuthenticated-2          	  400000	      3269 ns/op	    1800 B/op	       7 allocs/op
+BenchmarkAuthenticatedAppLink-2   	  400000	      3400 ns/op	    1800 B/op	       7 allocs/op
+BenchmarkAuthenticatedBearer-2    	  450000	      2476 ns/op	    1700 B/op	       6 allocs/op
 BenchmarkCallback-2               	   14442	     78964 ns/op	         1.000 okcalls/op	   25544 B/op	     252 allocs/op
 BenchmarkCallbackReplayFull-2     	   14001	     80112 ns/op	         1.000 okcalls/op	   25544 B/op	     252 allocs/op
 BenchmarkCallbackCode-2           	    5000	    373288 ns/op	         1.000 okcalls/op	         1.000 tokencalls/op	   39693 B/op	     412 allocs/op
@@ -59,6 +62,8 @@ func TestGoalsMet(t *testing.T) {
 	assert.Contains(t, out, "okauth 13.7× faster")
 	assert.Contains(t, out, "okauth = 1.60× floor")
 	assert.Contains(t, out, "replay memory full ≤ 1.5× empty: 1.01×")
+	assert.Contains(t, out, "a native app's bearer session ≤ 1.2× the first-party cookie's: 0.76×")
+	assert.Contains(t, out, "an App link session ≤ 1.2× the first-party cookie's: 1.04×")
 	assert.Contains(t, out, "| new payment: every check, Credit, record, XML answer | 17083 | 0% | 3257 | 39 | 1 | 9.4× |")
 }
 
@@ -80,6 +85,9 @@ func TestGoalsMissed(t *testing.T) {
 		"code flow missing":      {"BenchmarkCallbackCode-2", "BenchmarkCallbackCodeX-2"},
 		"payment row missing":    {"BenchmarkPaymentRepeat-2", "BenchmarkPaymentX-2"},
 		"anonymous slow":         {"160 ns/op", "300 ns/op"},
+		"bearer slow":            {"2476 ns/op", "4000 ns/op"},
+		"App link slow":          {"3400 ns/op", "4000 ns/op"},
+		"bearer row missing":     {"BenchmarkAuthenticatedBearer-2", "BenchmarkAuthenticatedX-2"},
 		"a row missing":          {"BenchmarkGothic-2", "BenchmarkGothicX-2"},
 	} {
 		t.Run(name, func(t *testing.T) {
