@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 )
@@ -105,6 +106,9 @@ func (a *Auth) appLaunchRoute(w http.ResponseWriter, r *http.Request) {
 // launched checks the launch OK signed and asks OK, as the user, who they
 // are. It returns a user whose AccessToken is OK's session_key.
 func (a *Auth) launched(r *http.Request) (*User, error) {
+	if !a.launchedFromOK(r) {
+		return nil, fmt.Errorf("%w: opened at top level by a page that is not OK's", ErrBadLaunch)
+	}
 	q, err := parseStrict(r.URL.RawQuery)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrBadLaunch, err)
@@ -143,6 +147,50 @@ func (a *Auth) launched(r *http.Request) (*User, error) {
 		return nil, fmt.Errorf("%w: OK says the session_key is another user's", ErrBadLaunch)
 	}
 	return u, nil
+}
+
+// launchedFromOK reports whether r can be OK opening the app. A launch
+// URL carries no state: anyone can take their own and make a victim's
+// browser open it. Inside an iframe (or fetched) that does no harm, since
+// the partitioned cookie then lives only under the framing site, where
+// only OK may frame the app. At top level the cookie lands in the app's
+// own partition and the victim would browse the app as the attacker (a
+// login CSRF), so a top-level launch must come from the browser itself
+// (OK's mobile app opening its web view, a typed or bookmarked URL), from
+// the app's own origin, or from a page of Config.AppFrameAncestors, as
+// its Referer shows. Browsers without Fetch Metadata are let through.
+func (a *Auth) launchedFromOK(r *http.Request) bool {
+	if r.Header.Get("Sec-Fetch-Dest") != "document" {
+		return true
+	}
+	switch r.Header.Get("Sec-Fetch-Site") {
+	case "", "none", "same-origin":
+		return true
+	}
+	ref, err := url.Parse(r.Referer())
+	return err == nil && ref.Host != "" && originAllowed(ref.Scheme+"://"+ref.Host, a.cfg.AppFrameAncestors)
+}
+
+// originAllowed reports whether origin is one of patterns, CSP source
+// expressions of the forms scheme://host and scheme://*.domain (any
+// subdomain, not the domain itself). Other forms match nothing.
+func originAllowed(origin string, patterns []string) bool {
+	origin = strings.ToLower(origin)
+	for _, p := range patterns {
+		p = strings.ToLower(p)
+		scheme, host, ok := strings.Cut(p, "://")
+		switch {
+		case !ok:
+		case origin == p:
+			return true
+		case strings.HasPrefix(host, "*."):
+			rest, ok := strings.CutPrefix(origin, scheme+"://")
+			if ok && len(rest) > len(host)-1 && strings.HasSuffix(rest, host[1:]) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // equalFold compares two hex signatures (or keys) case-insensitively in

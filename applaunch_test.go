@@ -214,3 +214,55 @@ func TestFrameable(t *testing.T) {
 	assert.Empty(t, rec.Header().Get("X-Frame-Options"))
 	assert.Equal(t, "game", rec.Body.String())
 }
+
+// A launch URL carries no state, so anyone can make a victim's browser
+// open their own. Inside an iframe that is harmless (the cookie is kept
+// under the framing site only); at top level the victim would browse the
+// app as the attacker, so a top-level launch must come from the browser
+// itself, the app's own origin or one of OK's pages.
+func TestAppLaunchWhereFrom(t *testing.T) {
+	for _, r := range []struct {
+		name                string
+		dest, site, referer string
+		ok                  bool
+	}{
+		{"ok.ru's iframe", "iframe", "cross-site", "https://ok.ru/", true},
+		{"an iframe anywhere (its cookie stays in that site's partition)", "iframe", "cross-site", "https://evil.example/", true},
+		{"a browser without Fetch Metadata", "", "", "", true},
+		{"OK's mobile app opening its web view", "document", "none", "", true},
+		{"top level from m.ok.ru", "document", "cross-site", "https://m.ok.ru/games", true},
+		{"top level from ok.ru", "document", "cross-site", "https://ok.ru/", true},
+		{"top level from the app itself", "document", "same-origin", "", true},
+		{"top level from another site", "document", "cross-site", "https://evil.example/", false},
+		{"top level from a sibling site", "document", "same-site", "https://evil.example.com/", false},
+		{"top level with the Referer suppressed", "document", "cross-site", "", false},
+		{"top level from a site that ends in ok.ru", "document", "cross-site", "https://notok.ru/", false},
+		{"top level from a site whose name starts with ok.ru", "document", "cross-site", "https://ok.ru.evil.example/", false},
+		{"top level from ok.ru over plain http", "document", "cross-site", "http://ok.ru/", false},
+	} {
+		t.Run(r.name, func(t *testing.T) {
+			var signIns atomic.Int32
+			e := newLaunchEnv(t, &signIns)
+			req, err := http.NewRequest(http.MethodGet, e.App.URL+"/auth/ok/app?"+e.OK.LaunchParams(launchUser).Encode(), nil)
+			require.NoError(t, err)
+			for k, v := range map[string]string{"Sec-Fetch-Dest": r.dest, "Sec-Fetch-Site": r.site, "Referer": r.referer} {
+				if v != "" {
+					req.Header.Set(k, v)
+				}
+			}
+			resp, err := e.Browser(t).Do(req)
+			require.NoError(t, err)
+			text := body(t, resp)
+			if r.ok {
+				assert.Equal(t, http.StatusSeeOther, resp.StatusCode, text)
+				assert.Equal(t, int32(1), signIns.Load())
+				return
+			}
+			assert.Equal(t, http.StatusBadRequest, resp.StatusCode, text)
+			assert.Contains(t, text, "Launch not recognised")
+			assert.Empty(t, resp.Header.Values("Set-Cookie"), "no session written")
+			assert.Zero(t, signIns.Load())
+			assert.Zero(t, e.OK.APICalls(), "refused before asking OK")
+		})
+	}
+}

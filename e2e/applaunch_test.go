@@ -39,8 +39,13 @@ func TestAppLaunchInsideIframe(t *testing.T) {
 	// The embedding site first, so that the app can allow it as a frame
 	// ancestor; its iframe's src is set per step.
 	var src string
-	okru := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+	// At /link, a plain link to src instead, for a top-level launch.
+	okru := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		if r.URL.Path == "/link" {
+			_, _ = io.WriteString(w, `<!doctype html><title>Link</title><a id="go" href="`+html.EscapeString(src)+`">Play</a>`)
+			return
+		}
 		_, _ = io.WriteString(w, `<!doctype html><title>OK</title><iframe id="app" width="600" height="400" src="`+html.EscapeString(src)+`"></iframe>`)
 	}))
 	okru.StartTLS()
@@ -76,6 +81,22 @@ func TestAppLaunchInsideIframe(t *testing.T) {
 	// sent: the visitor is not signed in there.
 	do(t, tab, chromedp.Navigate(app+"/whoami"))
 	assert.Equal(t, "anonymous", text(t, tab, "#uid"))
+
+	// Another site (the same server under another name) links to a
+	// launch URL, say the attacker's own, at top level: refused, or the
+	// victim would browse the app as the attacker.
+	evil := "https://evil.test:" + okPort
+	do(t, tab, chromedp.Navigate(evil+"/link"), chromedp.Click(chromedp.ID("go")))
+	assert.Contains(t, []string{"Launch not recognised", "Запуск не распознан"}, text(t, tab, "h1"), "the error page, at top level")
+	do(t, tab, chromedp.Navigate(app+"/whoami"))
+	assert.Equal(t, "anonymous", text(t, tab, "#uid"), "a top-level launch from another site signs no one in")
+
+	// The same link on OK's own page (as on OK's mobile site): the app
+	// opens at top level, signed in.
+	do(t, tab, chromedp.Navigate(okOrigin+"/link"), chromedp.Click(chromedp.ID("go")))
+	assert.Equal(t, player.UID, text(t, tab, "#uid"), "the signed-in page, at top level")
+	do(t, tab, chromedp.Navigate(app+"/whoami"))
+	assert.Equal(t, player.UID, text(t, tab, "#uid"), "signed in on the app's own site")
 }
 
 // startAppLinkApp serves, at https://app.example.test:PORT, an app with the
