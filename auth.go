@@ -79,9 +79,13 @@ func New(cfg Config) (*Auth, error) {
 		return nil, err
 	}
 	// Bearer sessions (native apps) are sealed values whatever the Store,
-	// under a name no cookie can have, with a cache of their own.
-	if a.bearer, err = newCookieSessions(cfg, cookieOptions{name: bearerName}); err != nil {
-		return nil, err
+	// under a name no cookie can have, with a cache of their own. Only
+	// the token route, which needs the app secret, issues them: without
+	// it, requests are not even looked at for one.
+	if cfg.AppSecret != "" {
+		if a.bearer, err = newCookieSessions(cfg, cookieOptions{name: bearerName}); err != nil {
+			return nil, err
+		}
 	}
 	if cfg.AppLink {
 		opts := appCookieOptions(cfg.SessionName)

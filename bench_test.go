@@ -335,6 +335,13 @@ func BenchmarkAnonymous(b *testing.B) {
 	benchPage(b, auth.Middleware(pageHandler(b, false)), sessionRequest(nil))
 }
 
+// BenchmarkAnonymousAppSecret is BenchmarkAnonymous with Config.AppSecret
+// set, so that the middleware also looks for a native app's bearer header.
+func BenchmarkAnonymousAppSecret(b *testing.B) {
+	auth, _ := newBenchAuthIn(b, okauth.FlowToken, nil, 0, withAppSecret)
+	benchPage(b, auth.Middleware(pageHandler(b, false)), sessionRequest(nil))
+}
+
 // BenchmarkRequireLoginRedirect is an anonymous page load of a protected
 // page: RequireLogin answers 303 to the login route.
 func BenchmarkRequireLoginRedirect(b *testing.B) {

@@ -12,8 +12,9 @@ import (
 // called. It never refuses a request; see [Auth.RequireLogin].
 //
 // The session is the cookie's, or a native app's bearer session from
-// POST {Prefix}/token sent as "Authorization: Bearer <session>"; when a
-// request has both, the header's. A bearer session is signed out by the
+// POST {Prefix}/token sent as "Authorization: Bearer <session>" (with
+// Config.AppSecret set, which that route needs); when a request has both,
+// the header's. A bearer session is signed out by the
 // app dropping it: sessions are stateless, so it lasts until it expires.
 func (a *Auth) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -30,8 +31,11 @@ func (a *Auth) attach(r *http.Request) *http.Request {
 	if r.Context().Value(userKey) != nil {
 		return r
 	}
-	var backend sessionBackend = a.bearer
-	raw := bearerValue(r)
+	var backend sessionBackend
+	var raw string
+	if a.bearer != nil {
+		backend, raw = a.bearer, bearerValue(r)
+	}
 	if raw == "" {
 		backend, raw = a.sessions, cookieValue(r, a.cfg.SessionName)
 	}

@@ -185,6 +185,7 @@ var rootRows = []row{
 	{"AuthenticatedBearer", "same, a native app's Authorization: Bearer (session cache off)", false},
 	{"AuthenticatedBearerCached", "same, bearer, repeat request (default session cache)", false},
 	{"Anonymous", "Middleware + UserFrom, no session cookie", false},
+	{"AnonymousAppSecret", "same, AppSecret set (a bearer header looked for too)", false},
 	{"RequireLoginRedirect", "RequireLogin, anonymous: 303 to login", false},
 	{"Callback", "callback POST, one call to oktest", false},
 	{"CallbackReplayFull", "same, replay memory holding 200,000 states", false},
