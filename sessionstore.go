@@ -1,0 +1,43 @@
+package okauth
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+var (
+	// ErrNoSession is wrapped by what [SessionStore.Load] returns for an ID
+	// it holds no session under: never saved, expired, or ended.
+	ErrNoSession = errors.New("okauth: no such session")
+
+	// ErrStoreUnavailable is wrapped by the errors of a shared store that
+	// cannot answer (a [SessionStore], [ReplayStore] or [TokenStore] on a
+	// server that is down or too slow). okauth fails closed on it: a
+	// sign-in is refused with 503 and nothing is written.
+	ErrStoreUnavailable = errors.New("okauth: shared store unavailable")
+)
+
+// SessionStore keeps sessions on the server, so that they can be ended
+// from anywhere: the cookie (or a native app's bearer value) then holds
+// only a sealed random session ID, and [Auth.Logout] and
+// [Auth.SignOutEverywhere] end the session for every copy of that cookie.
+// [NewMemorySessions] keeps them in this process; the okredis module keeps
+// them in Redis, shared by every instance.
+//
+// Errors other than [ErrNoSession] mean the store could not answer; they
+// should wrap [ErrStoreUnavailable].
+type SessionStore interface {
+	// Save stores data, the encoded session of uid, under id until
+	// expires. id is new: 32 random bytes, base64url-encoded.
+	Save(ctx context.Context, id, uid string, data []byte, expires time.Time) error
+	// Load returns the data saved under id, or an error wrapping
+	// [ErrNoSession] when there is none. A session ended by Delete or
+	// DeleteUser must never be returned again, by any instance.
+	Load(ctx context.Context, id string) ([]byte, error)
+	// Delete ends the session id. Ending one that does not exist is no
+	// error.
+	Delete(ctx context.Context, id string) error
+	// DeleteUser ends every session of uid.
+	DeleteUser(ctx context.Context, uid string) error
+}
