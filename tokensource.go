@@ -29,6 +29,20 @@ type TokenStore interface {
 	Put(ctx context.Context, key string, t Token) error
 }
 
+// TokenLocker is an optional interface of a [TokenStore] shared by several
+// instances. When the store has it, a refresh takes the lock of the token's
+// key first and reads the store again once it holds it: of instances that
+// need the same token at once, one refreshes it and the others use what it
+// stored. Without it each instance refreshes on its own (in one process
+// only one call refreshes at a time either way).
+type TokenLocker interface {
+	// LockToken takes the lock of key, waiting for it until ctx ends, and
+	// holds it for at most ttl unless unlock releases it sooner. An error
+	// means it could not: the refresh then goes ahead without the lock,
+	// since a second refresh costs only a call to OK.
+	LockToken(ctx context.Context, key string, ttl time.Duration) (unlock func(), err error)
+}
+
 // refreshEarly is how long before its expiry a token is refreshed, so that
 // it does not expire between the check and OK reading it.
 const refreshEarly = 10 * time.Second
@@ -48,9 +62,10 @@ type tokenSource struct {
 }
 
 type refreshFlight struct {
-	done chan struct{}
-	tok  Token
-	err  error
+	done  chan struct{}
+	tok   Token
+	fresh bool // refreshed by this flight, not read from the store
+	err   error
 }
 
 // tokenKey is the store key of a refresh token.
@@ -94,12 +109,34 @@ func (s *tokenSource) token(ctx context.Context, u *User, stale Secret) (Secret,
 			return "", false, ctx.Err()
 		}
 	}
-	f.tok, f.err = s.refresh(ctx, key, u.RefreshToken)
+	f.tok, f.fresh, f.err = s.refreshLocked(ctx, key, u.RefreshToken, stale)
 	s.mu.Lock()
 	delete(s.flights, key)
 	s.mu.Unlock()
 	close(f.done)
-	return f.tok.AccessToken, f.err == nil, f.err
+	return f.tok.AccessToken, f.fresh, f.err
+}
+
+// refreshLocked refreshes under the store's lock of key when the store is
+// a [TokenLocker]: once it holds the lock it reads the store again, as
+// another instance may have refreshed meanwhile. It reports whether it
+// refreshed.
+func (s *tokenSource) refreshLocked(ctx context.Context, key string, refresh, stale Secret) (Token, bool, error) {
+	if locker, ok := s.store.(TokenLocker); ok {
+		lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.timeout)
+		unlock, err := locker.LockToken(lctx, key, s.timeout)
+		cancel()
+		if err != nil {
+			s.logger.WarnContext(ctx, "okauth: token store lock failed; refreshing without it", "error", err)
+		} else {
+			defer unlock()
+			if t, ok := s.stored(ctx, key, stale, s.now()); ok {
+				return t, false, nil
+			}
+		}
+	}
+	t, err := s.refresh(ctx, key, refresh)
+	return t, err == nil, err
 }
 
 // stored returns the store's live token under key unless it is stale.
