@@ -1,0 +1,26 @@
+// Package okredis keeps okauth's shared state in Redis, so that an app can
+// run on several instances behind a load balancer:
+//
+//   - [SessionStore] (okauth.Config.SessionStore): server-side sessions.
+//     Logout and okauth's Auth.SignOutEverywhere end them on every instance.
+//   - [ReplayStore] (okauth.Config.Replay): a state used on one instance is
+//     refused on every other.
+//   - [PaymentStore] (okpay.Config.Store): each transaction is credited
+//     once, whichever instance OK's deliveries reach.
+//   - [TokenStore] (okauth.Config.TokenStore): a refreshed access token is
+//     shared, and one instance at a time refreshes it.
+//
+// Open one [Client] per process and take the stores from it. Every store
+// fails closed: when Redis is down or slower than [Options.Timeout], its
+// methods return an error wrapping [okauth.ErrStoreUnavailable], and the
+// Client reconnects by itself when Redis returns.
+//
+// Signed-in reads are served from a client-side cache that Redis keeps
+// fresh (RESP3 client tracking, through github.com/redis/rueidis): a
+// session read once is kept in this process, and Redis tells every
+// instance to drop it the moment it ends.
+//
+// okredis needs one Redis server (6.2 or later), or a primary managed by
+// Sentinel; it does not work with Redis Cluster, as a user's sessions and
+// the set that lists them change in one script.
+package okredis

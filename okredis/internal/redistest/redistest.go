@@ -1,0 +1,159 @@
+// Package redistest starts a real redis-server for tests: on a free
+// loopback port, in a temporary directory, with persistence off. It can be
+// stopped and started again on the same port, to test what happens while
+// Redis is down and after it returns.
+package redistest
+
+import (
+	"bufio"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"strconv"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// Binary is the redis-server the tests run: Debian's package.
+const Binary = "/usr/bin/redis-server"
+
+// Server is a redis-server started by [Start].
+type Server struct {
+	tb   testing.TB
+	dir  string
+	port int
+	cmd  *exec.Cmd
+	done chan struct{}
+}
+
+// Start runs a redis-server for the test and stops it when the test ends.
+// Without redis-server the test is skipped, unless the environment has
+// CI=true: CI must run these tests, so there it fails.
+func Start(tb testing.TB) *Server {
+	tb.Helper()
+	if _, err := os.Stat(Binary); err != nil {
+		if os.Getenv("CI") == "true" {
+			tb.Fatalf("%s is missing; CI installs it (apt-get install redis-server)", Binary)
+		}
+		tb.Skipf("%s is missing: install redis-server (apt-get install redis-server) to run the Redis tests", Binary)
+	}
+	s := &Server{tb: tb, dir: tb.TempDir()}
+	var err error
+	for range 5 { // a free port may be taken again before redis-server binds it
+		if s.port, err = freePort(); err != nil {
+			tb.Fatal(err)
+		}
+		if err = s.start(); err == nil {
+			break
+		}
+	}
+	if err != nil {
+		tb.Fatalf("redis-server: %v", err)
+	}
+	tb.Cleanup(s.Stop)
+	return s
+}
+
+// Addr is the server's host:port.
+func (s *Server) Addr() string { return "127.0.0.1:" + strconv.Itoa(s.port) }
+
+// URL is the server's redis:// URL, database 0.
+func (s *Server) URL() string { return "redis://" + s.Addr() + "/0" }
+
+// Stop kills the server (SIGKILL: nothing is flushed, as in a crash) and
+// waits until it is gone. Stopping a stopped server does nothing.
+func (s *Server) Stop() {
+	if s.cmd == nil {
+		return
+	}
+	_ = s.cmd.Process.Kill()
+	<-s.done
+	s.cmd = nil
+}
+
+// Restart starts the server again on the same port, empty.
+func (s *Server) Restart() {
+	s.tb.Helper()
+	s.Stop()
+	var err error
+	for range 50 { // the port may take a moment to be free again
+		if err = s.start(); err == nil {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	s.tb.Fatalf("redis-server restart: %v", err)
+}
+
+// Pause freezes the server (SIGSTOP): connections stay open and nothing
+// answers, as with a hung server or a broken network. Resume undoes it.
+func (s *Server) Pause() { _ = s.cmd.Process.Signal(syscall.SIGSTOP) }
+
+// Resume undoes Pause.
+func (s *Server) Resume() { _ = s.cmd.Process.Signal(syscall.SIGCONT) }
+
+func (s *Server) start() error {
+	cmd := exec.Command(Binary,
+		"--bind", "127.0.0.1", "--port", strconv.Itoa(s.port),
+		"--save", "", "--appendonly", "no", "--dir", s.dir,
+		"--protected-mode", "yes", "--loglevel", "warning")
+	out, err := os.Create(s.dir + "/redis.log")
+	if err != nil {
+		return err
+	}
+	cmd.Stdout, cmd.Stderr = out, out
+	if err := cmd.Start(); err != nil {
+		out.Close()
+		return err
+	}
+	done := make(chan struct{})
+	go func() { _ = cmd.Wait(); out.Close(); close(done) }()
+	deadline := time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		select {
+		case <-done:
+			log, _ := os.ReadFile(s.dir + "/redis.log")
+			return fmt.Errorf("exited on port %d: %s", s.port, log)
+		default:
+		}
+		if ping(s.Addr()) == nil {
+			s.cmd, s.done = cmd, done
+			return nil
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	_ = cmd.Process.Kill()
+	<-done
+	return fmt.Errorf("not answering PING on port %d within 5s", s.port)
+}
+
+func ping(addr string) error {
+	c, err := net.DialTimeout("tcp", addr, 200*time.Millisecond)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	_ = c.SetDeadline(time.Now().Add(500 * time.Millisecond))
+	if _, err := c.Write([]byte("PING\r\n")); err != nil {
+		return err
+	}
+	line, err := bufio.NewReader(c).ReadString('\n')
+	if err != nil {
+		return err
+	}
+	if line != "+PONG\r\n" {
+		return fmt.Errorf("PING answered %q", line)
+	}
+	return nil
+}
+
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}

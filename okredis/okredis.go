@@ -1,0 +1,129 @@
+package okredis
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"sync"
+	"time"
+
+	"github.com/okauth/okauth"
+	"github.com/redis/rueidis"
+)
+
+// Options tunes a [Client]. The zero value is ready to use.
+type Options struct {
+	// Prefix begins every key okredis writes, so that several apps can
+	// share one Redis database. The default value is "okauth:".
+	Prefix string
+
+	// Timeout bounds each call to Redis: past it the call fails with an
+	// error wrapping [okauth.ErrStoreUnavailable], and okauth refuses
+	// rather than waits. The default value is 500 milliseconds.
+	Timeout time.Duration
+
+	// DialTimeout bounds connecting to Redis. The default value is 1
+	// second.
+	DialTimeout time.Duration
+
+	// HangTimeout is how long a connection may wait for Redis to answer
+	// before it is closed; closing it also drops the sessions cached
+	// through it. The default value is 2 seconds.
+	HangTimeout time.Duration
+
+	// NoCache turns off the client-side cache of sessions: every signed-in
+	// request then asks Redis. The default (false) keeps sessions this
+	// instance read in its memory, and Redis tells every instance to drop
+	// one as soon as it changes or ends (RESP3 client tracking).
+	NoCache bool
+
+	// CacheTTL is the longest a session is kept in the client-side cache
+	// without asking Redis again, whatever the invalidations. The default
+	// value is 1 minute.
+	CacheTTL time.Duration
+
+	// CacheBytes bounds the client-side cache of each connection (a client
+	// has 4). The default value is 16 MiB.
+	CacheBytes int
+}
+
+func (o Options) withDefaults() Options {
+	if o.Prefix == "" {
+		o.Prefix = "okauth:"
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = 500 * time.Millisecond
+	}
+	if o.DialTimeout <= 0 {
+		o.DialTimeout = time.Second
+	}
+	if o.HangTimeout <= 0 {
+		o.HangTimeout = 2 * time.Second
+	}
+	if o.CacheTTL <= 0 {
+		o.CacheTTL = time.Minute
+	}
+	if o.CacheBytes <= 0 {
+		o.CacheBytes = 16 << 20
+	}
+	return o
+}
+
+// Client is a connection to one Redis server (or a Sentinel-managed
+// primary) that hands out okauth's shared stores: [Client.Sessions],
+// [Client.Replay], [Client.Payments] and [Client.Tokens]. It reconnects by
+// itself after Redis returns. It is safe for concurrent use.
+type Client struct {
+	rc   rueidis.Client
+	opts Options
+
+	sessionsOnce sync.Once
+	sessions     *SessionStore
+}
+
+// Open connects to the Redis at url, such as
+// "redis://127.0.0.1:6379/0" or "rediss://user:password@host:6380/1".
+// It fails, with an error wrapping [okauth.ErrStoreUnavailable], when
+// Redis does not answer; the Client then made reconnects on its own, so
+// only the first connection has to succeed.
+func Open(url string, opts Options) (*Client, error) {
+	opts = opts.withDefaults()
+	co, err := rueidis.ParseURL(url)
+	if err != nil {
+		return nil, fmt.Errorf("okredis: REDIS_URL: %w", err)
+	}
+	co.Dialer = net.Dialer{Timeout: opts.DialTimeout, KeepAlive: opts.HangTimeout / 4}
+	co.ConnWriteTimeout = opts.HangTimeout
+	co.DisableCache = opts.NoCache
+	co.CacheSizeEachConn = opts.CacheBytes
+	co.ForceSingleClient = true
+	co.DisableRetry = true // a short Timeout decides; retries would hide an outage
+	rc, err := rueidis.NewClient(co)
+	if err != nil {
+		return nil, unavailable("connect", err)
+	}
+	return &Client{rc: rc, opts: opts}, nil
+}
+
+// Close closes the connections. The stores of c fail afterwards.
+func (c *Client) Close() { c.rc.Close() }
+
+// call gives a call to Redis its Timeout.
+func (c *Client) call(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, c.opts.Timeout)
+}
+
+// unavailable wraps an error of Redis (down, too slow, refusing) so that
+// it matches okauth.ErrStoreUnavailable. Redis's errors name commands and
+// keys' kinds, never values.
+func unavailable(op string, err error) error {
+	return fmt.Errorf("okredis: %s: %w (%w)", op, okauth.ErrStoreUnavailable, err)
+}
+
+// isNil reports whether err is Redis's "no value".
+func isNil(err error) bool {
+	return rueidis.IsRedisNil(err)
+}
+
+var errMalformed = errors.New("okredis: malformed record")

@@ -1,0 +1,183 @@
+package okredis
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/okauth/okauth"
+	"github.com/redis/rueidis"
+)
+
+// SessionStore is an [okauth.SessionStore] in Redis. A session is one key,
+// <prefix>s:<id>, holding the uid and the encoded session, which Redis
+// deletes when the session expires. A sorted set per user,
+// <prefix>u:<uid>, lists the user's session IDs by expiry for
+// [SessionStore.DeleteUser]; each Save drops its expired members, and it
+// expires with the user's last session. Both change together, in one Lua
+// script.
+//
+// Load reads through the client-side cache (unless [Options.NoCache]):
+// Redis invalidates a cached session on every instance as soon as it is
+// deleted, and this instance also refuses, for [tombstoneLife], the IDs it
+// deleted itself, so that its own next Load never races the invalidation.
+type SessionStore struct {
+	c *Client
+
+	mu    sync.Mutex
+	tombs map[string]time.Time // IDs this instance just deleted
+}
+
+// tombstoneLife is how long a SessionStore remembers the IDs it deleted:
+// far longer than Redis takes to push the invalidation to this process.
+const tombstoneLife = 2 * time.Second
+
+// maxTombstones bounds the tombstones; past it the oldest are dropped
+// (Redis's invalidation has arrived long before).
+const maxTombstones = 10_000
+
+// Sessions returns the SessionStore of c; every call returns the same one.
+func (c *Client) Sessions() *SessionStore {
+	c.sessionsOnce.Do(func() { c.sessions = &SessionStore{c: c, tombs: map[string]time.Time{}} })
+	return c.sessions
+}
+
+var saveScript = rueidis.NewLuaScript(`
+local now = redis.call('TIME')
+local nowms = now[1] * 1000 + math.floor(now[2] / 1000)
+redis.call('SET', KEYS[1], ARGV[1], 'PXAT', ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', nowms)
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
+local last = redis.call('ZRANGE', KEYS[2], -1, -1, 'WITHSCORES')
+redis.call('PEXPIREAT', KEYS[2], last[2])
+return 1`)
+
+var deleteScript = rueidis.NewLuaScript(`
+local v = redis.call('GET', KEYS[1])
+if not v then return 0 end
+local at = string.find(v, '\0', 1, true)
+if at then redis.call('ZREM', ARGV[1] .. string.sub(v, 1, at - 1), ARGV[2]) end
+return redis.call('DEL', KEYS[1])`)
+
+var deleteUserScript = rueidis.NewLuaScript(`
+local ids = redis.call('ZRANGE', KEYS[1], 0, -1)
+for _, id in ipairs(ids) do redis.call('DEL', ARGV[1] .. id) end
+redis.call('DEL', KEYS[1])
+return ids`)
+
+func (s *SessionStore) key(id string) string   { return s.c.opts.Prefix + "s:" + id }
+func (s *SessionStore) ukey(uid string) string { return s.c.opts.Prefix + "u:" + uid }
+
+// Save implements [okauth.SessionStore].
+func (s *SessionStore) Save(ctx context.Context, id, uid string, data []byte, expires time.Time) error {
+	if id == "" || uid == "" || strings.IndexByte(uid, 0) >= 0 {
+		return fmt.Errorf("okredis: session id or uid empty or malformed")
+	}
+	if !expires.After(time.Now()) {
+		return nil // already over: nothing to keep
+	}
+	value := make([]byte, 0, len(uid)+1+len(data))
+	value = append(append(append(value, uid...), 0), data...)
+	at := strconv.FormatInt(expires.UnixMilli(), 10)
+	ctx, cancel := s.c.call(ctx)
+	defer cancel()
+	err := saveScript.Exec(ctx, s.c.rc, []string{s.key(id), s.ukey(uid)},
+		[]string{rueidis.BinaryString(value), at, id}).Error()
+	if err != nil {
+		return unavailable("saving a session", err)
+	}
+	return nil
+}
+
+// Load implements [okauth.SessionStore].
+func (s *SessionStore) Load(ctx context.Context, id string) ([]byte, error) {
+	if s.tombstoned(id) {
+		return nil, fmt.Errorf("okredis: session ended: %w", okauth.ErrNoSession)
+	}
+	ctx, cancel := s.c.call(ctx)
+	defer cancel()
+	cmd := s.c.rc.B().Get().Key(s.key(id))
+	var res rueidis.RedisResult
+	if s.c.opts.NoCache {
+		res = s.c.rc.Do(ctx, cmd.Build())
+	} else {
+		res = s.c.rc.DoCache(ctx, cmd.Cache(), s.c.opts.CacheTTL)
+	}
+	v, err := res.AsBytes()
+	switch {
+	case isNil(err):
+		return nil, fmt.Errorf("okredis: %w", okauth.ErrNoSession)
+	case err != nil:
+		return nil, unavailable("loading a session", err)
+	}
+	at := bytes.IndexByte(v, 0)
+	if at < 0 {
+		return nil, fmt.Errorf("%w: %w", errMalformed, okauth.ErrNoSession)
+	}
+	// v may be the cache's own memory: the caller gets a copy.
+	return bytes.Clone(v[at+1:]), nil
+}
+
+// Delete implements [okauth.SessionStore].
+func (s *SessionStore) Delete(ctx context.Context, id string) error {
+	ctx, cancel := s.c.call(ctx)
+	defer cancel()
+	err := deleteScript.Exec(ctx, s.c.rc, []string{s.key(id)}, []string{s.c.opts.Prefix + "u:", id}).Error()
+	if err != nil {
+		return unavailable("ending a session", err)
+	}
+	s.tombstone(id)
+	return nil
+}
+
+// DeleteUser implements [okauth.SessionStore].
+func (s *SessionStore) DeleteUser(ctx context.Context, uid string) error {
+	ctx, cancel := s.c.call(ctx)
+	defer cancel()
+	ids, err := deleteUserScript.Exec(ctx, s.c.rc, []string{s.ukey(uid)}, []string{s.c.opts.Prefix + "s:"}).AsStrSlice()
+	if err != nil && !isNil(err) {
+		return unavailable("ending a user's sessions", err)
+	}
+	for _, id := range ids {
+		s.tombstone(id)
+	}
+	return nil
+}
+
+func (s *SessionStore) tombstone(id string) {
+	if s.c.opts.NoCache {
+		return
+	}
+	now := time.Now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.tombs) >= maxTombstones {
+		for k, at := range s.tombs {
+			if now.Sub(at) > tombstoneLife || len(s.tombs) >= maxTombstones {
+				delete(s.tombs, k)
+			}
+		}
+	}
+	s.tombs[id] = now
+}
+
+func (s *SessionStore) tombstoned(id string) bool {
+	if s.c.opts.NoCache {
+		return false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.tombs) == 0 {
+		return false
+	}
+	at, ok := s.tombs[id]
+	if ok && time.Since(at) > tombstoneLife {
+		delete(s.tombs, id)
+		return false
+	}
+	return ok
+}

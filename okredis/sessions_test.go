@@ -1,0 +1,210 @@
+package okredis
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/okauth/okauth"
+	"github.com/okauth/okauth/okredis/internal/redistest"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+var _ okauth.SessionStore = (*SessionStore)(nil)
+
+// bothCaches runs f with the client-side cache on and off.
+func bothCaches(t *testing.T, f func(t *testing.T, opts Options)) {
+	for _, noCache := range []bool{false, true} {
+		t.Run(fmt.Sprintf("NoCache=%v", noCache), func(t *testing.T) { f(t, Options{NoCache: noCache}) })
+	}
+}
+
+// TestSessionContract: save, load, delete, delete a user's, expiry.
+func TestSessionContract(t *testing.T) {
+	srv := redistest.Start(t)
+	bothCaches(t, func(t *testing.T, opts Options) {
+		s := open(t, srv, opts).Sessions()
+		ctx := context.Background()
+		exp := time.Now().Add(time.Hour)
+
+		a1, a2, b1 := newID(), newID(), newID()
+		require.NoError(t, s.Save(ctx, a1, "100", []byte("alice one\x00binary"), exp))
+		require.NoError(t, s.Save(ctx, a2, "100", []byte("alice two"), exp))
+		require.NoError(t, s.Save(ctx, b1, "200", []byte("bob"), exp))
+
+		got, err := s.Load(ctx, a1)
+		require.NoError(t, err)
+		assert.Equal(t, "alice one\x00binary", string(got))
+		got[0] = 'X' // the caller's copy: the cache must not change
+		got, err = s.Load(ctx, a1)
+		require.NoError(t, err)
+		assert.Equal(t, "alice one\x00binary", string(got))
+
+		_, err = s.Load(ctx, newID())
+		assert.ErrorIs(t, err, okauth.ErrNoSession)
+		assert.NotErrorIs(t, err, okauth.ErrStoreUnavailable)
+
+		require.NoError(t, s.Delete(ctx, a1))
+		_, err = s.Load(ctx, a1)
+		assert.ErrorIs(t, err, okauth.ErrNoSession, "deleted")
+		require.NoError(t, s.Delete(ctx, a1), "deleting again is no error")
+		require.NoError(t, s.Delete(ctx, newID()), "deleting what never was is no error")
+
+		require.NoError(t, s.DeleteUser(ctx, "100"))
+		_, err = s.Load(ctx, a2)
+		assert.ErrorIs(t, err, okauth.ErrNoSession, "the user's other session ended too")
+		got, err = s.Load(ctx, b1)
+		require.NoError(t, err, "another user's session is left alone")
+		assert.Equal(t, "bob", string(got))
+		require.NoError(t, s.DeleteUser(ctx, "no-such-user"))
+
+		short := newID()
+		require.NoError(t, s.Save(ctx, short, "300", []byte("brief"), time.Now().Add(150*time.Millisecond)))
+		_, err = s.Load(ctx, short)
+		require.NoError(t, err)
+		require.Eventually(t, func() bool {
+			_, err := s.Load(ctx, short)
+			return err != nil
+		}, 2*time.Second, 20*time.Millisecond, "an expired session is gone, cached or not")
+		_, err = s.Load(ctx, short)
+		assert.ErrorIs(t, err, okauth.ErrNoSession)
+
+		require.NoError(t, s.Save(ctx, newID(), "300", []byte("over"), time.Now().Add(-time.Second)))
+	})
+}
+
+// TestSessionUserSetBounded: the set listing a user's sessions drops
+// ended and expired ones, and expires with the last session.
+func TestSessionUserSetBounded(t *testing.T) {
+	srv := redistest.Start(t)
+	c := open(t, srv, Options{})
+	s := c.Sessions()
+	ctx := context.Background()
+	zcard := func() int64 {
+		n, err := c.rc.Do(ctx, c.rc.B().Zcard().Key("okauth:u:7").Build()).AsInt64()
+		require.NoError(t, err)
+		return n
+	}
+	for range 20 {
+		require.NoError(t, s.Save(ctx, newID(), "7", []byte("x"), time.Now().Add(50*time.Millisecond)))
+	}
+	assert.EqualValues(t, 20, zcard())
+	time.Sleep(80 * time.Millisecond)
+	live := newID()
+	require.NoError(t, s.Save(ctx, live, "7", []byte("x"), time.Now().Add(300*time.Millisecond)))
+	assert.EqualValues(t, 1, zcard(), "expired members pruned on Save")
+	require.NoError(t, s.Delete(ctx, live))
+	assert.EqualValues(t, 0, zcard(), "Delete removes the member")
+
+	require.NoError(t, s.Save(ctx, newID(), "7", []byte("x"), time.Now().Add(100*time.Millisecond)))
+	pttl, err := c.rc.Do(ctx, c.rc.B().Pttl().Key("okauth:u:7").Build()).AsInt64()
+	require.NoError(t, err)
+	assert.True(t, pttl > 0 && pttl <= 100, "the set expires with its last session: PTTL %d", pttl)
+}
+
+// TestSessionRevocationReachesOtherInstance: instance B has the session
+// in its client-side cache; A deletes it; B stops returning it within
+// 100 ms (polled, bounded), and never again. Same for DeleteUser.
+func TestSessionRevocationReachesOtherInstance(t *testing.T) {
+	srv := redistest.Start(t)
+	a, b := open(t, srv, Options{}).Sessions(), open(t, srv, Options{}).Sessions()
+	ctx := context.Background()
+	for _, byUser := range []bool{false, true} {
+		t.Run(fmt.Sprintf("DeleteUser=%v", byUser), func(t *testing.T) {
+			id := newID()
+			require.NoError(t, a.Save(ctx, id, "42", []byte("session"), time.Now().Add(time.Hour)))
+			for range 3 { // B reads it: cached from now on
+				_, err := b.Load(ctx, id)
+				require.NoError(t, err)
+			}
+			start := time.Now()
+			if byUser {
+				require.NoError(t, a.DeleteUser(ctx, "42"))
+			} else {
+				require.NoError(t, a.Delete(ctx, id))
+			}
+			var took time.Duration
+			for i := 0; ; i++ {
+				if _, err := b.Load(ctx, id); err != nil {
+					require.ErrorIs(t, err, okauth.ErrNoSession)
+					took = time.Since(start)
+					break
+				}
+				require.Less(t, time.Since(start), 100*time.Millisecond, "B still serves the ended session after %d loads", i)
+				time.Sleep(time.Millisecond)
+			}
+			t.Logf("B saw the session ended after %v", took)
+			for range 50 {
+				_, err := b.Load(ctx, id)
+				require.ErrorIs(t, err, okauth.ErrNoSession)
+			}
+		})
+	}
+}
+
+// TestSessionDeleteThenLoadSameInstance: right after Delete returns, the
+// same instance never serves the session from its cache, however fast it
+// asks (the tombstone covers the moment before Redis's invalidation
+// arrives).
+func TestSessionDeleteThenLoadSameInstance(t *testing.T) {
+	srv := redistest.Start(t)
+	s := open(t, srv, Options{}).Sessions()
+	ctx := context.Background()
+	for i := range 300 {
+		id := newID()
+		require.NoError(t, s.Save(ctx, id, "9", []byte("x"), time.Now().Add(time.Hour)))
+		_, err := s.Load(ctx, id)
+		require.NoError(t, err)
+		if i%2 == 0 {
+			require.NoError(t, s.Delete(ctx, id))
+		} else {
+			require.NoError(t, s.DeleteUser(ctx, "9"))
+		}
+		_, err = s.Load(ctx, id)
+		require.ErrorIs(t, err, okauth.ErrNoSession, "round %d", i)
+	}
+}
+
+// TestSessionConcurrent: many goroutines on two instances save, load and
+// delete; every Load sees either the session or ErrNoSession, and after
+// DeleteUser none survives.
+func TestSessionConcurrent(t *testing.T) {
+	srv := redistest.Start(t)
+	stores := []*SessionStore{open(t, srv, Options{}).Sessions(), open(t, srv, Options{}).Sessions()}
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	ids := make(chan string, 400)
+	for g := range 8 {
+		wg.Go(func() {
+			s := stores[g%2]
+			for i := range 50 {
+				id := newID()
+				data := fmt.Sprintf("g%d-%d", g, i)
+				if !assert.NoError(t, s.Save(ctx, id, "55", []byte(data), time.Now().Add(time.Hour))) {
+					return
+				}
+				got, err := stores[(g+1)%2].Load(ctx, id)
+				if assert.NoError(t, err) {
+					assert.Equal(t, data, string(got))
+				}
+				if i%5 == 0 {
+					assert.NoError(t, s.Delete(ctx, id))
+				} else {
+					ids <- id
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(ids)
+	require.NoError(t, stores[0].DeleteUser(ctx, "55"))
+	for id := range ids {
+		require.Eventually(t, func() bool {
+			_, err := stores[1].Load(ctx, id)
+			return err != nil
+		}, 100*time.Millisecond, time.Millisecond)
+	}
+}
