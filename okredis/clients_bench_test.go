@@ -46,6 +46,15 @@ func BenchmarkClientGet(b *testing.B) {
 			check(b, got, err)
 		}
 	})
+	b.Run("rueidis/uncached-parallel", func(b *testing.B) {
+		b.SetParallelism(8) // a server answering 16 requests at once
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				got, err := ru.Do(ctx, ru.B().Get().Key(key).Build()).AsBytes()
+				check(b, got, err)
+			}
+		})
+	})
 
 	for _, cached := range []bool{true, false} {
 		opt := &goredis.Options{Addr: srv.Addr(), Protocol: 3}
@@ -61,6 +70,17 @@ func BenchmarkClientGet(b *testing.B) {
 				check(b, got, err)
 			}
 		})
+		if !cached {
+			b.Run(name+"-parallel", func(b *testing.B) {
+				b.SetParallelism(8)
+				b.RunParallel(func(pb *testing.PB) {
+					for pb.Next() {
+						got, err := gr.Get(ctx, key).Bytes()
+						check(b, got, err)
+					}
+				})
+			})
+		}
 		gr.Close()
 	}
 }

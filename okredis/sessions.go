@@ -98,14 +98,17 @@ func (s *SessionStore) Load(ctx context.Context, id string) ([]byte, error) {
 	if s.tombstoned(id) {
 		return nil, fmt.Errorf("okredis: session ended: %w", okauth.ErrNoSession)
 	}
-	ctx, cancel := s.c.call(ctx)
-	defer cancel()
 	cmd := s.c.rc.B().Get().Key(s.key(id))
 	var res rueidis.RedisResult
 	if s.c.opts.NoCache {
+		ctx, cancel := s.c.call(ctx)
 		res = s.c.rc.Do(ctx, cmd.Build())
+		cancel()
 	} else {
-		res = s.c.rc.DoCache(ctx, cmd.Cache(), s.c.opts.CacheTTL)
+		// A cache hit never waits, so its deadline's timer is never started.
+		lctx := &lazyDeadline{Context: ctx, deadline: time.Now().Add(s.c.opts.Timeout)}
+		res = s.c.rc.DoCache(lctx, cmd.Cache(), s.c.opts.CacheTTL)
+		lctx.stop()
 	}
 	v, err := res.AsBytes()
 	switch {

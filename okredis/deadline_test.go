@@ -1,0 +1,40 @@
+package okredis
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+)
+
+// TestLazyDeadline: it ends at its deadline once waited on, or with its
+// parent; it reports the sooner deadline; stopped, it starts no timer.
+func TestLazyDeadline(t *testing.T) {
+	l := &lazyDeadline{Context: context.Background(), deadline: time.Now().Add(20 * time.Millisecond)}
+	select {
+	case <-l.Done():
+	case <-time.After(2 * time.Second):
+		t.Fatal("never ended")
+	}
+	assert.ErrorIs(t, l.Err(), context.DeadlineExceeded)
+	l.stop()
+
+	parent, cancel := context.WithCancel(context.Background())
+	l = &lazyDeadline{Context: parent, deadline: time.Now().Add(time.Hour)}
+	cancel()
+	assert.ErrorIs(t, l.Err(), context.Canceled)
+	l.stop()
+
+	soon := time.Now().Add(time.Second)
+	parent, cancel = context.WithDeadline(context.Background(), soon)
+	defer cancel()
+	l = &lazyDeadline{Context: parent, deadline: time.Now().Add(time.Hour)}
+	d, ok := l.Deadline()
+	assert.True(t, ok)
+	assert.Equal(t, soon, d)
+
+	l = &lazyDeadline{Context: context.Background(), deadline: time.Now()}
+	l.stop()
+	assert.Nil(t, l.ctx, "stopped before any wait: no timer")
+}
