@@ -24,7 +24,7 @@ type Auth struct {
 	tokens   *tokenSource
 	endpoint *tokenEndpoint // the code flow's token endpoint
 	sessions sessionBackend
-	bearer   *cookieSessions // sessions of Authorization: Bearer (native.go)
+	bearer   bearerBackend // sessions of Authorization: Bearer (native.go); nil without AppSecret
 	// appSessions holds the App link's sessions (nil when it is off), in
 	// the cookie appSessionName.
 	appSessions    sessionBackend
@@ -83,7 +83,7 @@ func New(cfg Config) (*Auth, error) {
 	// the token route, which needs the app secret, issues them: without
 	// it, requests are not even looked at for one.
 	if cfg.AppSecret != "" {
-		if a.bearer, err = newCookieSessions(cfg, cookieOptions{name: bearerName}); err != nil {
+		if a.bearer, err = newBearerBackend(cfg); err != nil {
 			return nil, err
 		}
 	}
@@ -111,16 +111,28 @@ func New(cfg Config) (*Auth, error) {
 }
 
 // newSessionBackend is where sessions in the cookie opts names are kept:
-// cfg.Store, or the cookie itself.
+// cfg.SessionStore (the cookie holds an ID), cfg.Store, or the cookie
+// itself.
 func newSessionBackend(cfg Config, opts cookieOptions) (sessionBackend, error) {
 	if cfg.Store != nil {
 		return &storeSessions{opts: opts, store: cfg.Store}, nil
 	}
-	s, err := newCookieSessions(cfg, opts)
-	if err != nil {
-		return nil, err
+	return newBackend(cfg, opts)
+}
+
+// newBearerBackend is where native apps' bearer sessions are kept:
+// cfg.SessionStore, or the sealed value itself whatever cfg.Store is.
+func newBearerBackend(cfg Config) (bearerBackend, error) {
+	return newBackend(cfg, cookieOptions{name: bearerName})
+}
+
+// newBackend is a backend of sessions that seal into one value: an ID in
+// cfg.SessionStore, or the whole session.
+func newBackend(cfg Config, opts cookieOptions) (bearerBackend, error) {
+	if cfg.SessionStore != nil {
+		return newIDSessions(cfg, opts)
 	}
-	return s, nil
+	return newCookieSessions(cfg, opts)
 }
 
 func isLoopback(host string) bool {

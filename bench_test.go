@@ -203,12 +203,16 @@ func TestHotPathAllocations(t *testing.T) {
 		{"no session cookie", 0, false, false, 0},
 		{"App link session, session cache off", -1, true, false, 10},
 		{"no session cookie, App link on", 0, false, false, 0},
+		{"server session, repeat visit", 0, true, false, 2},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			appLink := strings.Contains(tc.name, "App link")
 			auth, ok := newBenchAuthIn(t, okauth.FlowToken, nil, tc.cache, withAppSecret)
 			if appLink {
 				auth, ok = newAppLinkAuth(t, tc.cache)
+			}
+			if strings.HasPrefix(tc.name, "server session") {
+				auth, ok = newServerSessionAuth(t)
 			}
 			var c *http.Cookie
 			switch {
@@ -296,6 +300,20 @@ func BenchmarkAuthenticatedBearer(b *testing.B) {
 func BenchmarkAuthenticatedBearerCached(b *testing.B) {
 	auth, ok := newBenchAuthIn(b, okauth.FlowToken, nil, 0, withAppSecret)
 	benchPage(b, auth.Middleware(pageHandler(b, true)), bearerRequest(bearerSignIn(b, auth, ok)))
+}
+
+// BenchmarkAuthenticatedServer is BenchmarkAuthenticatedCached with
+// server-side sessions in this process's memory (NewMemorySessions): the
+// store is asked on every request, the cryptography is cached.
+func BenchmarkAuthenticatedServer(b *testing.B) {
+	auth, ok := newServerSessionAuth(b)
+	c, _ := signIn(b, auth, ok)
+	benchPage(b, auth.Middleware(pageHandler(b, true)), sessionRequest(c))
+}
+
+// newServerSessionAuth is newBenchAuth with Config.SessionStore.
+func newServerSessionAuth(tb testing.TB) (*okauth.Auth, *oktest.Server) {
+	return newBenchAuthIn(tb, okauth.FlowToken, nil, 0, func(c *okauth.Config) { c.SessionStore = okauth.NewMemorySessions() })
 }
 
 // BenchmarkAuthenticatedAppLink is BenchmarkAuthenticated for a user the

@@ -108,6 +108,18 @@ type Config struct {
 	// 1 KB, read without gob on every request.
 	Store sessions.Store
 
+	// SessionStore, when set, keeps sessions on the server so that they
+	// can be ended from anywhere: the cookie, and a native app's bearer
+	// value, hold only a sealed random ID. [Auth.Logout] then ends the
+	// session for every copy of the cookie, and [Auth.SignOutEverywhere]
+	// ends all of a user's sessions. Every signed-in request asks the
+	// store; if it cannot answer, the request is not signed in
+	// ([Auth.RequireLogin] answers 503) and a sign-in is refused with 503.
+	// [NewMemorySessions] is one for a single instance; the okredis module
+	// shares one between instances. Not with Store. The default value is
+	// nil: sessions live in the cookie and end when it does.
+	SessionStore SessionStore
+
 	// SessionCache is how many signed-in users the built-in cookie store
 	// remembers as already verified, keyed by their whole cookie value, so
 	// their next requests skip the HMAC and AES work. It changes no answer,
@@ -361,6 +373,9 @@ func (c Config) validate() error {
 	}
 	if c.MaxSessionAge < time.Minute {
 		return fieldErr("MaxSessionAge", fmt.Sprintf("is %v; want at least a minute", c.MaxSessionAge))
+	}
+	if c.Store != nil && c.SessionStore != nil {
+		return fieldErr("SessionStore", "is set with Store; sessions are kept in one of them")
 	}
 	switch c.Flow {
 	case FlowToken:

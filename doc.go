@@ -56,6 +56,11 @@
 // sign-in or attach its own account ID, and [Auth.HasPermission] asks OK,
 // rather than the browser, whether a permission was granted.
 //
+// Sessions live in the cookie by default. With Config.SessionStore (one
+// instance: [NewMemorySessions]; several: the okredis module) the cookie
+// holds a sealed ID, and [Auth.Logout] and [Auth.SignOutEverywhere] end
+// sessions for every copy of the cookie.
+//
 // # Security
 //
 //   - Identity: only the uid that OK returns for the token is trusted;
@@ -93,5 +98,6 @@
 //     with the app's secret and the dialog's redirect_uri; a token posted by
 //     a browser to a code-flow app is refused.
 //
-// Sessions are trusted until Config.SessionLifetime passes.
+// Sessions are trusted until Config.SessionLifetime passes, or, with
+// Config.SessionStore, until they are ended.
 package okauth

@@ -229,7 +229,7 @@ func StatusOf(err error) int {
 		return http.StatusRequestEntityTooLarge
 	case errors.Is(err, ErrCrossOrigin), errors.Is(err, ErrSignInRefused), errors.Is(err, ErrLaunchUnauthorized):
 		return http.StatusForbidden
-	case errors.Is(err, ErrReplayFull):
+	case errors.Is(err, ErrReplayFull), errors.Is(err, ErrStoreUnavailable):
 		return http.StatusServiceUnavailable
 	case errors.Is(err, ErrNativeDisabled):
 		return http.StatusNotImplemented

@@ -298,7 +298,7 @@ func (a *Auth) fail(w http.ResponseWriter, r *http.Request, msg string, err erro
 func (a *Auth) logFailure(r *http.Request, msg string, err error) int {
 	status := StatusOf(err)
 	level := slog.LevelWarn
-	if okFault(err) || errors.Is(err, ErrReplayFull) || errors.Is(err, ErrNativeDisabled) {
+	if okFault(err) || errors.Is(err, ErrReplayFull) || errors.Is(err, ErrNativeDisabled) || errors.Is(err, ErrStoreUnavailable) {
 		level = slog.LevelError
 	}
 	if okFault(err) || a.failures.allow() {

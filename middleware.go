@@ -72,6 +72,20 @@ func (a *Auth) RequireLogin(next http.Handler) http.Handler {
 	})
 }
 
+// storeDown answers a request whose session the SessionStore could not
+// check, and reports whether it did: 503 through the failure handler,
+// rather than sending a signed-in user to sign in again (the store
+// logged its failure, once a minute).
+func (a *Auth) storeDown(w http.ResponseWriter, r *http.Request) bool {
+	err := storeError(r.Context())
+	if err == nil {
+		return false
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	a.failure.ServeHTTP(w, withError(r, err, ""))
+	return true
+}
+
 // RequireToken is [Auth.RequireLogin] for pages that need a live OK token:
 // a signed-in user whose token is known to have expired, and cannot be
 // refreshed (the token flow), has their browser's GET sent through OK's
@@ -92,6 +106,9 @@ func (a *Auth) RequireToken(next http.Handler) http.Handler {
 
 // unauthenticated answers a request RequireLogin refused.
 func (a *Auth) unauthenticated(w http.ResponseWriter, r *http.Request) {
+	if a.storeDown(w, r) {
+		return
+	}
 	if a.cfg.Unauthenticated != nil {
 		a.cfg.Unauthenticated.ServeHTTP(w, r)
 		return

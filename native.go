@@ -87,7 +87,11 @@ func (a *Auth) nativeSignIn(w http.ResponseWriter, r *http.Request) {
 		a.nativeFail(w, r, err)
 		return
 	}
-	value, err := a.bearer.seal(u)
+	value, err := a.bearer.seal(r.Context(), u)
+	if errors.Is(err, ErrStoreUnavailable) {
+		a.nativeFail(w, r, err)
+		return
+	}
 	if err != nil {
 		a.cfg.Logger.ErrorContext(r.Context(), "okauth: cannot seal bearer session", "error", err)
 		writeJSON(w, http.StatusInternalServerError, nativeError{"server_error", "cannot start session"})
@@ -189,6 +193,8 @@ func nativeCode(err error) string {
 		return "too_large"
 	case errors.Is(err, ErrNativeDisabled):
 		return "not_configured"
+	case errors.Is(err, ErrStoreUnavailable), errors.Is(err, ErrReplayFull):
+		return "unavailable"
 	case errors.Is(err, ErrSignInRefused):
 		return "sign_in_refused"
 	case errors.Is(err, ErrCrossOrigin):

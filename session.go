@@ -22,13 +22,22 @@ import (
 type sessionBackend interface {
 	// load returns the user of r's session, whose cookie has value raw, or
 	// nil when there is no valid one unexpired at now. The user must not be
-	// modified: it may be shared with other requests.
-	load(r *http.Request, raw string, now time.Time) *User
+	// modified: it may be shared with other requests. An error, wrapping
+	// ErrStoreUnavailable, means a server-side store could not tell.
+	load(r *http.Request, raw string, now time.Time) (*User, error)
 	// save starts a new session for u, replacing any the request had; now
 	// is the time the cookie's lifetime counts from.
 	save(w http.ResponseWriter, r *http.Request, u *User, now time.Time) error
 	// clear ends the request's session.
 	clear(w http.ResponseWriter, r *http.Request) error
+}
+
+// bearerBackend is a sessionBackend whose sessions are one value, which a
+// native app sends back as "Authorization: Bearer <value>".
+type bearerBackend interface {
+	sessionBackend
+	// seal starts u's session and returns its value.
+	seal(ctx context.Context, u *User) (string, error)
 }
 
 // valuesKey is where a sessions.Store session keeps the encoded user.
@@ -241,26 +250,26 @@ type cookieSessions struct {
 	opts  cookieOptions
 	pipe  []byte // namePipe(opts.name)
 	codec *cookieCodec
-	cache *sessionCache // nil when disabled
-	bufs  sync.Pool     // *[]byte for decrypted payloads
+	cache *recent[*User] // nil when disabled (newSessionCache)
+	bufs  sync.Pool      // *[]byte for decrypted payloads
 }
 
-func (s *cookieSessions) load(_ *http.Request, raw string, now time.Time) *User {
-	if u := s.cache.get(raw, now); u != nil {
-		return u
+func (s *cookieSessions) load(_ *http.Request, raw string, now time.Time) (*User, error) {
+	if u := cachedUser(s.cache, raw, now); u != nil {
+		return u, nil
 	}
 	bp := s.bufs.Get().(*[]byte)
 	defer s.bufs.Put(bp)
 	data, err := s.codec.decode(s.pipe, raw, (*bp)[:0])
 	if err != nil {
-		return nil
+		return nil, nil
 	}
 	*bp = data
 	u := liveUser(string(data), now)
 	if u != nil {
 		s.cache.put(raw, u)
 	}
-	return u
+	return u, nil
 }
 
 // newCookieSessions is the cookie backend for cookies with opts, sealed
@@ -276,12 +285,12 @@ func newCookieSessions(cfg Config, opts cookieOptions) (*cookieSessions, error) 
 }
 
 // seal returns u's session as one sealed value, as the cookie holds it.
-func (s *cookieSessions) seal(u *User) (string, error) {
+func (s *cookieSessions) seal(_ context.Context, u *User) (string, error) {
 	return s.codec.encode(s.opts.name, encodeUser(u))
 }
 
-func (s *cookieSessions) save(w http.ResponseWriter, _ *http.Request, u *User, now time.Time) error {
-	value, err := s.seal(u)
+func (s *cookieSessions) save(w http.ResponseWriter, r *http.Request, u *User, now time.Time) error {
+	value, err := s.seal(r.Context(), u)
 	if err != nil {
 		return err
 	}
@@ -305,13 +314,13 @@ func (s *storeSessions) options(maxAge int) *sessions.Options {
 	return &sessions.Options{Path: c.Path, MaxAge: c.MaxAge, Secure: c.Secure, HttpOnly: c.HttpOnly, SameSite: c.SameSite, Partitioned: c.Partitioned}
 }
 
-func (s *storeSessions) load(r *http.Request, _ string, now time.Time) *User {
+func (s *storeSessions) load(r *http.Request, _ string, now time.Time) (*User, error) {
 	sess, err := s.store.Get(r, s.opts.name)
 	if err != nil || sess.IsNew {
-		return nil
+		return nil, nil
 	}
 	data, _ := sess.Values[valuesKey].(string)
-	return liveUser(data, now)
+	return liveUser(data, now), nil
 }
 
 // liveUser decodes a session's data, or returns nil when it is invalid or
@@ -362,6 +371,7 @@ type lazySession struct {
 	done atomic.Bool
 	mu   sync.Mutex
 	u    *User // nil: no valid session
+	err  error // the session store could not tell (ErrStoreUnavailable)
 }
 
 // Value returns l for userKey and defers every other key to the parent.
@@ -376,7 +386,7 @@ func (l *lazySession) user() *User {
 	if !l.done.Load() {
 		l.mu.Lock()
 		if !l.done.Load() {
-			l.u = l.backend.load(l.r, l.raw, l.now())
+			l.u, l.err = l.backend.load(l.r, l.raw, l.now())
 			l.done.Store(true)
 		}
 		l.mu.Unlock()

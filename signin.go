@@ -1,6 +1,7 @@
 package okauth
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -37,7 +38,12 @@ func (a *Auth) startSession(w http.ResponseWriter, r *http.Request, u *User, nex
 		a.fail(w, r, "okauth: sign-in failed", err, next)
 		return false
 	}
-	if err := a.sessionsFor(u).save(w, r, u, a.now()); err != nil {
+	err := a.sessionsFor(u).save(w, r, u, a.now())
+	if errors.Is(err, ErrStoreUnavailable) {
+		a.fail(w, r, "okauth: sign-in failed", err, next)
+		return false
+	}
+	if err != nil {
 		a.cfg.Logger.ErrorContext(r.Context(), "okauth: cannot save session", "error", err)
 		http.Error(w, "500 cannot save session", http.StatusInternalServerError)
 		return false

@@ -23,6 +23,8 @@ BenchmarkSecurecookieJSON-2      	  131821	      6500 ns/op	       923.0 cookie-
 BenchmarkAuthenticated-2          	  400000	      3269 ns/op	    1800 B/op	       7 allocs/op
 BenchmarkAuthenticatedAppLink-2   	  400000	      3400 ns/op	    1800 B/op	       7 allocs/op
 BenchmarkAuthenticatedBearer-2    	  450000	      2476 ns/op	    1700 B/op	       6 allocs/op
+BenchmarkAuthenticatedCached-2    	 2000000	       590 ns/op	     432 B/op	       2 allocs/op
+BenchmarkAuthenticatedServer-2    	 1500000	       800 ns/op	     432 B/op	       2 allocs/op
 BenchmarkCallback-2               	   14442	     78964 ns/op	         1.000 okcalls/op	   25544 B/op	     252 allocs/op
 BenchmarkCallbackReplayFull-2     	   14001	     80112 ns/op	         1.000 okcalls/op	   25544 B/op	     252 allocs/op
 BenchmarkCallbackCode-2           	    5000	    373288 ns/op	         1.000 okcalls/op	         1.000 tokencalls/op	   39693 B/op	     412 allocs/op
@@ -64,6 +66,7 @@ func TestGoalsMet(t *testing.T) {
 	assert.Contains(t, out, "replay memory full ≤ 1.5× empty: 1.01×")
 	assert.Contains(t, out, "a native app's bearer session ≤ 1.2× the first-party cookie's: 0.76×")
 	assert.Contains(t, out, "an App link session ≤ 1.2× the first-party cookie's: 1.04×")
+	assert.Contains(t, out, "a server-side session (memory) ≤ 2× the cookie's repeat visit: 1.36×")
 	assert.Contains(t, out, "| new payment: every check, Credit, record, XML answer | 17083 | 0% | 3257 | 39 | 1 | 9.4× |")
 }
 
@@ -86,6 +89,7 @@ func TestGoalsMissed(t *testing.T) {
 		"payment row missing":    {"BenchmarkPaymentRepeat-2", "BenchmarkPaymentX-2"},
 		"anonymous slow":         {"160 ns/op", "300 ns/op"},
 		"bearer slow":            {"2476 ns/op", "4000 ns/op"},
+		"server session slow":    {"800 ns/op", "1300 ns/op"},
 		"App link slow":          {"3400 ns/op", "4000 ns/op"},
 		"bearer row missing":     {"BenchmarkAuthenticatedBearer-2", "BenchmarkAuthenticatedX-2"},
 		"a row missing":          {"BenchmarkGothic-2", "BenchmarkGothicX-2"},

@@ -1,0 +1,180 @@
+package okauth
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+)
+
+// idLen is the length of a session ID: 32 random bytes, base64url.
+const idLen = 43
+
+// idSessions keeps sessions in a SessionStore. The cookie (or bearer
+// value) holds only the session's random ID, sealed like a cookie session
+// under the cookie's name, so an ID read from the store cannot be turned
+// into a cookie without the keys. The store holds the encoded user sealed
+// under another name, so the OK token in it is encrypted at rest.
+//
+// Every request asks the store, so a session ended anywhere is ended
+// here; what is cached only saves cryptography: which ID a cookie value
+// verified to, and the user decoded from the very bytes the store last
+// returned for an ID.
+type idSessions struct {
+	opts     cookieOptions
+	pipe     []byte // namePipe(opts.name): the sealed ID
+	dataName string // what the stored data is sealed for
+	dataPipe []byte
+	codec    *cookieCodec
+	store    SessionStore
+	ids      *recent[string]     // verified cookie value → session ID
+	users    *recent[storedUser] // session ID → the data last loaded, decoded
+	down     *failureLog         // the store failing, written once a minute
+}
+
+// storedUser is the user decoded from data, as a store returned it.
+type storedUser struct {
+	data string
+	u    *User
+}
+
+func newIDSessions(cfg Config, opts cookieOptions) (*idSessions, error) {
+	codec, err := newCookieCodec(cfg.MaxSessionAge, cfg.SessionKeys)
+	if err != nil {
+		return nil, err
+	}
+	dataName := opts.name + " data" // a space: no cookie has this name
+	return &idSessions{opts: opts, pipe: namePipe(opts.name), dataName: dataName, dataPipe: namePipe(dataName),
+		codec: codec, store: cfg.SessionStore,
+		ids: newRecent[string](cfg.SessionCache), users: newRecent[storedUser](cfg.SessionCache),
+		down: &failureLog{logger: cfg.Logger, burst: 1, interval: failLogInterval}}, nil
+}
+
+// id returns the session ID sealed in raw, or "" when raw is not one.
+func (s *idSessions) id(raw string) string {
+	if id, ok := s.ids.get(raw); ok {
+		return id
+	}
+	b, err := s.codec.decode(s.pipe, raw, nil)
+	if err != nil || len(b) != idLen {
+		return ""
+	}
+	id := string(b)
+	s.ids.put(raw, id)
+	return id
+}
+
+func (s *idSessions) load(r *http.Request, raw string, now time.Time) (*User, error) {
+	id := s.id(raw)
+	if id == "" {
+		return nil, nil
+	}
+	data, err := s.store.Load(r.Context(), id)
+	switch {
+	case errors.Is(err, ErrNoSession):
+		return nil, nil
+	case err != nil:
+		err = unavailable(err)
+		if s.down.allow() {
+			s.down.logger.LogAttrs(r.Context(), slog.LevelError, "okauth: session store failed; requests with a session are not signed in until it answers",
+				slog.String("error", err.Error()))
+		}
+		return nil, err
+	}
+	if c, ok := s.users.get(id); ok && c.data == string(data) {
+		if !now.Before(c.u.Expires) {
+			return nil, nil
+		}
+		return c.u, nil
+	}
+	plain, err := s.codec.decode(s.dataPipe, string(data), nil)
+	if err != nil {
+		return nil, nil
+	}
+	u := liveUser(string(plain), now)
+	if u != nil {
+		s.users.put(id, storedUser{data: string(data), u: u})
+	}
+	return u, nil
+}
+
+// seal stores u's session under a new ID and returns the ID, sealed.
+func (s *idSessions) seal(ctx context.Context, u *User) (string, error) {
+	var b [32]byte
+	_, _ = rand.Read(b[:]) // never fails (crypto/rand)
+	id := base64.RawURLEncoding.EncodeToString(b[:])
+	data, err := s.codec.encode(s.dataName, encodeUser(u))
+	if err != nil {
+		return "", err
+	}
+	if err := s.store.Save(ctx, id, u.UID, []byte(data), u.Expires); err != nil {
+		return "", unavailable(err)
+	}
+	return s.codec.encode(s.opts.name, []byte(id))
+}
+
+// save stores the new session first, so that on failure the request's
+// session, if any, is left as it was; then it ends that old one, so that
+// a session ID planted before sign-in never becomes a signed-in one.
+func (s *idSessions) save(w http.ResponseWriter, r *http.Request, u *User, now time.Time) error {
+	value, err := s.seal(r.Context(), u)
+	if err != nil {
+		return err
+	}
+	if old := s.id(cookieValue(r, s.opts.name)); old != "" {
+		if err := s.store.Delete(r.Context(), old); err != nil {
+			s.down.logger.LogAttrs(r.Context(), slog.LevelWarn, "okauth: could not end the session replaced by a sign-in", slog.String("error", err.Error()))
+		}
+	}
+	http.SetCookie(w, s.opts.cookie(value, maxAgeOf(u, now)))
+	return nil
+}
+
+// clear ends the request's session in the store and in the browser. The
+// browser's cookie goes even when the store fails, and the error says the
+// session itself may live on.
+func (s *idSessions) clear(w http.ResponseWriter, r *http.Request) error {
+	http.SetCookie(w, s.opts.cookie("", -1))
+	if id := s.id(cookieValue(r, s.opts.name)); id != "" {
+		if err := s.store.Delete(r.Context(), id); err != nil {
+			return unavailable(err)
+		}
+	}
+	return nil
+}
+
+// unavailable wraps err in ErrStoreUnavailable unless it is already.
+func unavailable(err error) error {
+	if errors.Is(err, ErrStoreUnavailable) {
+		return err
+	}
+	return fmt.Errorf("%w: %w", ErrStoreUnavailable, err)
+}
+
+// SignOutEverywhere ends every session of the OK user uid, on every
+// instance sharing Config.SessionStore: browsers and native apps alike
+// are signed out on their next request. It needs a SessionStore.
+func (a *Auth) SignOutEverywhere(ctx context.Context, uid string) error {
+	if a.cfg.SessionStore == nil {
+		return fmt.Errorf("%w: SignOutEverywhere needs Config.SessionStore", ErrConfig)
+	}
+	if err := a.cfg.SessionStore.DeleteUser(ctx, uid); err != nil {
+		return unavailable(err)
+	}
+	return nil
+}
+
+// storeError is why the request's session could not be checked: its
+// SessionStore failed. It is nil when there was no session to check, or
+// the store answered.
+func storeError(ctx context.Context) error {
+	if l, ok := ctx.Value(userKey).(*lazySession); ok {
+		l.user()
+		return l.err
+	}
+	return nil
+}
