@@ -19,6 +19,10 @@
 //	OK_INSECURE_DEV  1 allows plain http off loopback (ADDR=0.0.0.0:8080 in a
 //	                 container), with InsecureCookies: local development only
 //
+// It keeps its state in this process. `go run ./okredis/example` is the
+// same app with sessions, replay memory and payments in Redis (REDIS_URL),
+// as several instances of an app need.
+//
 // The site: "/" is public and shows the "Sign in with OK.ru" button, or the
 // signed-in user's card and Sign out; "/account" is for signed-in users
 // only. Signing out lands on "/", signed out. Pages are in Russian or
@@ -35,14 +39,21 @@
 package main
 
 import (
+	"fmt"
 	"log/slog"
 	"net/http"
+	"os"
 
 	"github.com/okauth/okauth"
 	"github.com/okauth/okauth/internal/exampleapp"
 )
 
-func main() { exampleapp.Main(routes) }
+func main() {
+	if os.Getenv("REDIS_URL") != "" {
+		fmt.Fprintln(os.Stderr, "REDIS_URL is set, but this example keeps everything in this process; to keep sessions, replay memory and payments in Redis, run: go run ./okredis/example")
+	}
+	exampleapp.Main(routes)
+}
 
 // routes is the app: okauth's routes, a public "/" and an "/account" for
 // signed-in users only, with the user on every request.

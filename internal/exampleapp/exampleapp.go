@@ -39,6 +39,7 @@ import (
 	"time"
 
 	"github.com/okauth/okauth"
+	"github.com/okauth/okauth/okpay"
 	"github.com/okauth/okauth/oktest"
 )
 
@@ -59,6 +60,21 @@ func Main(routes func(*okauth.Auth) http.Handler) {
 // the environment the package comment lists with getenv and prints
 // "okauth example: open URL" on stdout once it listens.
 func Run(ctx context.Context, getenv func(string) string, stdout io.Writer, logger *slog.Logger, routes func(*okauth.Auth) http.Handler) error {
+	return RunWith(ctx, getenv, stdout, logger, routes, Stores{})
+}
+
+// Stores are where an example keeps what must be shared by instances,
+// instead of this process's memory: okredis/example sets them to Redis.
+type Stores struct {
+	// Configure sets the okauth.Config's shared stores (SessionStore,
+	// Replay, TokenStore), if not nil.
+	Configure func(*okauth.Config)
+	// Payments is the shop's okpay.Store; nil means okpay's MemoryStore.
+	Payments okpay.Store
+}
+
+// RunWith is [Run] with the shared state in stores.
+func RunWith(ctx context.Context, getenv func(string) string, stdout io.Writer, logger *slog.Logger, routes func(*okauth.Auth) http.Handler, stores Stores) error {
 	addr := cmp.Or(getenv("ADDR"), "localhost:8080")
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
@@ -84,13 +100,16 @@ func Run(ctx context.Context, getenv func(string) string, stdout io.Writer, logg
 		cfg.AppID, cfg.AppKey, cfg.AppSecret, cfg.Endpoint = fake.AppID, fake.AppKey, fake.AppSecret, fake.Endpoint()
 		logger.Info("no OK_APP_ID: signing in with a fake OK.ru", "fake", fake.URL)
 	}
+	if stores.Configure != nil {
+		stores.Configure(&cfg)
+	}
 	auth, err := okauth.New(cfg)
 	if err != nil {
 		return err
 	}
 	handler := routes(auth)
 	if cfg.AppSecret != "" {
-		if handler, err = withShop(handler, cfg.AppKey, cfg.AppSecret, fake, base, logger); err != nil {
+		if handler, err = withShop(handler, cfg.AppKey, cfg.AppSecret, stores.Payments, fake, base, logger); err != nil {
 			return err
 		}
 	} else {

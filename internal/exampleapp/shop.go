@@ -62,12 +62,13 @@ func BalanceOf(ctx context.Context, uid string) *int {
 	return &b
 }
 
-// withShop mounts the shop's routes beside app's: GET /ok/payment, OK's
+// withShop mounts, with store keeping the credited transactions (nil:
+// okpay's MemoryStore), the shop's routes beside app's: GET /ok/payment, OK's
 // Callback link, and with a fake OK, POST /dev/pay, which has the fake
 // deliver a purchase of coins100 by its user as OK would.
-func withShop(app http.Handler, appKey, appSecret string, fake *oktest.Server, base string, logger *slog.Logger) (http.Handler, error) {
+func withShop(app http.Handler, appKey, appSecret string, store okpay.Store, fake *oktest.Server, base string, logger *slog.Logger) (http.Handler, error) {
 	shop := &Shop{}
-	cfg := okpay.Config{AppKey: appKey, AppSecret: appSecret, Credit: shop.Credit, Logger: logger}
+	cfg := okpay.Config{AppKey: appKey, AppSecret: appSecret, Credit: shop.Credit, Store: store, Logger: logger}
 	if fake != nil {
 		cfg.Networks = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}
 	}

@@ -35,17 +35,37 @@ var (
 // in again. env adds variables (such as OK_FLOW=code) to the environment,
 // in pairs of name and value.
 func Example(t *testing.T, routes func(*okauth.Auth) http.Handler, env ...string) {
-	example(t, routes, false, env...)
+	example(t, runRoutes(routes), false, nil, env...)
 }
 
 // ExampleWithShop is [Example] that also checks the user's coins on "/"
 // (exampleapp.BalanceOf): 0 after sign-in, then 100 once POST /dev/pay has
 // the fake OK deliver a purchase of coins100 to the example's /ok/payment.
 func ExampleWithShop(t *testing.T, routes func(*okauth.Auth) http.Handler, env ...string) {
-	example(t, routes, true, env...)
+	example(t, runRoutes(routes), true, nil, env...)
 }
 
-func example(t *testing.T, routes func(*okauth.Auth) http.Handler, shop bool, env ...string) {
+// RunFunc runs an example app until ctx ends, as [exampleapp.Run] does.
+type RunFunc func(ctx context.Context, getenv func(string) string, stdout io.Writer, logger *slog.Logger) error
+
+// ExampleRun is [ExampleWithShop] for an example that runs itself, such as
+// okredis/example, which keeps its state in Redis. check, if not nil, is
+// called at each stage of the walk ("signed in", "paid", "signed out"),
+// to look at that state.
+func ExampleRun(t *testing.T, run RunFunc, check func(stage string), env ...string) {
+	example(t, run, true, check, env...)
+}
+
+func runRoutes(routes func(*okauth.Auth) http.Handler) RunFunc {
+	return func(ctx context.Context, getenv func(string) string, stdout io.Writer, logger *slog.Logger) error {
+		return exampleapp.Run(ctx, getenv, stdout, logger, routes)
+	}
+}
+
+func example(t *testing.T, run RunFunc, shop bool, check func(stage string), env ...string) {
+	if check == nil {
+		check = func(string) {}
+	}
 	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
 	defer cancel()
 	pr, pw := io.Pipe()
@@ -55,7 +75,7 @@ func example(t *testing.T, routes func(*okauth.Auth) http.Handler, shop bool, en
 		vars[env[i]] = env[i+1]
 	}
 	getenv := func(k string) string { return vars[k] }
-	go func() { done <- exampleapp.Run(ctx, getenv, pw, slog.New(slog.DiscardHandler), routes) }()
+	go func() { done <- run(ctx, getenv, pw, slog.New(slog.DiscardHandler)) }()
 	line, err := bufio.NewReader(pr).ReadString('\n')
 	require.NoError(t, err)
 	go func() { _, _ = io.Copy(io.Discard, pr) }()
@@ -137,6 +157,7 @@ func example(t *testing.T, routes func(*okauth.Auth) http.Handler, shop bool, en
 	require.Contains(t, home, `<dd id="uid">`+oktest.DefaultUser.UID+`</dd>`)
 	require.Contains(t, home, `id="logout"`)
 	require.NotContains(t, home, `class="okauth-button"`, "signed in: no sign-in button")
+	check("signed in")
 	if shop {
 		require.Contains(t, home, `<dd id="balance">0</dd>`)
 		resp, err := c.Post(base+"/dev/pay", "", nil)
@@ -146,6 +167,7 @@ func example(t *testing.T, routes func(*okauth.Auth) http.Handler, shop bool, en
 		require.Equal(t, "paid after 1 tries\n", string(paid))
 		_, home = get(base + "/")
 		require.Contains(t, home, `<dd id="balance">100</dd>`, "the payment OK delivered shows on the page")
+		check("paid")
 	}
 
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/auth/ok/logout", nil)
@@ -161,6 +183,7 @@ func example(t *testing.T, routes func(*okauth.Auth) http.Handler, shop bool, en
 	require.NotContains(t, again, `id="logout"`)
 	_, asks := get(base + "/account")
 	require.Regexp(t, allowLink, asks, "signed out: /account asks to sign in again")
+	check("signed out")
 	cancel()
 	require.NoError(t, <-done)
 }
