@@ -106,7 +106,7 @@ func (s *SessionStore) Load(ctx context.Context, id string) ([]byte, error) {
 		cancel()
 	} else {
 		// A cache hit never waits, so its deadline's timer is never started.
-		lctx := &lazyDeadline{Context: ctx, deadline: time.Now().Add(s.c.opts.Timeout)}
+		lctx := &lazyDeadline{Context: ctx, timeout: s.c.opts.Timeout}
 		res = s.c.rc.DoCache(lctx, cmd.Cache(), s.c.opts.CacheTTL)
 		lctx.stop()
 	}
