@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -31,7 +32,9 @@ func TestExampleKeepsStateInRedis(t *testing.T) {
 		require.NoError(t, err)
 		return k
 	}
+	var stages []string
 	flowtest.ExampleRun(t, run, func(stage string) {
+		stages = append(stages, stage)
 		switch stage {
 		case "signed in":
 			assert.Len(t, keys("okauth:s:*"), 1, "the session")
@@ -46,6 +49,7 @@ func TestExampleKeepsStateInRedis(t *testing.T) {
 			assert.Empty(t, keys("okauth:s:*"), "sign-out ended the session in Redis")
 		}
 	}, "REDIS_URL", srv.URL())
+	assert.Equal(t, []string{"signed in", "paid", "signed out"}, stages)
 }
 
 // TestExampleWithoutRedis: with no Redis at REDIS_URL the example says so
@@ -75,6 +79,7 @@ func TestSignOutEverywhere(t *testing.T) {
 	auth, err := okauth.New(okauth.Config{
 		AppID: fake.AppID, AppKey: fake.AppKey, Endpoint: fake.Endpoint(), SessionKeys: keys,
 		RedirectURL: "https://app.example/auth/ok/callback", SessionStore: okauth.NewMemorySessions(),
+		Logger: slog.New(slog.DiscardHandler),
 	})
 	require.NoError(t, err)
 	app := routes(auth)
