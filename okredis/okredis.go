@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	neturl "net/url"
 	"sync"
 	"time"
 
@@ -91,7 +92,11 @@ func Open(url string, opts Options) (*Client, error) {
 	opts = opts.withDefaults()
 	co, err := rueidis.ParseURL(url)
 	if err != nil {
-		return nil, fmt.Errorf("okredis: REDIS_URL: %w", err)
+		var ue *neturl.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // its URL may hold a password
+		}
+		return nil, fmt.Errorf("okredis: the Redis URL: %w", err)
 	}
 	co.Dialer = net.Dialer{Timeout: opts.DialTimeout, KeepAlive: opts.HangTimeout / 4}
 	co.ConnWriteTimeout = opts.HangTimeout

@@ -19,6 +19,10 @@ func TestOpen(t *testing.T) {
 	require.Error(t, err)
 	assert.False(t, errors.Is(err, okauth.ErrStoreUnavailable), "%v", err)
 
+	_, err = Open("redis://user:hunter2@127.0.0.1:bad port/0", Options{})
+	require.Error(t, err)
+	assert.NotContains(t, err.Error(), "hunter2", "no password in the error")
+
 	srv := redistest.Start(t)
 	srv.Stop()
 	start := time.Now()
