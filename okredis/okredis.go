@@ -45,7 +45,8 @@ type Options struct {
 	CacheTTL time.Duration
 
 	// CacheBytes bounds the client-side cache of each connection (a client
-	// has 4). The default value is 16 MiB.
+	// has 4), and the sessions kept in front of them (about one per KiB).
+	// The default value is 16 MiB.
 	CacheBytes int
 }
 
@@ -81,6 +82,7 @@ type Client struct {
 
 	sessionsOnce sync.Once
 	sessions     *SessionStore
+	front        *frontCache // nil with NoCache
 }
 
 // Open connects to the Redis at url, such as
@@ -104,11 +106,17 @@ func Open(url string, opts Options) (*Client, error) {
 	co.CacheSizeEachConn = opts.CacheBytes
 	co.ForceSingleClient = true
 	co.DisableRetry = true // a short Timeout decides; retries would hide an outage
+	c := &Client{opts: opts}
+	if !opts.NoCache {
+		c.front = newFrontCache(opts.Prefix+"s:", max(opts.CacheBytes/1024, 64), opts.CacheTTL)
+		co.OnInvalidations = c.front.onInvalidations
+	}
 	rc, err := rueidis.NewClient(co)
 	if err != nil {
 		return nil, unavailable("connect", err)
 	}
-	return &Client{rc: rc, opts: opts}, nil
+	c.rc = rc
+	return c, nil
 }
 
 // Close closes the connections. The stores of c fail afterwards.

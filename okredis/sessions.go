@@ -22,7 +22,8 @@ import (
 // script.
 //
 // Load reads through the client-side cache (unless [Options.NoCache]):
-// Redis invalidates a cached session on every instance as soon as it is
+// rueidis's, and a map by session ID in front of it (frontCache). Redis
+// invalidates a cached session on every instance as soon as it is
 // deleted, and this instance also refuses, for [tombstoneLife], the IDs it
 // deleted itself, so that its own next Load never races the invalidation.
 type SessionStore struct {
@@ -98,14 +99,23 @@ func (s *SessionStore) Load(ctx context.Context, id string) ([]byte, error) {
 	if s.tombstoned(id) {
 		return nil, fmt.Errorf("okredis: session ended: %w", okauth.ErrNoSession)
 	}
+	front := s.c.front
+	var mark *frontEntry
+	if front != nil {
+		if data, ok := front.get(id, time.Now()); ok {
+			return bytes.Clone(data), nil // the caller's copy
+		}
+		mark = front.reserve(id)
+	}
 	cmd := s.c.rc.B().Get().Key(s.key(id))
 	var res rueidis.RedisResult
-	if s.c.opts.NoCache {
+	if front == nil {
 		ctx, cancel := s.c.call(ctx)
 		res = s.c.rc.Do(ctx, cmd.Build())
 		cancel()
 	} else {
-		// A cache hit never waits, so its deadline's timer is never started.
+		// A hit in rueidis's cache never waits, so its deadline's timer
+		// is never started.
 		lctx := &lazyDeadline{Context: ctx, timeout: s.c.opts.Timeout}
 		res = s.c.rc.DoCache(lctx, cmd.Cache(), s.c.opts.CacheTTL)
 		lctx.stop()
@@ -121,8 +131,14 @@ func (s *SessionStore) Load(ctx context.Context, id string) ([]byte, error) {
 	if at < 0 {
 		return nil, fmt.Errorf("%w: %w", errMalformed, okauth.ErrNoSession)
 	}
-	// v may be the cache's own memory: the caller gets a copy.
-	return bytes.Clone(v[at+1:]), nil
+	// v may be rueidis's cache's own memory: copy it once for the front
+	// cache, and again for the caller.
+	data := bytes.Clone(v[at+1:])
+	if front != nil {
+		front.fill(id, mark, data, time.Now())
+		return bytes.Clone(data), nil
+	}
+	return data, nil
 }
 
 // Delete implements [okauth.SessionStore].
@@ -152,9 +168,10 @@ func (s *SessionStore) DeleteUser(ctx context.Context, uid string) error {
 }
 
 func (s *SessionStore) tombstone(id string) {
-	if s.c.opts.NoCache {
+	if s.c.front == nil {
 		return
 	}
+	s.c.front.forget(id)
 	now := time.Now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -169,7 +186,7 @@ func (s *SessionStore) tombstone(id string) {
 }
 
 func (s *SessionStore) tombstoned(id string) bool {
-	if s.c.opts.NoCache {
+	if s.c.front == nil {
 		return false
 	}
 	s.mu.Lock()
