@@ -94,7 +94,10 @@ func (s *SessionStore) Save(ctx context.Context, id, uid string, data []byte, ex
 	return nil
 }
 
-// Load implements [okauth.SessionStore].
+// Load implements [okauth.SessionStore]. The data it returns may be
+// shared with the cache and with other callers: it must not be changed
+// (okauth only reads it, as it does what [okauth.NewMemorySessions]
+// returns).
 func (s *SessionStore) Load(ctx context.Context, id string) ([]byte, error) {
 	if s.tombstoned(id) {
 		return nil, fmt.Errorf("okredis: session ended: %w", okauth.ErrNoSession)
@@ -103,7 +106,7 @@ func (s *SessionStore) Load(ctx context.Context, id string) ([]byte, error) {
 	var mark *frontEntry
 	if front != nil {
 		if data, ok := front.get(id, time.Now()); ok {
-			return bytes.Clone(data), nil // the caller's copy
+			return data, nil
 		}
 		mark = front.reserve(id)
 	}
@@ -131,12 +134,11 @@ func (s *SessionStore) Load(ctx context.Context, id string) ([]byte, error) {
 	if at < 0 {
 		return nil, fmt.Errorf("%w: %w", errMalformed, okauth.ErrNoSession)
 	}
-	// v may be rueidis's cache's own memory: copy it once for the front
-	// cache, and again for the caller.
+	// v may be rueidis's cache's own memory, which a later answer can
+	// reuse: the front cache and the caller get a copy of their own.
 	data := bytes.Clone(v[at+1:])
 	if front != nil {
 		front.fill(id, mark, data, time.Now())
-		return bytes.Clone(data), nil
 	}
 	return data, nil
 }
