@@ -190,6 +190,11 @@ func TestInstancesForgedCookies(t *testing.T) {
 	name, value := good[0].Name, good[0].Value
 
 	with := func(v string) []*http.Cookie { return []*http.Cookie{{Name: name, Value: v}} }
+	login, err := noRedirects.Get(b.srv.URL + "/auth/ok/login")
+	require.NoError(t, err)
+	login.Body.Close()
+	require.NotEmpty(t, login.Cookies())
+	stateValue := login.Cookies()[0].Value // sealed by the same keys, for another name
 	flipped := []byte(value)
 	flipped[len(flipped)/2] ^= 1
 	for label, cookies := range map[string][]*http.Cookie{
@@ -199,6 +204,7 @@ func TestInstancesForgedCookies(t *testing.T) {
 		"empty":                     with(""),
 		"huge":                      with(strings.Repeat("x", 3000)),
 		"another key set's session": signIn(t, fake, stranger, "574385021466"),
+		"the state cookie's value":  with(stateValue),
 	} {
 		assert.Equal(t, http.StatusUnauthorized, b.account(t, cookies), label)
 	}
