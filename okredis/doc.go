@@ -20,7 +20,7 @@
 // session read once is kept in this process, and Redis tells every
 // instance to drop it the moment it ends.
 //
-// okredis needs one Redis server (6.2 or later), or a primary managed by
-// Sentinel; it does not work with Redis Cluster, as a user's sessions and
-// the set that lists them change in one script.
+// okredis needs one Redis server (6.2 or later); it does not work with
+// Redis Cluster, as a user's sessions and the set that lists them change
+// in one script.
 package okredis

@@ -72,8 +72,7 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
-// Client is a connection to one Redis server (or a Sentinel-managed
-// primary) that hands out okauth's shared stores: [Client.Sessions],
+// Client is a connection to one Redis server that hands out okauth's shared stores: [Client.Sessions],
 // [Client.Replay], [Client.Payments] and [Client.Tokens]. It reconnects by
 // itself after Redis returns. It is safe for concurrent use.
 type Client struct {
