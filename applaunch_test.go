@@ -142,6 +142,7 @@ func TestAppLaunchRefused(t *testing.T) {
 			text := body(t, resp)
 			assert.Equal(t, r.status, resp.StatusCode, text)
 			assert.Contains(t, text, r.msg)
+			assert.NotContains(t, text, "okauth-retry", "no Try again: OK's dialog does not open inside ok.ru's iframe")
 			assert.Empty(t, resp.Header.Values("Set-Cookie"), "no session written")
 			assert.Zero(t, signIns.Load(), "OnSignIn not called")
 			assert.Equal(t, r.calls, e.OK.APICalls())

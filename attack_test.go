@@ -381,7 +381,7 @@ func tokenAttacks() []attackRow {
 		{name: "token/missing", status: 400, message: msgIncomplete,
 			send: withFrag(func(_ *attack, f url.Values) { f.Del("access_token") })},
 		{name: "token/empty", status: 400, message: msgIncomplete, send: setField("access_token", "")},
-		{name: "token/expired at OK (102)", status: 502, message: msgTokenRefused,
+		{name: "token/expired at OK (102)", status: 401, message: msgTokenRefused,
 			send: withFrag(func(a *attack, _ url.Values) { a.e.OK.ExpireTokens() })},
 		{name: "token/wrong secret (104)", status: 502, message: msgTokenRefused,
 			send: setField("session_secret_key", "00000000000000000000000000000000")},
@@ -682,7 +682,7 @@ func sessionAttacks() []attackRow {
 				a.e.OK.ExpireTokens()
 				return a.request(http.MethodGet, "/")
 			}},
-		{name: "session/token OK now reports expired, API call", flow: okauth.FlowToken, status: 502, message: "PARAM_SESSION_EXPIRED",
+		{name: "session/token OK now reports expired, API call", flow: okauth.FlowToken, status: 401, message: "PARAM_SESSION_EXPIRED",
 			send: func(a *attack) *http.Request {
 				a.e.OK.ExpireTokens()
 				return a.request(http.MethodGet, "/friends")

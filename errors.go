@@ -206,8 +206,10 @@ const (
 // StatusOf is the HTTP status a failure handler should answer err with:
 // 4xx for what the browser sent (a refused sign-in, a bad state, a
 // malformed form), 403 for a sign-in Config.OnSignIn refused, 401 for a
-// token known to be expired, and 502 when OK was unreachable, broken, or
-// refused the token.
+// token known to be expired or that OK says is dead (102, 103, 453: any
+// visitor can bring a made-up one, so never a 5xx), 503 when a store
+// cannot answer, and 502 when OK was unreachable, broken, or refused the
+// token otherwise (101, 104: the app's key or secret).
 func StatusOf(err error) int {
 	var uc unconfirmed
 	var tooBig *http.MaxBytesError
@@ -235,10 +237,12 @@ func StatusOf(err error) int {
 		return http.StatusNotImplemented
 	case errors.Is(err, ErrNotSignedIn):
 		return http.StatusUnauthorized
+	case errors.Is(err, ErrTokenExpired):
+		// The token the visitor brought, or the user's session at OK,
+		// is dead (102, 103, 453): theirs to renew, not a fault here.
+		return http.StatusUnauthorized
 	case errors.Is(err, ErrUnreachable), errors.Is(err, ErrBadResponse), errors.Is(err, ErrAPI):
 		return http.StatusBadGateway
-	case errors.Is(err, ErrTokenExpired):
-		return http.StatusUnauthorized
 	}
 	return http.StatusBadRequest
 }

@@ -140,7 +140,7 @@ func TestCallbackFailures(t *testing.T) {
 		{name: "token missing", form: func(f url.Values) string { f.Del("access_token"); return f.Encode() },
 			status: http.StatusBadRequest, message: "answer was incomplete"},
 		{name: "token expired at OK", setup: func(e *testEnv) { e.OK.SetAPIError(okauth.CodeSessionExpired) },
-			status: http.StatusBadGateway, message: "did not accept the sign-in token"},
+			status: http.StatusUnauthorized, message: "did not accept the sign-in token"},
 		{name: "OK down", setup: func(e *testEnv) { e.OK.SetFault(oktest.FaultHTTP503) },
 			status: http.StatusBadGateway, message: "OK.ru could not be reached"},
 		{name: "OK answers HTML", setup: func(e *testEnv) { e.OK.SetFault(oktest.FaultHTML) },

@@ -218,9 +218,9 @@ func TestNativeRefusals(t *testing.T) {
 				return jsonBody("code", e.OK.IssueCode(oktest.DefaultUser, "okauth://ok"+e.OK.AppID), "redirect_uri", "ok"+e.OK.AppID+"://authorize")
 			}, status: 400, code: "code_refused"},
 		{name: "token OK does not know", contentType: "application/json",
-			body: func(oktest.Token, *testEnv) string { return jsonBody("access_token", "-s-"+echo) }, status: 502, code: "token_expired"},
+			body: func(oktest.Token, *testEnv) string { return jsonBody("access_token", "-s-"+echo) }, status: 401, code: "token_expired"},
 		{name: "token expired (102)", contentType: "application/json", setup: func(e *testEnv) { e.OK.SetAPIError(102) },
-			body: func(tok oktest.Token, _ *testEnv) string { return jsonBody("access_token", tok.AccessToken) }, status: 502, code: "token_expired"},
+			body: func(tok oktest.Token, _ *testEnv) string { return jsonBody("access_token", tok.AccessToken) }, status: 401, code: "token_expired"},
 		{name: "bad signature (104)", contentType: "application/json", setup: func(e *testEnv) { e.OK.SetAPIError(104) },
 			body: func(tok oktest.Token, _ *testEnv) string { return jsonBody("access_token", tok.AccessToken) }, status: 502, code: "token_refused"},
 		{name: "token for another app (101)", contentType: "application/json", setup: func(e *testEnv) { e.OK.SetAPIError(101) },

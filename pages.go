@@ -6,6 +6,7 @@ import (
 	"embed"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"html/template"
 	"net/http"
 	"strings"
@@ -85,13 +86,19 @@ func (a *Auth) errorPage(w http.ResponseWriter, r *http.Request) {
 	err, _ := ErrorFrom(r.Context())
 	status := StatusOf(err)
 	m := a.langs.forRequest(r)
+	retry := a.RetryURL(r)
+	if errors.Is(err, ErrBadLaunch) || errors.Is(err, ErrLaunchUnauthorized) {
+		// Inside ok.ru's iframe, where OK's dialog would not open: the
+		// way back is opening the app from OK again, as the page says.
+		retry = ""
+	}
 	render(w, "error.html", errorCSP, status, struct {
 		M           *Messages
 		Text        ErrorText
 		Retry, Home string
 		Status      int
 		CSS         template.CSS
-	}{m, m.For(err), a.RetryURL(r), a.cfg.LandingPath, status, template.CSS(pageCSS)})
+	}{m, m.For(err), retry, a.cfg.LandingPath, status, template.CSS(pageCSS)})
 }
 
 // RetryURL is where a failure handler's "Try again" link goes: the login

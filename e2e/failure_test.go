@@ -47,7 +47,7 @@ func TestTokenRejected(t *testing.T) {
 		tab, rec := newBrowser(t)
 
 		do(t, tab, chromedp.Navigate(app.URL+"/account"))
-		assertErrorPage(t, tab, rec, app, "OK.ru refused the sign-in", 502)
+		assertErrorPage(t, tab, rec, app, "OK.ru refused the sign-in", 401)
 		assertRelayCleared(t, rec, app, "access_token=")
 	})
 	t.Run("after signing in", func(t *testing.T) {

@@ -119,7 +119,7 @@ func TestSignIn(t *testing.T) {
 	srv.SetAuthError("access_denied") // the dialog's answer does not matter here…
 	srv.SetAPIError(okauth.CodeSessionExpired)
 	_, err = srv.SignIn(mux, "/auth/ok/login", oktest.DefaultUser)
-	assert.ErrorContains(t, err, "answered 502", "…but OK refusing the token does")
+	assert.ErrorContains(t, err, "answered 401", "…but OK refusing the token does")
 	_, err = srv.SignIn(mux, "/nowhere", oktest.DefaultUser)
 	assert.ErrorContains(t, err, "not a redirect to the dialog")
 }
