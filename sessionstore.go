@@ -33,7 +33,9 @@ type SessionStore interface {
 	Save(ctx context.Context, id, uid string, data []byte, expires time.Time) error
 	// Load returns the data saved under id, or an error wrapping
 	// [ErrNoSession] when there is none. A session ended by Delete or
-	// DeleteUser must never be returned again, by any instance.
+	// DeleteUser must never be returned again, by any instance. The
+	// caller does not change the data, so a store may return what it
+	// caches without copying it.
 	Load(ctx context.Context, id string) ([]byte, error)
 	// Delete ends the session id. Ending one that does not exist is no
 	// error.

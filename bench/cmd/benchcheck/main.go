@@ -193,6 +193,14 @@ var rootRows = []row{
 	{"CallbackCode", "code flow callback GET: token endpoint, then one API call", false},
 }
 
+var redisRows = []row{
+	{"SignedInRequest/cookie", "signed-in repeat visit, session in the cookie (default cache)", false},
+	{"SignedInRequest/memory-sessions", "same, NewMemorySessions", false},
+	{"SignedInRequest/redis-cached", "same, okredis sessions, client-side cache", false},
+	{"SignedInRequest/redis-uncached", "same, okredis sessions, every request asks Redis", false},
+	{"TwoInstancesParallel", "two instances on one Redis, parallel requests (cached)", false},
+}
+
 var paymentRows = []row{
 	{"PaymentCallback", "new payment: every check, Credit, record, XML answer", false},
 	{"PaymentRepeat", "OK's retry of a credited payment: every check, answered true", false},
@@ -272,6 +280,9 @@ func report(w io.Writer, res results, needThroughput bool) bool {
 	floor := res.med("PaymentSignFloor", "ns/op")
 	plainTable(w, res, "Payment callbacks (okpay, in the bench module, default in-memory store)",
 		paymentRows, "credits/op", "credits/op", "× floor", func(_ string, ns float64) string { return fmt.Sprintf("%.1f×", ns/floor) })
+	cookie := res.med("SignedInRequest/cookie", "ns/op")
+	plainTable(w, res, "Server-side sessions (okredis module, on a redis-server it starts; okauth's session cache on)",
+		redisRows, "okcalls/op", "calls to OK/op", "× cookie", func(_ string, ns float64) string { return fmt.Sprintf("%.2f×", ns/cookie) })
 	bare, bareSpread, haveBare := res.stat("ThroughputBare", "req/s")
 	mw, mwSpread, haveMW := res.stat("ThroughputOkauth", "req/s")
 	if haveBare && haveMW {
@@ -336,6 +347,7 @@ func report(w io.Writer, res results, needThroughput bool) bool {
 		{"AuthenticatedBearer", "Authenticated", "a native app's bearer session ≤ 1.2× the first-party cookie's", 1.2},
 		{"AuthenticatedAppLink", "Authenticated", "an App link session ≤ 1.2× the first-party cookie's", 1.2},
 		{"AuthenticatedServer", "AuthenticatedCached", "a server-side session (memory) ≤ 2× the cookie's repeat visit", 2},
+		{"SignedInRequest/redis-cached", "SignedInRequest/cookie", "a Redis session, cached, ≤ 2× the cookie's repeat visit", 2},
 	} {
 		if have(other.base, other.name) {
 			r := res.runRatio(other.name, other.base)

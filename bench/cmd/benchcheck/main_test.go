@@ -28,6 +28,11 @@ BenchmarkAuthenticatedServer-2    	 1500000	       800 ns/op	     432 B/op	     
 BenchmarkCallback-2               	   14442	     78964 ns/op	         1.000 okcalls/op	   25544 B/op	     252 allocs/op
 BenchmarkCallbackReplayFull-2     	   14001	     80112 ns/op	         1.000 okcalls/op	   25544 B/op	     252 allocs/op
 BenchmarkCallbackCode-2           	    5000	    373288 ns/op	         1.000 okcalls/op	         1.000 tokencalls/op	   39693 B/op	     412 allocs/op
+BenchmarkSignedInRequest/cookie-2         	 2000000	       500 ns/op	     432 B/op	       2 allocs/op
+BenchmarkSignedInRequest/memory-sessions-2 	 1500000	       820 ns/op	     432 B/op	       2 allocs/op
+BenchmarkSignedInRequest/redis-cached-2    	 1500000	       745 ns/op	     432 B/op	       2 allocs/op
+BenchmarkSignedInRequest/redis-uncached-2  	   10000	    150000 ns/op	    1200 B/op	      20 allocs/op
+BenchmarkTwoInstancesParallel-2            	 2000000	       600 ns/op	     432 B/op	       2 allocs/op
 BenchmarkPaymentCallback-2    	   16990	     17083 ns/op	         1.000 credits/op	    3257 B/op	      39 allocs/op
 BenchmarkPaymentRepeat-2      	   30778	      9974 ns/op	         0 credits/op	    2680 B/op	      34 allocs/op
 BenchmarkPaymentSignFloor-2   	  117405	      1812 ns/op	     920 B/op	       9 allocs/op
@@ -67,6 +72,8 @@ func TestGoalsMet(t *testing.T) {
 	assert.Contains(t, out, "a native app's bearer session ≤ 1.2× the first-party cookie's: 0.76×")
 	assert.Contains(t, out, "an App link session ≤ 1.2× the first-party cookie's: 1.04×")
 	assert.Contains(t, out, "a server-side session (memory) ≤ 2× the cookie's repeat visit: 1.36×")
+	assert.Contains(t, out, "a Redis session, cached, ≤ 2× the cookie's repeat visit: 1.49×")
+	assert.Contains(t, out, "| same, okredis sessions, client-side cache | 745 | 0% | 432 | 2 | – | 1.49× |")
 	assert.Contains(t, out, "| new payment: every check, Credit, record, XML answer | 17083 | 0% | 3257 | 39 | 1 | 9.4× |")
 }
 
@@ -90,6 +97,8 @@ func TestGoalsMissed(t *testing.T) {
 		"anonymous slow":         {"160 ns/op", "300 ns/op"},
 		"bearer slow":            {"2476 ns/op", "4000 ns/op"},
 		"server session slow":    {"800 ns/op", "1300 ns/op"},
+		"redis session slow":     {"745 ns/op", "1100 ns/op"},
+		"redis rows missing":     {"BenchmarkSignedInRequest/redis-cached-2", "BenchmarkSignedInRequest/x-2"},
 		"App link slow":          {"3400 ns/op", "4000 ns/op"},
 		"bearer row missing":     {"BenchmarkAuthenticatedBearer-2", "BenchmarkAuthenticatedX-2"},
 		"a row missing":          {"BenchmarkGothic-2", "BenchmarkGothicX-2"},
