@@ -75,6 +75,12 @@ func New(cfg Config) (*Auth, error) {
 		store = &memoryTokens{now: clock}
 	}
 	a.tokens = &tokenSource{store: store, endpoint: a.endpoint, timeout: cfg.Timeout, logger: cfg.Logger, now: clock}
+	if cfg.TokenStore != nil {
+		// A store of the app's own, maybe shared: it gets sealed tokens.
+		if a.tokens.codec, err = newCookieCodec(0, cfg.SessionKeys); err != nil {
+			return nil, err
+		}
+	}
 	if a.sessions, err = newSessionBackend(cfg, cookieOptions{name: cfg.SessionName, secure: !cfg.InsecureCookies}); err != nil {
 		return nil, err
 	}

@@ -56,6 +56,9 @@ type tokenSource struct {
 	timeout  time.Duration
 	logger   *slog.Logger
 	now      func() time.Time
+	// codec, if set, seals the access tokens handed to the store, bound
+	// to their key, so that a shared store holds no usable token.
+	codec *cookieCodec
 
 	mu      sync.Mutex
 	flights map[string]*refreshFlight
@@ -146,6 +149,13 @@ func (s *tokenSource) stored(ctx context.Context, key string, stale Secret, now 
 		s.logger.WarnContext(ctx, "okauth: token store read failed", "error", err)
 		return Token{}, false
 	}
+	if ok && s.codec != nil {
+		plain, err := s.codec.decode(namePipe(tokenSealName+key), t.AccessToken.Reveal(), nil)
+		if err != nil {
+			return Token{}, false // sealed with keys no longer configured, or not by okauth
+		}
+		t.AccessToken = Secret(plain)
+	}
 	return t, ok && t.AccessToken != stale && t.AccessToken != "" && now.Add(refreshEarly).Before(t.Expires)
 }
 
@@ -159,11 +169,23 @@ func (s *tokenSource) refresh(ctx context.Context, key string, refresh Secret) (
 		return Token{}, err
 	}
 	t := Token{AccessToken: ans.AccessToken, Expires: ans.Expires}
-	if err := s.store.Put(rctx, key, t); err != nil {
+	kept := t
+	if s.codec != nil {
+		sealed, err := s.codec.encode(tokenSealName+key, []byte(t.AccessToken.Reveal()))
+		if err != nil {
+			return t, nil // not kept: the next expiry refreshes again
+		}
+		kept.AccessToken = Secret(sealed)
+	}
+	if err := s.store.Put(rctx, key, kept); err != nil {
 		s.logger.WarnContext(ctx, "okauth: token store write failed", "error", err)
 	}
 	return t, nil
 }
+
+// tokenSealName, then the key, is what a stored access token is sealed
+// for: a token sealed for one refresh token does not open as another's.
+const tokenSealName = "okauth token "
 
 // memoryTokens is the default TokenStore: a map in this process, of at
 // most maxMemoryTokens entries. When full, expired entries go first, then

@@ -104,3 +104,39 @@ func TestTokenLockFailureStillRefreshes(t *testing.T) {
 	assert.True(t, refreshed)
 	assert.EqualValues(t, 1, n.Load())
 }
+
+// A TokenStore of the app's own, maybe shared, holds the access tokens
+// sealed with the session keys and bound to their key: the store alone
+// gives no usable token, and one key's token does not open as another's.
+func TestStoredTokensAreSealed(t *testing.T) {
+	te, n := refreshCounter(t)
+	codec, err := newCookieCodec(0, [][]byte{make([]byte, 32), make([]byte, 32)})
+	require.NoError(t, err)
+	store := &memoryTokens{now: time.Now}
+	src := &tokenSource{store: store, endpoint: te, timeout: time.Second, logger: slog.New(slog.DiscardHandler), now: time.Now, codec: codec}
+	u := &User{AccessToken: "old", TokenExpires: time.Now().Add(-time.Minute), RefreshToken: "r"}
+
+	tok, fresh, err := src.token(context.Background(), u, "")
+	require.NoError(t, err)
+	assert.Equal(t, Secret("fresh"), tok)
+	assert.True(t, fresh)
+	kept, ok, err := store.Get(context.Background(), tokenKey("r"))
+	require.NoError(t, err)
+	require.True(t, ok)
+	assert.NotContains(t, kept.AccessToken.Reveal(), "fresh", "the store holds no usable token")
+
+	tok, fresh, err = src.token(context.Background(), u, "")
+	require.NoError(t, err)
+	assert.Equal(t, Secret("fresh"), tok, "read back from the store")
+	assert.False(t, fresh)
+	assert.Equal(t, int32(1), n.Load())
+
+	// Moved under another refresh token's key, it does not open: that
+	// user's call refreshes instead.
+	require.NoError(t, store.Put(context.Background(), tokenKey("r2"), kept))
+	other := &User{AccessToken: "old", TokenExpires: time.Now().Add(-time.Minute), RefreshToken: "r2"}
+	_, fresh, err = src.token(context.Background(), other, "")
+	require.NoError(t, err)
+	assert.True(t, fresh)
+	assert.Equal(t, int32(2), n.Load())
+}

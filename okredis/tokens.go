@@ -17,9 +17,9 @@ import (
 // time refreshes a given token. A token is <prefix>t:<key>, expiring with
 // the token; its lock is <prefix>tl:<key>.
 //
-// The access tokens are stored as they are: Redis then holds a live token
-// of every user with a refresh token, as the session store holds their
-// sessions, so it must be as private as the sessions are.
+// okauth hands it the access tokens sealed with the app's session keys
+// and bound to their key, so Redis holds no token usable without the
+// keys; the refresh tokens never reach it (the key is a hash of one).
 type TokenStore struct {
 	c *Client
 }
