@@ -3,12 +3,15 @@
 // generator in a second process, on loopback only.
 //
 // It signs in 1,000 distinct users against a fake OK (oktest), serves one
-// page twice on 127.0.0.1 (bare, and behind Middleware with UserFrom), and
-// runs wrk against each in turn, each request carrying the next user's
-// session cookie. It prints one benchmark-format line per round for
-// cmd/benchcheck and exits 1 when wrk fails or a response is not 200.
+// page on 127.0.0.1 bare, behind Middleware with UserFrom (session cache on
+// and off), and behind two instances whose sessions are in one Redis (a
+// redis-server it starts; users signed in on the first, half the load on
+// each, two wrk at once), and runs wrk against each in turn, each request
+// carrying the next user's session cookie. It prints one benchmark-format
+// line per round for cmd/benchcheck and exits 1 when wrk fails or a
+// response is not 200.
 //
-//	throughput [-users 1000] [-duration 5s] [-rounds 2] [-conns 16] [-wrk wrk]
+//	throughput [-users 1000] [-duration 5s] [-rounds 2] [-conns 16] [-wrk wrk] [-redis-server redis-server]
 package main
 
 import (
@@ -43,6 +46,7 @@ func main() {
 	flag.IntVar(&o.rounds, "rounds", 2, "runs against each server, alternating")
 	flag.IntVar(&o.conns, "conns", 16, "wrk connections")
 	flag.StringVar(&o.wrk, "wrk", "wrk", "wrk binary (Debian package wrk)")
+	flag.StringVar(&o.redis, "redis-server", "redis-server", "redis-server binary (Debian package redis-server)")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the server to this file")
 	flag.Parse()
 	if *cpuprofile != "" {
@@ -67,7 +71,7 @@ func main() {
 type options struct {
 	users, rounds, conns int
 	duration             time.Duration
-	wrk                  string
+	wrk, redis           string
 }
 
 // page greets the signed-in user; behind the middleware it answers 500
@@ -102,13 +106,23 @@ func run(ctx context.Context, o options, stdout io.Writer, logger *slog.Logger) 
 	if err != nil {
 		return err
 	}
-	cookies := make([]string, o.users)
-	for i := range cookies {
-		c, err := fixture.SignIn(auth, ok, fixture.User(i))
-		if err != nil {
-			return fmt.Errorf("sign in user %d: %w", i, err)
-		}
-		cookies[i] = c.Name + "=" + c.Value
+	cookies, err := signInAll(o.users, func(u oktest.User) (*http.Cookie, error) { return fixture.SignIn(auth, ok, u) })
+	if err != nil {
+		return err
+	}
+	redisURL, stopRedis, err := startRedis(ctx, o.redis)
+	if err != nil {
+		return err
+	}
+	defer stopRedis()
+	pair, signInOnA, closePair, err := twoInstances(redisURL, ok)
+	if err != nil {
+		return err
+	}
+	defer closePair()
+	pairCookies, err := signInAll(o.users, signInOnA)
+	if err != nil {
+		return err
 	}
 	dir, err := os.MkdirTemp("", "okauth-throughput")
 	if err != nil {
@@ -119,10 +133,14 @@ func run(ctx context.Context, o options, stdout io.Writer, logger *slog.Logger) 
 	if err := os.WriteFile(script, luaScript(cookies), 0o600); err != nil {
 		return err
 	}
+	pairScript := filepath.Join(dir, "pair.lua")
+	if err := os.WriteFile(pairScript, luaScript(pairCookies), 0o600); err != nil {
+		return err
+	}
 
 	servers := map[string]string{}
 	for name, h := range map[string]http.Handler{"Bare": page(false), "Okauth": auth.Middleware(page(true)),
-		"OkauthNoCache": noCache.Middleware(page(true))} {
+		"OkauthNoCache": noCache.Middleware(page(true)), "RedisA": pair[0], "RedisB": pair[1]} {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
 			return err
@@ -137,13 +155,25 @@ func run(ctx context.Context, o options, stdout io.Writer, logger *slog.Logger) 
 			return err
 		}
 	}
+	for _, name := range []string{"RedisA", "RedisB"} { // B reads A's sign-ins from Redis
+		if err := checkUsers(servers[name], pairCookies); err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+	}
 	logger.Info("signed in", "users", o.users, "bare", servers["Bare"], "okauth", servers["Okauth"])
 
-	order := []string{"Bare", "Okauth", "OkauthNoCache"}
+	order := []string{"Bare", "Okauth", "OkauthNoCache", "TwoInstancesRedis"}
 	for range o.rounds {
 		for _, name := range order {
 			cpu0 := cpuTime()
-			rps, n, err := runWrk(ctx, wrkPath, o, script, servers[name])
+			var rps float64
+			var n int
+			var err error
+			if name == "TwoInstancesRedis" {
+				rps, n, err = runWrkPair(ctx, wrkPath, o, pairScript, servers["RedisA"], servers["RedisB"])
+			} else {
+				rps, n, err = runWrk(ctx, wrkPath, o, script, servers[name])
+			}
 			if err != nil {
 				return fmt.Errorf("wrk against %s: %w", name, err)
 			}
@@ -153,6 +183,44 @@ func run(ctx context.Context, o options, stdout io.Writer, logger *slog.Logger) 
 		slices.Reverse(order) // alternate who goes first
 	}
 	return nil
+}
+
+// signInAll signs in n distinct users with signIn and returns their
+// cookies as "name=value".
+func signInAll(n int, signIn func(oktest.User) (*http.Cookie, error)) ([]string, error) {
+	cookies := make([]string, n)
+	for i := range cookies {
+		c, err := signIn(fixture.User(i))
+		if err != nil {
+			return nil, fmt.Errorf("sign in user %d: %w", i, err)
+		}
+		cookies[i] = c.Name + "=" + c.Value
+	}
+	return cookies, nil
+}
+
+// runWrkPair runs two wrk at once, each with half the connections, one
+// against each of two instances, and returns their summed requests per
+// second and requests.
+func runWrkPair(ctx context.Context, wrk string, o options, script, urlA, urlB string) (float64, int, error) {
+	half := o
+	half.conns = max(1, o.conns/2)
+	type result struct {
+		rps float64
+		n   int
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		rps, n, err := runWrk(ctx, wrk, half, script, urlB)
+		done <- result{rps, n, err}
+	}()
+	rps, n, err := runWrk(ctx, wrk, half, script, urlA)
+	b := <-done
+	if err == nil {
+		err = b.err
+	}
+	return rps + b.rps, n + b.n, err
 }
 
 // luaScript makes wrk send each request with the next user's cookie.
