@@ -2,9 +2,7 @@ package okauth
 
 import (
 	"context"
-	"crypto/md5"
 	"crypto/subtle"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
@@ -197,11 +195,6 @@ func originAllowed(origin string, patterns []string) bool {
 // time independent of where they differ.
 func equalFold(got, want string) bool {
 	return subtle.ConstantTimeCompare([]byte(strings.ToLower(got)), []byte(strings.ToLower(want))) == 1
-}
-
-func md5Hex(s string) string {
-	sum := md5.Sum([]byte(s))
-	return hex.EncodeToString(sum[:])
 }
 
 // Frameable lets the pages of h be shown in an iframe by

@@ -32,13 +32,17 @@ func Sign(params url.Values, secret string) string {
 		b.WriteString(params[name][0])
 	}
 	b.WriteString(secret)
-	sum := md5.Sum([]byte(b.String()))
-	return hex.EncodeToString(sum[:])
+	return md5Hex(b.String())
 }
 
 // ServerSecret is the signing secret of the server flow:
 // md5(accessToken + appSecret) in lowercase hex.
 func ServerSecret(accessToken, appSecret string) string {
-	sum := md5.Sum([]byte(accessToken + appSecret))
+	return md5Hex(accessToken + appSecret)
+}
+
+// md5Hex is the lowercase hex MD5 of s, as OK's signatures are written.
+func md5Hex(s string) string {
+	sum := md5.Sum([]byte(s))
 	return hex.EncodeToString(sum[:])
 }
