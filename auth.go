@@ -89,7 +89,7 @@ func New(cfg Config) (*Auth, error) {
 	// the token route, which needs the app secret, issues them: without
 	// it, requests are not even looked at for one.
 	if cfg.AppSecret != "" {
-		if a.bearer, err = newBearerBackend(cfg); err != nil {
+		if a.bearer, err = newBackend(cfg, cookieOptions{name: bearerName}); err != nil {
 			return nil, err
 		}
 	}
@@ -126,14 +126,9 @@ func newSessionBackend(cfg Config, opts cookieOptions) (sessionBackend, error) {
 	return newBackend(cfg, opts)
 }
 
-// newBearerBackend is where native apps' bearer sessions are kept:
-// cfg.SessionStore, or the sealed value itself whatever cfg.Store is.
-func newBearerBackend(cfg Config) (bearerBackend, error) {
-	return newBackend(cfg, cookieOptions{name: bearerName})
-}
-
 // newBackend is a backend of sessions that seal into one value: an ID in
-// cfg.SessionStore, or the whole session.
+// cfg.SessionStore, or the whole session. Native apps' bearer sessions
+// use one whatever cfg.Store is.
 func newBackend(cfg Config, opts cookieOptions) (bearerBackend, error) {
 	if cfg.SessionStore != nil {
 		return newIDSessions(cfg, opts)

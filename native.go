@@ -193,7 +193,7 @@ func nativeCode(err error) string {
 		return "too_large"
 	case errors.Is(err, ErrNativeDisabled):
 		return "not_configured"
-	case errors.Is(err, ErrStoreUnavailable), errors.Is(err, ErrReplayFull):
+	case errors.Is(err, ErrStoreUnavailable):
 		return "unavailable"
 	case errors.Is(err, ErrSignInRefused):
 		return "sign_in_refused"
