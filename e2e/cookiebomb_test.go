@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"fmt"
 	"html/template"
 	"net"
 	"net/http"
@@ -40,15 +41,27 @@ func TestCookieBomb(t *testing.T) {
 	next := "/" + strings.Repeat("a", 2047)
 	login := app.URL + "/auth/ok/login?next=" + url.QueryEscape(next)
 	before := dialogs.Load()
-	do(t, tab, chromedp.Navigate(bombPage(t, login, visits)), chromedp.Click(chromedp.ID("bomb")))
-	require.Eventually(t, func() bool {
-		title, err := chromedp.Run(tab, chromedp.Title())
-		return err == nil && title == "done"
-	}, 20*time.Second, 100*time.Millisecond, "the page re-pointed its popup %d times", visits)
-	time.Sleep(500 * time.Millisecond) // the last visits land
-	hits := dialogs.Load() - before
-	require.GreaterOrEqual(t, hits, int64(visits/2), "the popup's visits reached /login and OK's dialog")
-	t.Logf("%d of %d popup visits reached OK's dialog", hits, visits)
+	// The page re-points its popup as soon as the previous visit has
+	// reached OK's dialog, so every visit starts a sign-in however slow
+	// the machine is (a fixed 30 ms timer let most of them be cancelled
+	// under -race). Chromium now and then drops a navigation that starts
+	// while the last one commits; like an attacker, the page then sends
+	// the popup again.
+	do(t, tab, chromedp.Navigate(bombPage(t, login)), chromedp.Click(chromedp.ID("bomb")))
+	landed := func() int64 { return dialogs.Load() - before }
+	deadline := time.Now().Add(90 * time.Second)
+	for sent := 1; landed() < visits; sent++ {
+		require.True(t, time.Now().Before(deadline), "%d of %d popup visits reached OK's dialog in 90 s", landed(), visits)
+		want := landed() + 1
+		for i := 0; i < 400 && landed() < want; i++ { // 2 s
+			time.Sleep(5 * time.Millisecond)
+		}
+		if landed() < visits {
+			run(t, tab, chromedp.Evaluate[bool](fmt.Sprintf("repoint(%d)", sent)))
+		}
+	}
+	time.Sleep(300 * time.Millisecond) // a dropped visit may still land
+	t.Logf("%d popup visits reached OK's dialog", landed())
 
 	jar := cookies(t, tab, app.callbackURL())
 	total := 0
@@ -89,15 +102,11 @@ func countingFake(t *testing.T) (*oktest.Server, *atomic.Int64) {
 }
 
 // bombPage serves, on another site (evil.test), a page whose #bomb button
-// opens a popup at login and re-points it there n-1 more times, 30 ms
-// apart, then sets its title to "done".
-func bombPage(t *testing.T, login string, n int) string {
+// opens a popup at login; repoint(i) then sends the popup there again.
+func bombPage(t *testing.T, login string) string {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		_ = bombTmpl.Execute(w, struct {
-			Login string
-			N     int
-		}{login, n})
+		_ = bombTmpl.Execute(w, login)
 	}))
 	t.Cleanup(srv.Close)
 	u, err := url.Parse(srv.URL)
@@ -109,13 +118,7 @@ func bombPage(t *testing.T, login string, n int) string {
 var bombTmpl = template.Must(template.New("bomb").Parse(`<!doctype html><title>Win a prize</title>
 <button id="bomb">Claim</button>
 <script>
-document.getElementById("bomb").onclick = function () {
-  var login = {{.Login}}, n = {{.N}}, i = 1;
-  var w = window.open(login, "prize");
-  var t = setInterval(function () {
-    if (i >= n) { clearInterval(t); document.title = "done"; return; }
-    w.location.href = login + "&i=" + i;
-    i++;
-  }, 30);
-};
+var login = {{.}}, w;
+document.getElementById("bomb").onclick = function () { w = window.open(login, "prize"); };
+function repoint(i) { w.location.href = login + "&i=" + i; return true; }
 </script>`))
