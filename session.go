@@ -5,7 +5,9 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
+	"maps"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -76,7 +78,8 @@ const (
 func encodeUser(u *User) []byte {
 	name, flags := storedName(u)
 	var extra []byte
-	for k, v := range u.Extra {
+	for _, k := range slices.Sorted(maps.Keys(u.Extra)) { // the same user, the same bytes
+		v := u.Extra[k]
 		extra = binary.AppendUvarint(extra, uint64(len(k)))
 		extra = append(extra, k...)
 		extra = binary.AppendUvarint(extra, uint64(len(v)))
