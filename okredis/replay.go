@@ -9,6 +9,8 @@ import (
 	"github.com/okauth/okauth"
 )
 
+var _ okauth.ReplayStore = (*ReplayStore)(nil)
+
 // ReplayStore is an [okauth.ReplayStore] in Redis: a state used on one
 // instance is refused on every other. Reserve is SET NX with the state's
 // remaining lifetime, so Redis forgets the state when okauth would. Keys

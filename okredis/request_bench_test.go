@@ -35,7 +35,7 @@ func signedInPage(b *testing.B, auth *okauth.Auth) http.Handler {
 // benchAuth is an okauth instance with sessions in store (nil: the
 // cookie), and a request of a user signed in on it.
 func benchAuth(b *testing.B, fake *oktest.Server, store okauth.SessionStore) (*okauth.Auth, *http.Request) {
-	keys, err := okauth.DeriveKeys(secret)
+	keys, err := okauth.DeriveKeys("a benchmark secret of at least 32 bytes")
 	if err != nil {
 		b.Fatal(err)
 	}

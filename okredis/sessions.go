@@ -13,6 +13,8 @@ import (
 	"github.com/redis/rueidis"
 )
 
+var _ okauth.SessionStore = (*SessionStore)(nil)
+
 // SessionStore is an [okauth.SessionStore] in Redis. A session is one key,
 // <prefix>s:<id>, holding the uid and the encoded session, which Redis
 // deletes when the session expires. A sorted set per user,

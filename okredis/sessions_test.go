@@ -13,68 +13,6 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-var _ okauth.SessionStore = (*SessionStore)(nil)
-
-// bothCaches runs f with the client-side cache on and off.
-func bothCaches(t *testing.T, f func(t *testing.T, opts Options)) {
-	for _, noCache := range []bool{false, true} {
-		t.Run(fmt.Sprintf("NoCache=%v", noCache), func(t *testing.T) { f(t, Options{NoCache: noCache}) })
-	}
-}
-
-// TestSessionContract: save, load, delete, delete a user's, expiry.
-func TestSessionContract(t *testing.T) {
-	srv := redistest.Start(t)
-	bothCaches(t, func(t *testing.T, opts Options) {
-		s := open(t, srv, opts).Sessions()
-		ctx := context.Background()
-		exp := time.Now().Add(time.Hour)
-
-		a1, a2, b1 := newID(), newID(), newID()
-		require.NoError(t, s.Save(ctx, a1, "100", []byte("alice one\x00binary"), exp))
-		require.NoError(t, s.Save(ctx, a2, "100", []byte("alice two"), exp))
-		require.NoError(t, s.Save(ctx, b1, "200", []byte("bob"), exp))
-
-		got, err := s.Load(ctx, a1)
-		require.NoError(t, err)
-		assert.Equal(t, "alice one\x00binary", string(got))
-		got, err = s.Load(ctx, a1) // from the cache now, when on
-		require.NoError(t, err)
-		assert.Equal(t, "alice one\x00binary", string(got))
-
-		_, err = s.Load(ctx, newID())
-		assert.ErrorIs(t, err, okauth.ErrNoSession)
-		assert.NotErrorIs(t, err, okauth.ErrStoreUnavailable)
-
-		require.NoError(t, s.Delete(ctx, a1))
-		_, err = s.Load(ctx, a1)
-		assert.ErrorIs(t, err, okauth.ErrNoSession, "deleted")
-		require.NoError(t, s.Delete(ctx, a1), "deleting again is no error")
-		require.NoError(t, s.Delete(ctx, newID()), "deleting what never was is no error")
-
-		require.NoError(t, s.DeleteUser(ctx, "100"))
-		_, err = s.Load(ctx, a2)
-		assert.ErrorIs(t, err, okauth.ErrNoSession, "the user's other session ended too")
-		got, err = s.Load(ctx, b1)
-		require.NoError(t, err, "another user's session is left alone")
-		assert.Equal(t, "bob", string(got))
-		require.NoError(t, s.DeleteUser(ctx, "no-such-user"))
-
-		short := newID()
-		require.NoError(t, s.Save(ctx, short, "300", []byte("brief"), time.Now().Add(150*time.Millisecond)))
-		_, err = s.Load(ctx, short)
-		require.NoError(t, err)
-		require.Eventually(t, func() bool {
-			_, err := s.Load(ctx, short)
-			return err != nil
-		}, 2*time.Second, 20*time.Millisecond, "an expired session is gone, cached or not")
-		_, err = s.Load(ctx, short)
-		assert.ErrorIs(t, err, okauth.ErrNoSession)
-
-		require.NoError(t, s.Save(ctx, newID(), "300", []byte("over"), time.Now().Add(-time.Second)))
-	})
-}
-
 // TestSessionUserSetBounded: the set listing a user's sessions drops
 // ended and expired ones, and expires with the last session.
 func TestSessionUserSetBounded(t *testing.T) {

@@ -1,0 +1,208 @@
+package storetest
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/okauth/okauth"
+	"github.com/okauth/okauth/oktest"
+)
+
+// otherSecret is the session secret of another app on the same stores.
+const otherSecret = "another app's session secret, sharing the store"
+
+// attack is what a row gets: instances A and B of the app, and a browser
+// signed in as uid on A with the cookies session.
+type attack struct {
+	fake    *oktest.Server
+	open    func(t *testing.T) Stores
+	a, b    *instance
+	uid     string
+	session []*http.Cookie
+	secrets []string // what no log may show
+}
+
+// attackRow is one attack on sessions or replay. Unless it ends the
+// session itself, the browser's session must still sign uid in on both
+// instances afterwards.
+type attackRow struct {
+	name string
+	run  func(t *testing.T, x *attack)
+	ends bool
+}
+
+// testAttacks plays every row against two fresh instances and checks
+// that the session the browser had is untouched and that no token,
+// secret or cookie reached either instance's log.
+func testAttacks(t *testing.T, open func(t *testing.T) Stores) {
+	fake := oktest.NewServer()
+	t.Cleanup(fake.Close)
+	for _, row := range attackRows() {
+		t.Run(row.name, func(t *testing.T) {
+			x := &attack{fake: fake, open: open, uid: randomUID(),
+				a: newInstance(t, fake, open(t), appSecret), b: newInstance(t, fake, open(t), appSecret)}
+			c := startSignIn(t, fake, x.a, x.uid)
+			resp, _ := x.a.finish(t, c)
+			require.Equal(t, http.StatusSeeOther, resp.StatusCode, "sign-in before the attack")
+			x.session = sessionCookies(resp)
+			x.secrets = append(c.secrets(), cookieValues(x.session)...)
+			require.True(t, x.b.signedInAs(t, x.session, x.uid), "the session works on B before the attack")
+
+			row.run(t, x)
+
+			if !row.ends {
+				assert.True(t, x.a.signedInAs(t, x.session, x.uid), "the session the browser had still works on A")
+				assert.True(t, x.b.signedInAs(t, x.session, x.uid), "and on B")
+			}
+			for _, in := range []*instance{x.a, x.b} {
+				logs := in.logs.String()
+				for _, s := range x.secrets {
+					assert.NotContains(t, logs, s, "a token, secret or session cookie reached the log")
+				}
+			}
+		})
+	}
+}
+
+func cookieValues(cookies []*http.Cookie) []string {
+	var out []string
+	for _, c := range cookies {
+		out = append(out, c.Value)
+	}
+	return out
+}
+
+// refused asserts that resp is a failed sign-in telling the user about
+// want, setting no session.
+func refused(t *testing.T, resp *http.Response, page string, status int, want error) {
+	t.Helper()
+	assert.Equal(t, status, resp.StatusCode, page)
+	assert.Contains(t, page, okauth.MessageFor(want, okauth.LangEnglish).Title)
+	assert.Empty(t, sessionCookies(resp), "no session cookie")
+}
+
+// refusedByOK starts a sign-in of another user on in and finishes it, in
+// the browser that has the session, while OK says its token is dead; it
+// asserts the refusal and returns the callback.
+func (x *attack) refusedByOK(t *testing.T, in *instance) callback {
+	t.Helper()
+	c := startSignIn(t, x.fake, in, randomUID())
+	x.secrets = append(x.secrets, c.secrets()...)
+	x.fake.SetAPIError(102)
+	resp, page := in.finish(t, c, x.session...)
+	x.fake.SetAPIError(0)
+	refused(t, resp, page, http.StatusUnauthorized, okauth.ErrAPI)
+	return c
+}
+
+// forged is a row that shows B a session cookie the app never issued
+// for this browser.
+func forged(name string, cookie func(t *testing.T, x *attack) []*http.Cookie) attackRow {
+	return attackRow{name: "session/" + name, run: func(t *testing.T, x *attack) {
+		c := cookie(t, x)
+		for _, in := range []*instance{x.b, x.a} {
+			status, page := in.account(t, c)
+			assert.Equal(t, http.StatusUnauthorized, status, "signs nobody in: %s", page)
+		}
+	}}
+}
+
+// edited is the browser's session cookie with its value changed by f.
+func edited(f func(v string) string) func(t *testing.T, x *attack) []*http.Cookie {
+	return func(t *testing.T, x *attack) []*http.Cookie {
+		c := *x.session[0]
+		c.Value = f(c.Value)
+		return []*http.Cookie{&c}
+	}
+}
+
+func attackRows() []attackRow {
+	replayed := func(name string, on func(x *attack) *instance) attackRow {
+		return attackRow{name: "state/replayed " + name, run: func(t *testing.T, x *attack) {
+			c := startSignIn(t, x.fake, x.a, randomUID())
+			resp, _ := x.a.finish(t, c)
+			require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+			x.secrets = append(x.secrets, c.secrets()...)
+			resp, page := on(x).finish(t, c, x.session...)
+			refused(t, resp, page, http.StatusBadRequest, okauth.ErrStateReused)
+		}}
+	}
+	return []attackRow{
+		replayed("after success, on the same instance", func(x *attack) *instance { return x.a }),
+		replayed("after success, on another instance", func(x *attack) *instance { return x.b }),
+		{name: "state/replayed 20 times at once over both instances", run: func(t *testing.T, x *attack) {
+			c := startSignIn(t, x.fake, x.a, randomUID())
+			x.secrets = append(x.secrets, c.secrets()...)
+			var mu sync.Mutex
+			statuses := map[int]int{}
+			var wg sync.WaitGroup
+			for i := range 20 {
+				wg.Go(func() {
+					resp, _ := [2]*instance{x.a, x.b}[i%2].finish(t, c)
+					mu.Lock()
+					statuses[resp.StatusCode]++
+					mu.Unlock()
+				})
+			}
+			wg.Wait()
+			assert.Equal(t, map[int]int{http.StatusSeeOther: 1, http.StatusBadRequest: 19}, statuses,
+				"one sign-in, 19 refused as replays")
+		}},
+		{name: "state/freed when OK refused its sign-in", run: func(t *testing.T, x *attack) {
+			c := x.refusedByOK(t, x.a)
+			resp, _ := x.b.finish(t, c)
+			assert.Equal(t, http.StatusSeeOther, resp.StatusCode,
+				"a failed sign-in leaves nothing behind: its state finishes on B once OK answers")
+		}},
+		{name: "session/a failed sign-in leaves it alone", run: func(t *testing.T, x *attack) { x.refusedByOK(t, x.b) }},
+		forged("tampered", edited(func(v string) string {
+			b := []byte(v)
+			b[len(b)/2] ^= 1
+			return string(b)
+		})),
+		forged("truncated", edited(func(v string) string { return v[:len(v)/2] })),
+		forged("random", edited(func(v string) string { return strings.Repeat("A", len(v)) })),
+		forged("empty", edited(func(string) string { return "" })),
+		forged("3 KB", edited(func(string) string { return strings.Repeat("x", 3000) })),
+		forged("another app's keys, same store", func(t *testing.T, x *attack) []*http.Cookie {
+			stranger := newInstance(t, x.fake, x.open(t), otherSecret)
+			c := stranger.signIn(t, x.fake, x.uid)
+			x.secrets = append(x.secrets, cookieValues(c)...)
+			return c
+		}),
+		forged("a state cookie's value", func(t *testing.T, x *attack) []*http.Cookie {
+			c := startSignIn(t, x.fake, x.b, x.uid)
+			state := c.req.Cookies()
+			require.NotEmpty(t, state)
+			return []*http.Cookie{{Name: x.session[0].Name, Value: state[0].Value}}
+		}),
+		{name: "session/a copy after sign-out", ends: true, run: func(t *testing.T, x *attack) {
+			x.a.logout(t, x.session)
+			assert.True(t, x.b.signedOutWithin(t, x.session, Revocation), "the copy dies on B within %v", Revocation)
+			assert.True(t, x.a.signedOutWithin(t, x.session, 0), "and on A at once")
+		}},
+		{name: "session/signed out everywhere", ends: true, run: func(t *testing.T, x *attack) {
+			other := randomUID()
+			theirs := x.b.signIn(t, x.fake, other)
+			x.secrets = append(x.secrets, cookieValues(theirs)...)
+			require.NoError(t, x.a.auth.SignOutEverywhere(context.Background(), x.uid))
+			assert.True(t, x.b.signedOutWithin(t, x.session, Revocation), "signed out on B within %v", Revocation)
+			assert.True(t, x.a.signedOutWithin(t, x.session, 0), "and on A at once")
+			assert.True(t, x.a.signedInAs(t, theirs, other), "another user stays signed in")
+		}},
+		{name: "session/a new sign-in ends the one it came with", ends: true, run: func(t *testing.T, x *attack) {
+			resp, _ := x.b.finish(t, startSignIn(t, x.fake, x.b, x.uid), x.session...)
+			require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+			fresh := sessionCookies(resp)
+			x.secrets = append(x.secrets, cookieValues(fresh)...)
+			assert.True(t, x.a.signedOutWithin(t, x.session, Revocation), "an ID planted or copied before never outlives the sign-in")
+			assert.True(t, x.a.signedInAs(t, fresh, x.uid))
+		}},
+	}
+}

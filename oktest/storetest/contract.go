@@ -1,0 +1,149 @@
+package storetest
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/okauth/okauth"
+)
+
+// Revocation is how soon a session ended on one instance must be refused
+// on every other.
+const Revocation = 100 * time.Millisecond
+
+// gone reports whether id loads as okauth.ErrNoSession within limit.
+func gone(ctx context.Context, s okauth.SessionStore, id string, limit time.Duration) bool {
+	deadline := time.Now().Add(limit)
+	for {
+		if _, err := s.Load(ctx, id); err != nil {
+			return errors.Is(err, okauth.ErrNoSession)
+		}
+		if time.Now().After(deadline) {
+			return false
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// testSessions: what one instance saves another loads; an ID never saved,
+// ended or expired loads as okauth.ErrNoSession everywhere, an ended one
+// within Revocation; ending a user's sessions leaves the others.
+func testSessions(t *testing.T, open func(t *testing.T) Stores) {
+	a, b := open(t).Sessions, open(t).Sessions
+	ctx := context.Background()
+	hour := time.Now().Add(time.Hour)
+	alice, bob := randomUID(), randomUID()
+	a1, a2, b1 := random(32), random(32), random(32)
+	require.NoError(t, a.Save(ctx, a1, alice, []byte("alice one\x00binary"), hour))
+	require.NoError(t, a.Save(ctx, a2, alice, []byte("alice two"), hour))
+	require.NoError(t, b.Save(ctx, b1, bob, []byte("bob"), hour))
+
+	for range 2 { // the second read may come from a cache
+		got, err := b.Load(ctx, a1)
+		require.NoError(t, err, "what A saved, B loads")
+		assert.Equal(t, "alice one\x00binary", string(got))
+	}
+	_, err := b.Load(ctx, random(32))
+	assert.ErrorIs(t, err, okauth.ErrNoSession, "an ID never saved")
+	assert.NotErrorIs(t, err, okauth.ErrStoreUnavailable, "an ID never saved")
+
+	require.NoError(t, a.Delete(ctx, a1))
+	assert.True(t, gone(ctx, b, a1, Revocation), "deleted on A, gone on B within %v", Revocation)
+	assert.True(t, gone(ctx, a, a1, 0), "deleted on A, gone on A at once")
+	require.NoError(t, b.Delete(ctx, a1), "deleting again is no error")
+	require.NoError(t, b.Delete(ctx, random(32)), "deleting what never was is no error")
+
+	_, err = b.Load(ctx, a2) // cached on B, if B caches
+	require.NoError(t, err)
+	require.NoError(t, a.DeleteUser(ctx, alice))
+	assert.True(t, gone(ctx, b, a2, Revocation), "the user's sessions ended on A, gone on B within %v", Revocation)
+	got, err := b.Load(ctx, b1)
+	require.NoError(t, err, "another user's session is left alone")
+	assert.Equal(t, "bob", string(got))
+	require.NoError(t, a.DeleteUser(ctx, randomUID()), "a user with no sessions")
+
+	brief := random(32)
+	require.NoError(t, a.Save(ctx, brief, bob, []byte("brief"), time.Now().Add(150*time.Millisecond)))
+	_, err = b.Load(ctx, brief)
+	require.NoError(t, err)
+	assert.True(t, gone(ctx, b, brief, 2*time.Second), "expired on B, cached or not")
+	assert.True(t, gone(ctx, a, brief, 0), "expired on A")
+
+	past := random(32)
+	err = a.Save(ctx, past, bob, []byte("past"), time.Now().Add(-time.Second))
+	if err == nil {
+		assert.True(t, gone(ctx, b, past, 0), "a session saved already expired never loads")
+	}
+
+	// Instances save, load and end sessions at once.
+	var wg sync.WaitGroup
+	for i := range 16 {
+		wg.Go(func() {
+			s := [2]okauth.SessionStore{a, b}[i%2]
+			id, uid := random(32), randomUID()
+			if assert.NoError(t, s.Save(ctx, id, uid, []byte(uid), hour)) {
+				got, err := s.Load(ctx, id)
+				assert.NoError(t, err)
+				assert.Equal(t, uid, string(got), "each session keeps its own data")
+				assert.NoError(t, s.DeleteUser(ctx, uid))
+				assert.True(t, gone(ctx, s, id, Revocation))
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// testReplay: a state reserved on one instance is refused on every other;
+// of concurrent reservations on both, exactly one wins; Release frees it;
+// the mark lasts the state's remaining lifetime and no longer.
+func testReplay(t *testing.T, open func(t *testing.T) Stores) {
+	a, b := open(t).Replay, open(t).Replay
+	ctx := context.Background()
+	s1, s2 := random(16), random(16)
+
+	require.NoError(t, a.Reserve(ctx, s1, time.Minute))
+	assert.ErrorIs(t, b.Reserve(ctx, s1, time.Minute), okauth.ErrStateReused, "reserved on A, refused on B")
+	assert.ErrorIs(t, a.Reserve(ctx, s1, time.Minute), okauth.ErrStateReused, "and on A")
+	assert.True(t, b.Used(ctx, s1))
+	assert.False(t, b.Used(ctx, s2))
+
+	b.Release(ctx, s1)
+	assert.False(t, a.Used(ctx, s1), "released on B, free on A")
+	require.NoError(t, a.Reserve(ctx, s1, time.Minute), "a released state can finish its sign-in")
+
+	brief := random(16)
+	require.NoError(t, a.Reserve(ctx, brief, 100*time.Millisecond))
+	assert.ErrorIs(t, b.Reserve(ctx, brief, time.Minute), okauth.ErrStateReused)
+	require.Eventually(t, func() bool { return !b.Used(ctx, brief) }, 2*time.Second, 10*time.Millisecond,
+		"the mark ends with the state's lifetime")
+	require.NoError(t, b.Reserve(ctx, brief, time.Minute), "expired: usable again")
+
+	raced := random(16)
+	var wins atomic.Int32
+	var wg sync.WaitGroup
+	for i := range 20 {
+		wg.Go(func() {
+			err := [2]okauth.ReplayStore{a, b}[i%2].Reserve(ctx, raced, time.Minute)
+			if err == nil {
+				wins.Add(1)
+			} else {
+				assert.ErrorIs(t, err, okauth.ErrStateReused)
+			}
+		})
+	}
+	wg.Wait()
+	assert.EqualValues(t, 1, wins.Load(), "of 20 concurrent reservations over two instances, one wins")
+
+	long := strings.Repeat(random(16), 300)
+	require.NoError(t, a.Reserve(ctx, long, time.Minute), "a 10 KB state")
+	assert.ErrorIs(t, b.Reserve(ctx, long, time.Minute), okauth.ErrStateReused)
+	assert.False(t, b.Used(ctx, long[:len(long)-1]), "a state that differs in its last byte")
+}
