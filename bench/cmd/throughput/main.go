@@ -140,7 +140,8 @@ func run(ctx context.Context, o options, stdout io.Writer, logger *slog.Logger) 
 
 	servers := map[string]string{}
 	for name, h := range map[string]http.Handler{"Bare": page(false), "Okauth": auth.Middleware(page(true)),
-		"OkauthNoCache": noCache.Middleware(page(true)), "RedisA": pair[0], "RedisB": pair[1]} {
+		"OkauthNoCache": noCache.Middleware(page(true)), "RedisA": pair[0], "RedisB": pair[1],
+		"BareA": page(false), "BareB": page(false)} {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
 			return err
@@ -162,16 +163,22 @@ func run(ctx context.Context, o options, stdout io.Writer, logger *slog.Logger) 
 	}
 	logger.Info("signed in", "users", o.users, "bare", servers["Bare"], "okauth", servers["Okauth"])
 
-	order := []string{"Bare", "Okauth", "OkauthNoCache", "TwoInstancesRedis"}
+	// Two instances are measured against two bare servers under the same
+	// split load (two wrk, half the connections each): two load generators
+	// on one small machine cost more than one, and that is not okauth's.
+	order := []string{"Bare", "Okauth", "OkauthNoCache", "TwoInstancesBare", "TwoInstancesRedis"}
 	for range o.rounds {
 		for _, name := range order {
 			cpu0 := cpuTime()
 			var rps float64
 			var n int
 			var err error
-			if name == "TwoInstancesRedis" {
+			switch name {
+			case "TwoInstancesRedis":
 				rps, n, err = runWrkPair(ctx, wrkPath, o, pairScript, servers["RedisA"], servers["RedisB"])
-			} else {
+			case "TwoInstancesBare":
+				rps, n, err = runWrkPair(ctx, wrkPath, o, pairScript, servers["BareA"], servers["BareB"])
+			default:
 				rps, n, err = runWrk(ctx, wrkPath, o, script, servers[name])
 			}
 			if err != nil {
