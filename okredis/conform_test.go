@@ -31,13 +31,28 @@ func TestStoresConform(t *testing.T) {
 }
 
 // TestRedisDownFailsClosedAcrossInstances: two instances on one Redis,
-// which is killed (SIGKILL, as in a crash) and restarted empty.
+// which is killed (SIGKILL, as in a crash) and restarted empty, or hung
+// (SIGSTOP, as a stuck server or a cut network) and resumed with its
+// data, where TestOutage also checks that nothing was half-written.
 func TestRedisDownFailsClosedAcrossInstances(t *testing.T) {
 	redis := redistest.Start(t)
-	storetest.TestOutage(t, func(t *testing.T) storetest.Stores {
-		rc, err := okredis.Open(redis.URL(), okredis.Options{Timeout: 300 * time.Millisecond})
+	open := func(t *testing.T) storetest.Stores {
+		rc, err := okredis.Open(redis.URL(), okredis.Options{Timeout: 300 * time.Millisecond, HangTimeout: time.Second})
 		require.NoError(t, err)
 		t.Cleanup(rc.Close)
 		return storetest.Stores{Sessions: rc.Sessions(), Replay: rc.Replay()}
-	}, redis.Stop, redis.Restart)
+	}
+	t.Run("killed", func(t *testing.T) { storetest.TestOutage(t, open, redis.Stop, redis.Restart) })
+	t.Run("hung", func(t *testing.T) {
+		if testing.Short() {
+			t.Skip("waits for okredis to give up a hung connection")
+		}
+		resumed := false
+		t.Cleanup(func() {
+			if !resumed {
+				redis.Resume()
+			}
+		})
+		storetest.TestOutage(t, open, redis.Pause, func() { redis.Resume(); resumed = true })
+	})
 }

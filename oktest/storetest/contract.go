@@ -21,16 +21,9 @@ const Revocation = 100 * time.Millisecond
 
 // gone reports whether id loads as okauth.ErrNoSession within limit.
 func gone(ctx context.Context, s okauth.SessionStore, id string, limit time.Duration) bool {
-	deadline := time.Now().Add(limit)
-	for {
-		if _, err := s.Load(ctx, id); err != nil {
-			return errors.Is(err, okauth.ErrNoSession)
-		}
-		if time.Now().After(deadline) {
-			return false
-		}
-		time.Sleep(time.Millisecond)
-	}
+	var err error
+	within(limit, func() bool { _, err = s.Load(ctx, id); return err != nil })
+	return errors.Is(err, okauth.ErrNoSession)
 }
 
 // testSessions: what one instance saves another loads; an ID never saved,
@@ -43,7 +36,7 @@ func testSessions(t *testing.T, open func(t *testing.T) Stores) {
 	alice, bob := randomUID(), randomUID()
 	a1, a2, b1 := random(32), random(32), random(32)
 	require.NoError(t, a.Save(ctx, a1, alice, []byte("alice one\x00binary"), hour))
-	require.NoError(t, a.Save(ctx, a2, alice, []byte("alice two"), hour))
+	require.NoError(t, b.Save(ctx, a2, alice, []byte("alice two"), hour)) // one user, two instances
 	require.NoError(t, b.Save(ctx, b1, bob, []byte("bob"), hour))
 
 	for range 2 { // the second read may come from a cache
@@ -65,16 +58,23 @@ func testSessions(t *testing.T, open func(t *testing.T) Stores) {
 	require.NoError(t, err)
 	require.NoError(t, a.DeleteUser(ctx, alice))
 	assert.True(t, gone(ctx, b, a2, Revocation), "the user's sessions ended on A, gone on B within %v", Revocation)
+	assert.True(t, gone(ctx, a, a2, 0), "a session B saved, ended on A: gone on A at once")
 	got, err := b.Load(ctx, b1)
 	require.NoError(t, err, "another user's session is left alone")
 	assert.Equal(t, "bob", string(got))
 	require.NoError(t, a.DeleteUser(ctx, randomUID()), "a user with no sessions")
 
-	brief := random(32)
-	require.NoError(t, a.Save(ctx, brief, bob, []byte("brief"), time.Now().Add(150*time.Millisecond)))
-	_, err = b.Load(ctx, brief)
-	require.NoError(t, err)
-	assert.True(t, gone(ctx, b, brief, 2*time.Second), "expired on B, cached or not")
+	// A session lasts until it expires, and no longer.
+	brief, saved := random(32), time.Now()
+	require.NoError(t, a.Save(ctx, brief, bob, []byte("brief"), saved.Add(time.Second)))
+	if _, err := b.Load(ctx, brief); time.Since(saved) < 500*time.Millisecond {
+		require.NoError(t, err, "a session before it expires")
+	}
+	time.Sleep(time.Until(saved.Add(700 * time.Millisecond)))
+	if _, err := b.Load(ctx, brief); time.Since(saved) < 900*time.Millisecond {
+		assert.NoError(t, err, "a session 0.7 s into its second: not expired early")
+	}
+	assert.True(t, gone(ctx, b, brief, 3*time.Second), "expired on B, cached or not")
 	assert.True(t, gone(ctx, a, brief, 0), "expired on A")
 
 	past := random(32)
@@ -119,12 +119,19 @@ func testReplay(t *testing.T, open func(t *testing.T) Stores) {
 	assert.False(t, a.Used(ctx, s1), "released on B, free on A")
 	require.NoError(t, a.Reserve(ctx, s1, time.Minute), "a released state can finish its sign-in")
 
-	brief := random(16)
-	require.NoError(t, a.Reserve(ctx, brief, 100*time.Millisecond))
-	assert.ErrorIs(t, b.Reserve(ctx, brief, time.Minute), okauth.ErrStateReused)
-	require.Eventually(t, func() bool { return !b.Used(ctx, brief) }, 2*time.Second, 10*time.Millisecond,
-		"the mark ends with the state's lifetime")
+	// A mark lasts the state's remaining lifetime, and no longer.
+	brief, lasting, since := random(16), random(16), time.Now()
+	require.NoError(t, a.Reserve(ctx, brief, 500*time.Millisecond))
+	require.NoError(t, a.Reserve(ctx, lasting, 3*time.Second))
+	if err := b.Reserve(ctx, brief, time.Minute); time.Since(since) < 250*time.Millisecond {
+		assert.ErrorIs(t, err, okauth.ErrStateReused, "a mark before it expires")
+	}
+	assert.True(t, within(3*time.Second, func() bool { return !b.Used(ctx, brief) }), "the mark ends with the state's lifetime")
 	require.NoError(t, b.Reserve(ctx, brief, time.Minute), "expired: usable again")
+	time.Sleep(time.Until(since.Add(time.Second)))
+	if err := b.Reserve(ctx, lasting, time.Minute); time.Since(since) < 2*time.Second {
+		assert.ErrorIs(t, err, okauth.ErrStateReused, "a 3 s mark a second on: not expired early")
+	}
 
 	raced := random(16)
 	var wins atomic.Int32

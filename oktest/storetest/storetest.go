@@ -25,13 +25,18 @@ type Stores struct {
 	Replay   okauth.ReplayStore
 }
 
-// TestStores runs every check against the stores open returns. open is
-// called once per instance an check starts (at least twice per check), and
-// may register clean-ups on t; the Stores of every call must share their
-// data, as the clients of several instances share one server (a
-// process-local store returns the same Stores each time). The checks use
-// fresh random IDs, uids and states, so the data may also be shared with
-// other tests.
+// TestStores runs every check against the stores open returns, in about
+// 5 seconds. open is called once per instance a check starts (at least
+// twice per check) and may register clean-ups on t; both fields of the
+// Stores it returns must be set, and the Stores of every call must share
+// their data, as the clients of several instances share one server (a
+// process-local store returns the same Stores each time). A session or
+// state ended on one instance must be refused on every other within
+// [Revocation]. The checks use fresh random IDs, uids and states, so the
+// data may also be shared with other tests.
+//
+// The checks cover the session and replay stores only: not a
+// [okauth.TokenStore], nor the payment store of okpay.
 func TestStores(t *testing.T, open func(t *testing.T) Stores) {
 	t.Run("sessions", func(t *testing.T) { testSessions(t, open) })
 	t.Run("replay", func(t *testing.T) { testReplay(t, open) })
