@@ -14,8 +14,9 @@ import (
 // The session is the cookie's, or a native app's bearer session from
 // POST {Prefix}/token sent as "Authorization: Bearer <session>" (with
 // Config.AppSecret set, which that route needs); when a request has both,
-// the header's. A bearer session is signed out by the
-// app dropping it: sessions are stateless, so it lasts until it expires.
+// the header's. A bearer session ends when the app drops it, or, with
+// Config.SessionStore, when [Auth.SignOutEverywhere] ends the user's
+// sessions; otherwise it lasts until it expires.
 func (a *Auth) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		next.ServeHTTP(w, a.attach(r))

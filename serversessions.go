@@ -91,13 +91,14 @@ func (s *idSessions) load(r *http.Request, raw string, now time.Time) (*User, er
 		}
 		return c.u, nil
 	}
-	plain, err := s.codec.decode(s.dataPipe, string(data), nil)
+	sealed := string(data) // once, for decoding and for the cache
+	plain, err := s.codec.decode(s.dataPipe, sealed, nil)
 	if err != nil {
 		return nil, nil
 	}
 	u := liveUser(string(plain), now)
 	if u != nil {
-		s.users.put(id, storedUser{data: string(data), u: u})
+		s.users.put(id, storedUser{data: sealed, u: u})
 	}
 	return u, nil
 }
