@@ -288,3 +288,16 @@ const sessionName = "__Host-okauth"
 
 // stateName is the state cookie's name over https.
 const stateName = "__Secure-okauth_state"
+
+// logout signs browser c out through the logout route, as the site's own
+// page would, requires the redirect, and returns the answer.
+func logout(t *testing.T, e *testEnv, c *http.Client) *http.Response {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, e.App.URL+"/auth/ok/logout", nil)
+	req.Header.Set("Origin", e.App.URL)
+	resp, err := c.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	return resp
+}

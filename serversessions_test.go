@@ -68,17 +68,6 @@ func withCookie(t *testing.T, e *testEnv, value string) *http.Client {
 	return c
 }
 
-// logout signs browser c out through the logout route.
-func logout(t *testing.T, e *testEnv, c *http.Client) {
-	t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, e.App.URL+"/auth/ok/logout", nil)
-	req.Header.Set("Origin", e.App.URL)
-	resp, err := c.Do(req)
-	require.NoError(t, err)
-	resp.Body.Close()
-	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
-}
-
 // With server-side sessions, signing out ends the session itself: a copy
 // of the cookie taken before (a stolen laptop's, say) stops working. With
 // the cookie store it would work until it expired.

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -146,26 +147,12 @@ func (in *instance) startSignIn(t *testing.T, uid string) callback {
 	for _, ck := range req.Cookies() {
 		in.w.keep(ck.Value)
 	}
-	for _, q := range []string{string(body), req.URL.RawQuery} {
-		for k, v := range parse(q) {
-			if k == "access_token" || k == "session_secret_key" || k == "code" {
-				in.w.keep(v)
-			}
-		}
+	form, err := url.ParseQuery(string(body))
+	require.NoError(t, err)
+	for _, q := range []url.Values{form, req.URL.Query()} {
+		in.w.keep(q.Get("access_token"), q.Get("session_secret_key"), q.Get("code"))
 	}
 	return c
-}
-
-// parse is a query's or form's first values.
-func parse(q string) map[string]string {
-	out := map[string]string{}
-	for _, kv := range strings.Split(q, "&") {
-		k, v, _ := strings.Cut(kv, "=")
-		if _, seen := out[k]; !seen {
-			out[k] = v
-		}
-	}
-	return out
 }
 
 // try sends the callback to in, over HTTP, with extra cookies (a session
