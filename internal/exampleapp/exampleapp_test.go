@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"regexp"
 	"testing"
 	"time"
@@ -117,6 +118,7 @@ func TestSitePages(t *testing.T) {
 			page := rec.Body.String()
 			assert.Contains(t, page, `<html lang="`+tc.lang+`">`)
 			assert.Contains(t, page, `<h1 id="welcome">`+tc.welcome+`</h1>`)
+			assert.Contains(t, page, `<title>`+tc.welcome+`</title>`, "the site's name once")
 			assert.Contains(t, page, `<a class="okauth-button" href="/auth/ok/login?next=%2Faccount" lang="`+tc.lang+`">`)
 			assert.Contains(t, page, "<span>"+tc.signIn+"</span>")
 			assert.NotContains(t, page, `id="logout"`)
@@ -134,5 +136,28 @@ func TestSitePages(t *testing.T) {
 			assert.NotRegexp(t, inlineStyle, page)
 			assert.Equal(t, "no-store", rec.Header().Get("Cache-Control"))
 		})
+	}
+}
+
+// TestWhen: dates read as each language's reader writes them, Russian
+// ones in Moscow time.
+func TestWhen(t *testing.T) {
+	at := time.Date(2026, time.December, 6, 10, 29, 0, 0, time.UTC)
+	assert.Equal(t, "6\u00a0декабря 2026, 13:29 (МСК)", wordsFor("ru").When(at))
+	assert.Equal(t, "6 December 2026, 10:29 UTC", wordsFor("en").When(at))
+	assert.Equal(t, "1\u00a0января 2027, 02:30 (МСК)", wordsFor("ru").When(time.Date(2026, time.December, 31, 23, 30, 0, 0, time.UTC)), "the day and year are Moscow's")
+}
+
+// TestWordsForVisitors: the example's pages speak to visitors, never in
+// the developer's words (API names, product codes).
+func TestWordsForVisitors(t *testing.T) {
+	for _, w := range []words{english, russian} {
+		v := reflect.ValueOf(w)
+		for i := range v.NumField() {
+			text := v.Field(i).String()
+			for _, dev := range []string{"RequireLogin", "friends.get", "coins100", "okauth."} {
+				assert.NotContains(t, text, dev, "%s.%s", w.Lang, v.Type().Field(i).Name)
+			}
+		}
 	}
 }

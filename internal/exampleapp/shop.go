@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"strconv"
 	"sync"
 
 	"github.com/okauth/okauth/okpay"
@@ -85,7 +86,11 @@ func withShop(app http.Handler, appKey, appSecret string, store okpay.Store, fak
 				http.Error(w, err.Error(), http.StatusInternalServerError)
 				return
 			}
-			fmt.Fprintf(w, "%s after %d tries\n", d.Outcome, len(d.Attempts))
+			attempts := "1 attempt"
+			if n := len(d.Attempts); n != 1 {
+				attempts = strconv.Itoa(n) + " attempts"
+			}
+			fmt.Fprintf(w, "%s (%s)\n", d.Outcome, attempts)
 		})
 		mux.Handle("POST /dev/pay", http.NewCrossOriginProtection().Handler(dev))
 		logger.Info("to buy coins100 as the fake's user, run: curl -X POST " + base + "/dev/pay")

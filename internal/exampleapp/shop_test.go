@@ -54,9 +54,9 @@ func TestShop(t *testing.T) {
 	}
 	balance := "/balance?uid=" + oktest.DefaultUser.UID
 	assert.Equal(t, "0", do(http.MethodGet, balance))
-	assert.Equal(t, "paid after 1 tries\n", do(http.MethodPost, "/dev/pay"))
+	assert.Equal(t, "paid (1 attempt)\n", do(http.MethodPost, "/dev/pay"))
 	assert.Equal(t, "100", do(http.MethodGet, balance))
-	assert.Equal(t, "paid after 1 tries\n", do(http.MethodPost, "/dev/pay"))
+	assert.Equal(t, "paid (1 attempt)\n", do(http.MethodPost, "/dev/pay"))
 	assert.Equal(t, "200", do(http.MethodGet, balance))
 	assert.Contains(t, do(http.MethodGet, "/ok/payment?uid=1&transaction_id=1&sig=00"), "<error_code>104</error_code>")
 	assert.Equal(t, "200", do(http.MethodGet, balance))

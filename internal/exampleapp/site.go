@@ -98,7 +98,7 @@ type pageData struct {
 // page is the data every page has, in the language okauth chose for r.
 func (s Site) page(r *http.Request, name string) pageData {
 	t := wordsFor(s.Auth.Language(r))
-	title := t.Site
+	title := "" // the home page's title is the site's name alone
 	if name == "account" {
 		title = t.Account
 	}

@@ -1,5 +1,10 @@
 package exampleapp
 
+import (
+	"fmt"
+	"time"
+)
+
 // words are the example's own words in one language.
 type words struct {
 	Lang, Site, Intro, Privacy, Hello, UID, Email, Account, AccountLink, AccountIntro,
@@ -16,14 +21,14 @@ var english = words{
 	Email:        "Email",
 	Account:      "Your account",
 	AccountLink:  "Your account page",
-	AccountIntro: "Only signed-in visitors can open this page: RequireLogin sends anyone else to sign in first, then back here.",
-	Friends:      "Friends (friends.get, called as you)",
+	AccountIntro: "Only signed-in visitors can open this page: anyone else is asked to sign in first, then brought back here.",
+	Friends:      "Friends on OK.ru",
 	Unavailable:  "unavailable",
 	Permissions:  "Permissions OK.ru granted",
 	None:         "none",
 	SessionEnds:  "Session ends",
 	SignOut:      "Sign out",
-	Coins:        "Coins (coins100: 100 coins for 10 OKs)",
+	Coins:        "Coins (100 coins for 10 OKs)",
 }
 
 var russian = words{
@@ -36,14 +41,14 @@ var russian = words{
 	Email:        "Эл. почта",
 	Account:      "Личный кабинет",
 	AccountLink:  "Перейти в личный кабинет",
-	AccountIntro: "Эту страницу видят только те, кто вошёл: RequireLogin сначала отправляет остальных на вход, а потом возвращает сюда.",
-	Friends:      "Друзья (friends.get от вашего имени)",
+	AccountIntro: "Эту страницу видят только те, кто вошёл: остальным сначала предложат войти, а потом вернут сюда.",
+	Friends:      "Друзья на OK.ru",
 	Unavailable:  "недоступно",
 	Permissions:  "Права, выданные OK.ru",
 	None:         "нет",
 	SessionEnds:  "Сеанс закончится",
 	SignOut:      "Выйти",
-	Coins:        "Монеты (coins100: 100 монет за 10 ОК)",
+	Coins:        "Монеты (100 монет за 10 ОК)",
 }
 
 // wordsFor is the example's words in lang, English unless it is Russian.
@@ -52,4 +57,23 @@ func wordsFor(lang string) words {
 		return russian
 	}
 	return english
+}
+
+// moscow is Moscow time, which has been UTC+3 all year since 2014: the
+// time most readers of a Russian page go by.
+var moscow = time.FixedZone("MSK", 3*60*60)
+
+// genitiveMonths are the months as a Russian date names them: «6 декабря».
+var genitiveMonths = [...]string{"января", "февраля", "марта", "апреля", "мая", "июня",
+	"июля", "августа", "сентября", "октября", "ноября", "декабря"}
+
+// When is t as a reader of the page writes a date and time: «6 декабря
+// 2026, 13:29 (МСК)» in Moscow time on a Russian page, "6 December 2026,
+// 10:29 UTC" on an English one.
+func (w words) When(t time.Time) string {
+	if w.Lang == "ru" {
+		t = t.In(moscow)
+		return fmt.Sprintf("%d\u00a0%s %d, %s (МСК)", t.Day(), genitiveMonths[t.Month()-1], t.Year(), t.Format("15:04"))
+	}
+	return t.UTC().Format("2 January 2006, 15:04 UTC")
 }

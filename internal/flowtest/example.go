@@ -164,7 +164,7 @@ func example(t *testing.T, run RunFunc, shop bool, check func(stage string), env
 		require.NoError(t, err)
 		paid, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
-		require.Equal(t, "paid after 1 tries\n", string(paid))
+		require.Equal(t, "paid (1 attempt)\n", string(paid))
 		_, home = get(base + "/")
 		require.Contains(t, home, `<dd id="balance">100</dd>`, "the payment OK delivered shows on the page")
 		check("paid")
