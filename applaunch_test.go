@@ -521,10 +521,15 @@ func TestAppLaunchTopLevelAsksFirst(t *testing.T) {
 	// returns the confirmation page's token and cookie.
 	open := func(t *testing.T, c *http.Client) (string, *http.Cookie) {
 		t.Helper()
-		resp := do(t, c, http.MethodGet, e.App.URL+"/auth/ok/app?"+e.OK.LaunchParams(launchUser).Encode(), nil, typedIn)
+		p := e.OK.LaunchParams(launchUser)
+		resp := do(t, c, http.MethodGet, e.App.URL+"/auth/ok/app?"+p.Encode(), nil, typedIn)
 		text := body(t, resp)
 		require.Equal(t, http.StatusOK, resp.StatusCode, text)
 		assert.Contains(t, text, "Continue as "+launchUser.Name)
+		for _, secret := range []string{p.Get("session_key"), p.Get("session_secret_key"), fakeSecret} {
+			assert.NotContains(t, text, secret, "the page holds no secret")
+			assert.NotContains(t, strings.Join(resp.Header.Values("Set-Cookie"), ";"), secret, "the cookie is sealed")
+		}
 		assert.Contains(t, resp.Header.Get("Content-Security-Policy"), "frame-ancestors 'none'", "no one frames a page that asks for a click")
 		assert.Equal(t, "DENY", resp.Header.Get("X-Frame-Options"))
 		m := confirmToken.FindStringSubmatch(text)
@@ -552,6 +557,22 @@ func TestAppLaunchTopLevelAsksFirst(t *testing.T) {
 		assert.Nil(t, sessionCookie(resp), "the session the browser had is left alone")
 		assert.Equal(t, "public, signed in as "+victim.UID, whoAt(c))
 		assert.Zero(t, signIns.Load())
+	})
+
+	t.Run("in Russian", func(t *testing.T) {
+		req, err := http.NewRequest(http.MethodGet, e.App.URL+"/auth/ok/app?"+e.OK.LaunchParams(launchUser).Encode(), nil)
+		require.NoError(t, err)
+		req.Header.Set("Accept-Language", "ru-RU,ru;q=0.9")
+		req.Header.Set("Sec-Fetch-Site", "none")
+		req.Header.Set("Sec-Fetch-Mode", "navigate")
+		req.Header.Set("Sec-Fetch-Dest", "document")
+		resp, err := e.Browser(t).Do(req)
+		require.NoError(t, err)
+		text := body(t, resp)
+		assert.Contains(t, text, `<html lang="ru">`)
+		assert.Contains(t, text, "Войти в приложение?")
+		assert.Contains(t, text, "Продолжить как "+launchUser.Name)
+		assert.Contains(t, text, ">Отмена</button>")
 	})
 
 	t.Run("continue, once", func(t *testing.T) {
