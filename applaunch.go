@@ -5,8 +5,8 @@ import (
 	"crypto/subtle"
 	"errors"
 	"fmt"
+	"html/template"
 	"net/http"
-	"net/url"
 	"slices"
 	"strings"
 )
@@ -25,7 +25,16 @@ var (
 	// ErrLaunchUnauthorized means OK launched the app with authorized=0:
 	// the user has not allowed the app, so OK gave no session to trust.
 	ErrLaunchUnauthorized = errors.New("okauth: app launched without the user's authorization")
+
+	// ErrLaunchUsed means a launch URL already signed someone in (or was
+	// shown for confirmation) within the last 10 minutes: a launch signs
+	// in once.
+	ErrLaunchUsed = errors.New("okauth: app launch already used")
 )
+
+// launchMemory is how long a used launch is remembered: the longest
+// [ReplayStore] keeps anything.
+const launchMemory = stateLifetime
 
 // OKFrameAncestors are the origins of OK's pages that frame an app: the
 // default value of Config.AppFrameAncestors.
@@ -87,47 +96,83 @@ func (a *Auth) sessionsFor(u *User) sessionBackend {
 }
 
 // appLaunchRoute serves the App link. The query holds the user's OK session
-// for this app, so every answer drops it (a redirect), sends no Referer
-// and is not stored; the query is never logged.
+// for this app, so every answer drops it, sends no Referer and is not
+// stored; the query is never logged. Inside OK's frame the session starts
+// at once; a launch opened at top level asks the user first (see
+// appconfirm.go).
 func (a *Auth) appLaunchRoute(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	h.Set("Cache-Control", "no-store")
 	h.Set("Referrer-Policy", "no-referrer")
-	u, err := a.launched(r)
+	place, err := launchPlaceOf(r, a.cfg.AppFrameAncestors)
 	if err != nil {
 		a.fail(w, r, "okauth: app launch refused", err, "")
 		return
 	}
-	a.startSession(w, r, u, a.cfg.AppLandingPath)
+	u, release, err := a.launched(r)
+	if err != nil {
+		release()
+		a.fail(w, r, "okauth: app launch refused", err, "")
+		return
+	}
+	if place == launchTopLevel {
+		if !a.askToConfirm(w, r, u) {
+			release()
+		}
+		return
+	}
+	if !a.saveSession(w, r, u, a.cfg.AppLandingPath) {
+		release()
+		return
+	}
+	a.openLanding(w, r)
 }
 
-// launched checks the launch OK signed and asks OK, as the user, who they
-// are. It returns a user whose AccessToken is OK's session_key.
-func (a *Auth) launched(r *http.Request) (*User, error) {
-	if !a.launchedFromOK(r) {
-		return nil, fmt.Errorf("%w: opened at top level by a page that is not OK's", ErrBadLaunch)
-	}
+// openLanding answers a launch inside OK's frame, once its session is
+// written, with a page that opens the landing page. A redirect would not
+// do: the landing page's request would still count as made by OK's page,
+// another site, for which the App link's session does not count; the
+// page's own navigation is the app's.
+func (a *Auth) openLanding(w http.ResponseWriter, r *http.Request) {
+	m := a.langs.forRequest(r)
+	render(w, "applaunch.html", errorCSP, http.StatusOK, struct {
+		M       *Messages
+		Refresh string
+		Next    string
+		CSS     template.CSS
+	}{m, "0;url=" + a.cfg.AppLandingPath, a.cfg.AppLandingPath, template.CSS(pageCSS)})
+}
+
+// launched checks the launch OK signed, marks it used and asks OK, as
+// the user, who they are. It returns a user whose AccessToken is OK's
+// session_key, and a release that forgets the mark, for when the sign-in
+// does not happen after all.
+func (a *Auth) launched(r *http.Request) (*User, func(), error) {
 	q, err := parseStrict(r.URL.RawQuery)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrBadLaunch, err)
+		return nil, noop, fmt.Errorf("%w: %w", ErrBadLaunch, err)
 	}
 	for _, f := range []string{"application_key", "logged_user_id", "session_key", "session_secret_key", "auth_sig", "sig", "authorized"} {
 		if q.Get(f) == "" {
-			return nil, fmt.Errorf("%w: %s missing", ErrBadLaunch, f)
+			return nil, noop, fmt.Errorf("%w: %s missing", ErrBadLaunch, f)
 		}
 	}
 	if !equalFold(q.Get("application_key"), a.cfg.AppKey) {
-		return nil, fmt.Errorf("%w: application_key is not this app's", ErrBadLaunch)
+		return nil, noop, fmt.Errorf("%w: application_key is not this app's", ErrBadLaunch)
 	}
 	if !equalFold(q.Get("sig"), Sign(q, a.cfg.AppSecret)) {
-		return nil, fmt.Errorf("%w: sig does not match", ErrBadLaunch)
+		return nil, noop, fmt.Errorf("%w: sig does not match", ErrBadLaunch)
 	}
 	uid, key := q.Get("logged_user_id"), q.Get("session_key")
 	if !equalFold(q.Get("auth_sig"), md5Hex(uid+key+a.cfg.AppSecret)) {
-		return nil, fmt.Errorf("%w: auth_sig does not match", ErrBadLaunch)
+		return nil, noop, fmt.Errorf("%w: auth_sig does not match", ErrBadLaunch)
 	}
 	if q.Get("authorized") != "1" {
-		return nil, ErrLaunchUnauthorized
+		return nil, noop, ErrLaunchUnauthorized
+	}
+	release, err := a.useLaunch(r.Context(), q.Get("sig"))
+	if err != nil {
+		return nil, noop, err
 	}
 	u := &User{AccessToken: Secret(key), SessionSecret: Secret(q.Get("session_secret_key")),
 		InsideOK: true, TokenExpires: a.expiry("")}
@@ -137,36 +182,29 @@ func (a *Auth) launched(r *http.Request) (*User, error) {
 		if errors.Is(err, ErrTokenExpired) {
 			// A session_key OK no longer accepts: the launch is stale,
 			// not OK failing.
-			return nil, fmt.Errorf("%w: OK no longer accepts the session_key: %v", ErrBadLaunch, err)
+			return nil, release, fmt.Errorf("%w: OK no longer accepts the session_key: %v", ErrBadLaunch, err)
 		}
-		return nil, err
+		return nil, release, err
 	}
 	if u.UID != uid {
-		return nil, fmt.Errorf("%w: OK says the session_key is another user's", ErrBadLaunch)
+		return nil, release, fmt.Errorf("%w: OK says the session_key is another user's", ErrBadLaunch)
 	}
-	return u, nil
+	return u, release, nil
 }
 
-// launchedFromOK reports whether r can be OK opening the app. A launch
-// URL carries no state: anyone can take their own and make a victim's
-// browser open it. Inside an iframe (or fetched) that does no harm, since
-// the partitioned cookie then lives only under the framing site, where
-// only OK may frame the app. At top level the cookie lands in the app's
-// own partition and the victim would browse the app as the attacker (a
-// login CSRF), so a top-level launch must come from the browser itself
-// (OK's mobile app opening its web view, a typed or bookmarked URL), from
-// the app's own origin, or from a page of Config.AppFrameAncestors, as
-// its Referer shows. Browsers without Fetch Metadata are let through.
-func (a *Auth) launchedFromOK(r *http.Request) bool {
-	if r.Header.Get("Sec-Fetch-Dest") != "document" {
-		return true
+// useLaunch marks the launch whose signature is sig used, in
+// Config.Replay, for launchMemory: sig covers every parameter, so each
+// launch OK made has its own. It returns the mark's release, or
+// ErrLaunchUsed for a launch already used, or the store's failure.
+func (a *Auth) useLaunch(ctx context.Context, sig string) (func(), error) {
+	key := "okauth-app-launch:" + strings.ToLower(sig)
+	switch err := a.states.used.Reserve(ctx, key, launchMemory); {
+	case errors.Is(err, ErrStateReused):
+		return noop, ErrLaunchUsed
+	case err != nil:
+		return noop, err
 	}
-	switch r.Header.Get("Sec-Fetch-Site") {
-	case "", "none", "same-origin":
-		return true
-	}
-	ref, err := url.Parse(r.Referer())
-	return err == nil && ref.Host != "" && originAllowed(ref.Scheme+"://"+ref.Host, a.cfg.AppFrameAncestors)
+	return func() { a.states.used.Release(context.WithoutCancel(ctx), key) }, nil
 }
 
 // originAllowed reports whether origin is one of patterns, CSP source
@@ -196,55 +234,3 @@ func originAllowed(origin string, patterns []string) bool {
 func equalFold(got, want string) bool {
 	return subtle.ConstantTimeCompare([]byte(strings.ToLower(got)), []byte(strings.ToLower(want))) == 1
 }
-
-// Frameable lets the pages of h be shown in an iframe by
-// Config.AppFrameAncestors (by default, OK's pages, [OKFrameAncestors]):
-// their Content-Security-Policy gets that frame-ancestors directive, in
-// place of any other, and X-Frame-Options is dropped. Wrap only the pages
-// an app shows inside ok.ru (such as Config.AppLandingPath); okauth's own
-// pages, and every other page, should keep frame-ancestors 'none'.
-func (a *Auth) Frameable(h http.Handler) http.Handler {
-	directive := "frame-ancestors " + strings.Join(a.cfg.AppFrameAncestors, " ")
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h.ServeHTTP(&frameWriter{ResponseWriter: w, directive: directive}, r)
-	})
-}
-
-// frameWriter puts its frame-ancestors directive into the answer's
-// headers just before they are written.
-type frameWriter struct {
-	http.ResponseWriter
-	directive string
-	done      bool
-}
-
-func (f *frameWriter) fix() {
-	if f.done {
-		return
-	}
-	f.done = true
-	h := f.ResponseWriter.Header()
-	h.Del("X-Frame-Options")
-	parts := []string{}
-	for _, d := range strings.Split(h.Get("Content-Security-Policy"), ";") {
-		if d = strings.TrimSpace(d); d != "" && !strings.HasPrefix(strings.ToLower(d), "frame-ancestors") {
-			parts = append(parts, d)
-		}
-	}
-	h.Set("Content-Security-Policy", strings.Join(append(parts, f.directive), "; "))
-}
-
-// WriteHeader fixes the headers, then writes them.
-func (f *frameWriter) WriteHeader(code int) {
-	f.fix()
-	f.ResponseWriter.WriteHeader(code)
-}
-
-// Write fixes the headers if not yet written, then writes b.
-func (f *frameWriter) Write(b []byte) (int, error) {
-	f.fix()
-	return f.ResponseWriter.Write(b)
-}
-
-// Unwrap lets http.ResponseController reach the underlying writer.
-func (f *frameWriter) Unwrap() http.ResponseWriter { return f.ResponseWriter }

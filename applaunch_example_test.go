@@ -33,12 +33,20 @@ func ExampleAuth_Frameable() {
 	}))))
 	app := auth.Middleware(mux)
 
-	// What OK does: load the App link with its signed launch.
+	// What OK does: load the App link, with its signed launch, in an
+	// iframe on its page. The answer opens /game from the app's own page.
+	launch := httptest.NewRequest(http.MethodGet, fake.LaunchURL("https://example.com/auth/ok/app", oktest.DefaultUser), nil)
+	launch.Header.Set("Sec-Fetch-Site", "cross-site")
+	launch.Header.Set("Sec-Fetch-Mode", "navigate")
+	launch.Header.Set("Sec-Fetch-Dest", "iframe")
+	launch.Header.Set("Referer", "https://ok.ru/")
 	rec := httptest.NewRecorder()
-	app.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, fake.LaunchURL("https://example.com/auth/ok/app", oktest.DefaultUser), nil))
-	fmt.Println(rec.Code, rec.Header().Get("Location"))
+	app.ServeHTTP(rec, launch)
+	fmt.Println(rec.Code)
 
+	// The app's own page in that iframe loads /game.
 	game := httptest.NewRequest(http.MethodGet, "https://example.com/game", nil)
+	game.Header.Set("Sec-Fetch-Site", "same-origin")
 	for _, c := range rec.Result().Cookies() {
 		game.AddCookie(c)
 	}
@@ -46,6 +54,6 @@ func ExampleAuth_Frameable() {
 	app.ServeHTTP(rec, game)
 	fmt.Println(rec.Body.String(), "|", rec.Header().Get("Content-Security-Policy"))
 	// Output:
-	// 303 /game
+	// 200
 	// hello Иван Петров | frame-ancestors https://ok.ru https://*.ok.ru
 }

@@ -30,12 +30,16 @@ type Auth struct {
 	appSessions    sessionBackend
 	appSessionName string
 	appLaunch      http.Handler
-	states         *states
-	authorize      *url.URL
-	failure        http.Handler
-	logout         *http.CrossOriginProtection
-	failures       *failureLog
-	langs          *languages
+	// confirmName and confirmCodec are the cookie of a launch opened at
+	// top level, waiting for the user to confirm it (appconfirm.go).
+	confirmName  string
+	confirmCodec *cookieCodec
+	states       *states
+	authorize    *url.URL
+	failure      http.Handler
+	logout       *http.CrossOriginProtection
+	failures     *failureLog
+	langs        *languages
 	// bodyTimeout bounds reading the callback's body.
 	bodyTimeout time.Duration
 }
@@ -100,6 +104,10 @@ func New(cfg Config) (*Auth, error) {
 		}
 		a.appSessionName = opts.name
 		a.appLaunch = a.Frameable(http.HandlerFunc(a.appLaunchRoute))
+		a.confirmName = confirmName(cfg.SessionName)
+		if a.confirmCodec, err = newCookieCodec(confirmLifetime, cfg.SessionKeys); err != nil {
+			return nil, err
+		}
 	}
 	stateCodec, err := newCookieCodec(2*stateLifetime, cfg.SessionKeys)
 	if err != nil {

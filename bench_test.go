@@ -121,6 +121,7 @@ const otherCookies = "_ga=GA1.1.1234567890.1700000000; lang=ru; theme=dark"
 func sessionRequest(c *http.Cookie) *http.Request {
 	r := httptest.NewRequest(http.MethodGet, "/home", nil)
 	r.Header.Set("Accept", "text/html")
+	r.Header.Set("Sec-Fetch-Site", "same-origin") // the site's own page, as the App link's session needs
 	r.Header.Set("Cookie", otherCookies)
 	if c != nil {
 		r.Header.Set("Cookie", otherCookies+"; "+c.Name+"="+c.Value)
@@ -336,8 +337,13 @@ func newAppLinkAuth(tb testing.TB, sessionCache int) (*okauth.Auth, *oktest.Serv
 func launchIn(tb testing.TB, auth *okauth.Auth, ok *oktest.Server) *http.Cookie {
 	tb.Helper()
 	rec := httptest.NewRecorder()
-	auth.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, ok.LaunchURL("/auth/ok/app", oktest.DefaultUser), nil))
-	require.Equal(tb, http.StatusSeeOther, rec.Code, rec.Body.String())
+	r := httptest.NewRequest(http.MethodGet, ok.LaunchURL("/auth/ok/app", oktest.DefaultUser), nil)
+	r.Header.Set("Sec-Fetch-Site", "cross-site")
+	r.Header.Set("Sec-Fetch-Mode", "navigate")
+	r.Header.Set("Sec-Fetch-Dest", "iframe")
+	r.Header.Set("Referer", "https://ok.ru/")
+	auth.ServeHTTP(rec, r)
+	require.Equal(tb, http.StatusOK, rec.Code, rec.Body.String())
 	for _, c := range rec.Result().Cookies() {
 		if c.Name == appSessionName && c.MaxAge > 0 {
 			return c

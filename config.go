@@ -183,16 +183,22 @@ type Config struct {
 	InsecureCookies bool
 
 	// AppLink turns on the App link route, Prefix + "/app": the URL an
-	// app registers at OK (seed 000 "App link") for OK to load inside an
-	// iframe on ok.ru with the signed-in user. It needs AppSecret. Off, the
-	// route answers 404. The default value is false. See applaunch.go.
+	// app registers at OK as its App link for OK to load inside an iframe
+	// on ok.ru with the signed-in user. A launch starts a session only in
+	// a frame whose parent page is one of AppFrameAncestors; opened in a
+	// tab of its own, it asks the user to confirm first; each launch signs
+	// in once (marked in Replay). The session counts only for the app's own
+	// requests (Sec-Fetch-Site: same-origin) and a tab's page loads. It
+	// needs AppSecret. Off, the route answers 404. The default value is
+	// false.
 	AppLink bool
 	// AppLandingPath is where the App link sends a user it signed in,
 	// inside the iframe. The default value is LandingPath.
 	AppLandingPath string
 	// AppFrameAncestors are the origins allowed to frame the App link's
-	// pages (its error page) and the pages wrapped in [Auth.Frameable]. The
-	// default value is OKFrameAncestors.
+	// pages (its error page) and the pages wrapped in [Auth.Frameable], and
+	// the only pages whose frame may start an App link session (as the
+	// launch's Referer shows). The default value is OKFrameAncestors.
 	AppFrameAncestors []string
 
 	// Replay remembers finished sign-ins for the rest of their state's

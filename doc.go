@@ -28,8 +28,10 @@
 // package [github.com/okauth/okauth/okpay]. A page for signed-out visitors
 // shows [Auth.Button], a "Sign in with OK.ru" link. An app that opens inside
 // ok.ru sets Config.AppLink and registers Prefix + "/app" as its App link:
-// OK's signed launch signs the user in there, in a partitioned cookie, and
-// [Auth.Frameable] lets the app's pages be framed by ok.ru.
+// OK's signed launch, in OK's frame, signs the user in there, once, in a
+// partitioned cookie that counts only for the app's own requests (a launch
+// opened in a tab of its own asks the user first), and [Auth.Frameable]
+// lets the app's pages be framed by ok.ru.
 //
 // # Languages
 //

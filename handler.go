@@ -56,6 +56,8 @@ func (a *Auth) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		a.login(w, r)
 	case route == appRoute && get && a.appLaunch != nil:
 		a.appLaunch.ServeHTTP(w, r)
+	case route == appRoute && r.Method == http.MethodPost && a.appLaunch != nil:
+		a.confirmLaunch(w, r)
 	case route == "/callback" && get && a.cfg.Flow == FlowCode && r.URL.RawQuery != "":
 		a.codeCallback(w, r)
 	case route == "/callback" && get:
@@ -70,9 +72,9 @@ func (a *Auth) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		serveAsset(w, r, "fragment.js", "text/javascript; charset=utf-8", fragmentETag, fragmentJS)
 	case route == "/button.css" && get:
 		serveAsset(w, r, "button.css", "text/css; charset=utf-8", buttonETag, ButtonCSS)
-	case route == "/login" || route == "/fragment.js" || route == "/button.css" || (route == appRoute && a.appLaunch != nil):
+	case route == "/login" || route == "/fragment.js" || route == "/button.css":
 		methodNotAllowed(w, "GET, HEAD")
-	case route == "/callback":
+	case route == "/callback" || (route == appRoute && a.appLaunch != nil):
 		methodNotAllowed(w, "GET, HEAD, POST")
 	case route == "/logout" || route == "/token":
 		methodNotAllowed(w, "POST")

@@ -30,6 +30,16 @@ type Messages struct {
 	// the HTTP status, is its last line ("Error 403").
 	TryAgain, Home, Status string
 
+	// ConfirmTitle heads the page that asks a user who opened the App
+	// link at top level whether to sign in; ConfirmText comes before the
+	// name of the user they would be, and ConfirmWarning after it. Its
+	// buttons are ContinueAs, followed by the name, and Cancel.
+	ConfirmTitle, ConfirmText, ConfirmWarning, ContinueAs, Cancel string
+
+	// LaunchOpening is shown for the moment the App link takes to open the
+	// app inside ok.ru, with a Continue link in case it does not.
+	LaunchOpening, Continue string
+
 	// Errors say what went wrong, checked in order: the first whose Err
 	// matches the failure with [errors.Is] is shown. Put a more specific
 	// error before a more general one (ErrAccessDenied before ErrRefused).

@@ -13,6 +13,14 @@ var english = Messages{
 	TryAgain:     "Try again",
 	Home:         "Home",
 	Status:       "Error",
+
+	ConfirmTitle:   "Sign in to this app?",
+	ConfirmText:    "This app was opened from a link. You would be signed in to it with this OK.ru account:",
+	ConfirmWarning: "If this is not you, or you did not open the link yourself, choose Cancel: nothing will change.",
+	ContinueAs:     "Continue as",
+	Cancel:         "Cancel",
+	LaunchOpening:  "Opening the app…",
+	Continue:       "Continue",
 	Errors: []ErrorText{
 		{ErrSignInRefused, "Sign-in refused", "This site did not accept this sign-in. Nothing was saved."},
 		{ErrAccessDenied, "Sign-in cancelled", "You did not allow this site to use your OK.ru account. Nothing was saved."},
@@ -30,6 +38,7 @@ var english = Messages{
 		{ErrCrossOrigin, "Request refused", "This request came from another site and was refused."},
 		{ErrReplayFull, "Too many sign-ins", "This site is handling too many sign-ins right now. Please try again in a few minutes."},
 		{ErrStoreUnavailable, "Sign-in unavailable", "This site cannot check sign-ins right now. Nothing was changed. Please try again in a minute."},
+		{ErrLaunchUsed, "Launch link already used", "This link to the app has already been used. Open the app from OK.ru again. Nothing was saved."},
 		{ErrLaunchUnauthorized, "App not allowed", "You have not allowed this app on OK.ru. Open it from OK.ru and allow it."},
 		{ErrBadLaunch, "Launch not recognised", "This app was not opened by OK.ru, or the link was changed. Open the app from OK.ru again. Nothing was saved."},
 		enIncomplete.with(ErrTokenMissing),

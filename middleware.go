@@ -27,7 +27,8 @@ func (a *Auth) Middleware(next http.Handler) http.Handler {
 // there is no session or one is attached already. The session is the
 // one of an "Authorization: Bearer" header when there is one (only an app
 // sends it, explicitly: no browser adds it to a cross-site request),
-// otherwise the session cookie's, and otherwise the App link's cookie.
+// otherwise the session cookie's, and otherwise the App link's cookie, if
+// it counts for r (see appSessionCounts).
 func (a *Auth) attach(r *http.Request) *http.Request {
 	if r.Context().Value(userKey) != nil {
 		return r
@@ -40,8 +41,9 @@ func (a *Auth) attach(r *http.Request) *http.Request {
 	if raw == "" {
 		backend, raw = a.sessions, cookieValue(r, a.cfg.SessionName)
 	}
-	if raw == "" && a.appSessions != nil {
-		// The App link's session, sent only inside ok.ru's partition.
+	if raw == "" && a.appSessions != nil && appSessionCounts(r) {
+		// The App link's session, for the app's own requests only: any
+		// frame in OK's partition makes the browser send the cookie.
 		backend, raw = a.appSessions, cookieValue(r, a.appSessionName)
 	}
 	if raw == "" {

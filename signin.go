@@ -34,6 +34,19 @@ func (a *Auth) finishSignIn(w http.ResponseWriter, r *http.Request, complete fun
 // On any failure nothing is written, the request's session is left as it
 // was, and it reports false.
 func (a *Auth) startSession(w http.ResponseWriter, r *http.Request, u *User, next string) bool {
+	if !a.saveSession(w, r, u, next) {
+		return false
+	}
+	// No body: http.Redirect would echo next into one for a GET.
+	w.Header().Set("Location", next)
+	w.WriteHeader(http.StatusSeeOther)
+	return true
+}
+
+// saveSession is startSession without the redirect: on success the
+// caller answers; on failure it has answered, with next for the failure
+// page's "Try again".
+func (a *Auth) saveSession(w http.ResponseWriter, r *http.Request, u *User, next string) bool {
 	if err := a.admit(r, u); err != nil {
 		a.fail(w, r, "okauth: sign-in failed", err, next)
 		return false
@@ -49,9 +62,6 @@ func (a *Auth) startSession(w http.ResponseWriter, r *http.Request, u *User, nex
 		return false
 	}
 	a.cfg.Logger.LogAttrs(r.Context(), slog.LevelInfo, "okauth: signed in", slog.String("uid", u.UID))
-	// No body: http.Redirect would echo next into one for a GET.
-	w.Header().Set("Location", next)
-	w.WriteHeader(http.StatusSeeOther)
 	return true
 }
 
