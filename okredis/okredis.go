@@ -44,6 +44,11 @@ type Options struct {
 	// value is 1 minute.
 	CacheTTL time.Duration
 
+	// MaxUserSessions bounds the live sessions of one user: a sign-in
+	// past it ends that user's oldest session. The default value is
+	// okauth.DefaultMaxUserSessions.
+	MaxUserSessions int
+
 	// CacheBytes bounds the client-side cache of each connection (a client
 	// has 4), and the sessions kept in front of them (about one per KiB).
 	// The default value is 16 MiB.
@@ -65,6 +70,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.CacheTTL <= 0 {
 		o.CacheTTL = time.Minute
+	}
+	if o.MaxUserSessions <= 0 {
+		o.MaxUserSessions = okauth.DefaultMaxUserSessions
 	}
 	if o.CacheBytes <= 0 {
 		o.CacheBytes = 16 << 20
