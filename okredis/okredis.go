@@ -96,7 +96,9 @@ type Client struct {
 // "redis://127.0.0.1:6379/0" or "rediss://user:password@host:6380/1".
 // It fails, with an error wrapping [okauth.ErrStoreUnavailable], when
 // Redis does not answer; the Client then made reconnects on its own, so
-// only the first connection has to succeed.
+// only the first connection has to succeed. It fails with an error
+// wrapping [ErrEvictionPolicy] when Redis's maxmemory-policy is not
+// noeviction.
 func Open(url string, opts Options) (*Client, error) {
 	opts = opts.withDefaults()
 	co, err := rueidis.ParseURL(url)
@@ -123,6 +125,12 @@ func Open(url string, opts Options) (*Client, error) {
 		return nil, unavailable("connect", err)
 	}
 	c.rc = rc
+	ctx, cancel := c.call(context.Background())
+	defer cancel()
+	if err := checkNoEviction(ctx, rc); err != nil {
+		rc.Close()
+		return nil, err
+	}
 	return c, nil
 }
 
