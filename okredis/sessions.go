@@ -18,13 +18,13 @@ var _ okauth.SessionStore = (*SessionStore)(nil)
 // SessionStore is an [okauth.SessionStore] in Redis. A session is one key,
 // <prefix>s:<id>, holding the uid and the encoded session, which Redis
 // deletes when the session expires. A sorted set per user,
-// <prefix>u:<uid>, lists the user's session IDs in the order they were
-// saved, for [SessionStore.DeleteUser] and for the bound
-// ([Options.MaxUserSessions]): a Save past the bound drops the members
-// whose session has ended, then ends the oldest sessions still past it,
-// and the set expires with the user's last session. Both change together,
-// in one Lua script, so a user's set never holds more than the bound and
-// DeleteUser ends at most that many sessions.
+// <prefix>u:<uid>, lists the user's live session IDs in the order they
+// were saved, for [SessionStore.DeleteUser] and for the bound
+// ([Options.MaxUserSessions]): each Save drops the members whose session
+// has ended, then ends the oldest sessions past the bound, and the set
+// expires with the user's last session. Both change together, in one Lua
+// script, so a user's set never holds more than the bound and DeleteUser
+// ends at most that many sessions.
 //
 // Load reads through the client-side cache (unless [Options.NoCache]):
 // rueidis's, and a map by session ID in front of it (frontCache). Redis
@@ -62,19 +62,17 @@ local t = redis.call('TIME')
 local now = t[1] * 1000 + math.floor(t[2] / 1000)
 local at, limit = tonumber(ARGV[2]), tonumber(ARGV[4])
 redis.call('SET', KEYS[1], ARGV[1], 'PXAT', ARGV[2])
+for _, id in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
+  if redis.call('EXISTS', ARGV[5] .. id) == 0 then redis.call('ZREM', KEYS[2], id) end
+end
 local score = now
 local last = redis.call('ZRANGE', KEYS[2], -1, -1, 'WITHSCORES')
 if last[2] and tonumber(last[2]) >= score then score = tonumber(last[2]) + 1 end
 redis.call('ZADD', KEYS[2], score, ARGV[3])
-if redis.call('ZCARD', KEYS[2]) > limit then
-  for _, id in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
-    if redis.call('EXISTS', ARGV[5] .. id) == 0 then redis.call('ZREM', KEYS[2], id) end
-  end
-  local over = redis.call('ZCARD', KEYS[2]) - limit
-  if over > 0 then
-    local oldest = redis.call('ZPOPMIN', KEYS[2], over)
-    for i = 1, #oldest, 2 do redis.call('DEL', ARGV[5] .. oldest[i]) end
-  end
+local over = redis.call('ZCARD', KEYS[2]) - limit
+if over > 0 then
+  local oldest = redis.call('ZPOPMIN', KEYS[2], over)
+  for i = 1, #oldest, 2 do redis.call('DEL', ARGV[5] .. oldest[i]) end
 end
 local ttl = redis.call('PTTL', KEYS[2])
 if ttl < 0 or now + ttl < at then redis.call('PEXPIREAT', KEYS[2], at) end
