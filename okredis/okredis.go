@@ -39,10 +39,25 @@ type Options struct {
 	// one as soon as it changes or ends (RESP3 client tracking).
 	NoCache bool
 
+	// TrackingCheck is how often the client checks that Redis's
+	// invalidations still reach it, by writing a key it has cached and
+	// waiting as long for the invalidation. While they do not (something
+	// between the client and Redis reopened the connection, or dropped
+	// what Redis pushes), the client-side cache is not used, and for
+	// CacheTTL after: a session ended on another instance is served from
+	// this instance's cache at most 2×TrackingCheck after invalidations
+	// stop, whatever stops them. The default value is 1 second.
+	TrackingCheck time.Duration
+
 	// CacheTTL is the longest a session is kept in the client-side cache
 	// without asking Redis again, whatever the invalidations. The default
 	// value is 1 minute.
 	CacheTTL time.Duration
+
+	// MaxUserSessions bounds the live sessions of one user: a sign-in
+	// past it ends that user's oldest session. The default value is
+	// okauth.DefaultMaxUserSessions.
+	MaxUserSessions int
 
 	// CacheBytes bounds the client-side cache of each connection (a client
 	// has 4), and the sessions kept in front of them (about one per KiB).
@@ -63,8 +78,14 @@ func (o Options) withDefaults() Options {
 	if o.HangTimeout <= 0 {
 		o.HangTimeout = 2 * time.Second
 	}
+	if o.TrackingCheck <= 0 {
+		o.TrackingCheck = time.Second
+	}
 	if o.CacheTTL <= 0 {
 		o.CacheTTL = time.Minute
+	}
+	if o.MaxUserSessions <= 0 {
+		o.MaxUserSessions = okauth.DefaultMaxUserSessions
 	}
 	if o.CacheBytes <= 0 {
 		o.CacheBytes = 16 << 20
@@ -82,13 +103,16 @@ type Client struct {
 	sessionsOnce sync.Once
 	sessions     *SessionStore
 	front        *frontCache // nil with NoCache
+	track        *tracking   // nil with NoCache
 }
 
 // Open connects to the Redis at url, such as
 // "redis://127.0.0.1:6379/0" or "rediss://user:password@host:6380/1".
 // It fails, with an error wrapping [okauth.ErrStoreUnavailable], when
 // Redis does not answer; the Client then made reconnects on its own, so
-// only the first connection has to succeed.
+// only the first connection has to succeed. It fails with an error
+// wrapping [ErrEvictionPolicy] when Redis's maxmemory-policy is not
+// noeviction.
 func Open(url string, opts Options) (*Client, error) {
 	opts = opts.withDefaults()
 	co, err := rueidis.ParseURL(url)
@@ -108,18 +132,42 @@ func Open(url string, opts Options) (*Client, error) {
 	c := &Client{opts: opts}
 	if !opts.NoCache {
 		c.front = newFrontCache(opts.Prefix+"s:", max(opts.CacheBytes/1024, 64), opts.CacheTTL)
-		co.OnInvalidations = c.front.onInvalidations
+		c.track = newTracking(opts.Prefix, opts.TrackingCheck, opts.CacheTTL, func() { c.front.invalidate(nil) })
+		co.OnInvalidations = func(ms []rueidis.RedisMessage) {
+			c.front.onInvalidations(ms)
+			c.track.onInvalidations(ms)
+		}
 	}
 	rc, err := rueidis.NewClient(co)
 	if err != nil {
 		return nil, unavailable("connect", err)
 	}
 	c.rc = rc
+	ctx, cancel := c.call(context.Background())
+	defer cancel()
+	if err := checkNoEviction(ctx, rc); err != nil {
+		rc.Close()
+		return nil, err
+	}
+	if c.track != nil {
+		c.track.start(rc)
+	}
 	return c, nil
 }
 
 // Close closes the connections. The stores of c fail afterwards.
-func (c *Client) Close() { c.rc.Close() }
+func (c *Client) Close() {
+	if c.track != nil {
+		c.track.close()
+	}
+	c.rc.Close()
+}
+
+// cached reports whether a session may be read through the client-side
+// cache at now (Unix ns): the cache is on, and invalidations reach it.
+func (c *Client) cached(now int64) bool {
+	return c.front != nil && c.track.trusted(now)
+}
 
 // call gives a call to Redis its Timeout.
 func (c *Client) call(ctx context.Context) (context.Context, context.CancelFunc) {

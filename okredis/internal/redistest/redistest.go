@@ -22,16 +22,18 @@ const Binary = "/usr/bin/redis-server"
 // Server is a redis-server started by [Start].
 type Server struct {
 	tb   testing.TB
+	args []string // extra redis-server arguments
 	dir  string
 	port int
 	cmd  *exec.Cmd
 	done chan struct{}
 }
 
-// Start runs a redis-server for the test and stops it when the test ends.
+// Start runs a redis-server for the test and stops it when the test ends,
+// with args added to its command line (such as "--maxmemory", "2mb").
 // Without redis-server the test is skipped, unless the environment has
 // CI=true: CI must run these tests, so there it fails.
-func Start(tb testing.TB) *Server {
+func Start(tb testing.TB, args ...string) *Server {
 	tb.Helper()
 	if _, err := os.Stat(Binary); err != nil {
 		if os.Getenv("CI") == "true" {
@@ -39,7 +41,7 @@ func Start(tb testing.TB) *Server {
 		}
 		tb.Skipf("%s is missing: install redis-server (apt-get install redis-server) to run the Redis tests", Binary)
 	}
-	s := &Server{tb: tb, dir: tb.TempDir()}
+	s := &Server{tb: tb, dir: tb.TempDir(), args: args}
 	var err error
 	for range 5 { // a free port may be taken again before redis-server binds it
 		if s.port, err = freePort(); err != nil {
@@ -95,10 +97,10 @@ func (s *Server) Pause() { _ = s.cmd.Process.Signal(syscall.SIGSTOP) }
 func (s *Server) Resume() { _ = s.cmd.Process.Signal(syscall.SIGCONT) }
 
 func (s *Server) start() error {
-	cmd := exec.Command(Binary,
+	cmd := exec.Command(Binary, append([]string{
 		"--bind", "127.0.0.1", "--port", strconv.Itoa(s.port),
 		"--save", "", "--appendonly", "no", "--dir", s.dir,
-		"--protected-mode", "yes", "--loglevel", "warning")
+		"--protected-mode", "yes", "--loglevel", "warning"}, s.args...)...)
 	out, err := os.Create(s.dir + "/redis.log")
 	if err != nil {
 		return err
