@@ -86,6 +86,12 @@ var (
 	// ErrCrossOrigin means a POST to logout came from another origin.
 	ErrCrossOrigin = errors.New("okauth: cross-origin request refused")
 
+	// ErrSignOutFailed is wrapped by the error of a sign-out that could
+	// not end the session (a [SessionStore] that cannot answer, which is
+	// wrapped too): the session lives on, so the user must not be told
+	// they are signed out. The logout route answers it with 503.
+	ErrSignOutFailed = errors.New("okauth: sign-out failed")
+
 	// ErrCodeMissing means a code-flow callback carried neither a code nor
 	// an error.
 	ErrCodeMissing = errors.New("okauth: code missing")
@@ -231,7 +237,7 @@ func StatusOf(err error) int {
 		return http.StatusRequestEntityTooLarge
 	case errors.Is(err, ErrCrossOrigin), errors.Is(err, ErrSignInRefused), errors.Is(err, ErrLaunchUnauthorized):
 		return http.StatusForbidden
-	case errors.Is(err, ErrReplayFull), errors.Is(err, ErrStoreUnavailable):
+	case errors.Is(err, ErrReplayFull), errors.Is(err, ErrStoreUnavailable), errors.Is(err, ErrSignOutFailed):
 		return http.StatusServiceUnavailable
 	case errors.Is(err, ErrNativeDisabled):
 		return http.StatusNotImplemented
