@@ -283,7 +283,7 @@ func (a *Auth) logoutRoute(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	if err := a.Logout(w, r); err != nil {
 		// The session lives on: never answer as if the user were signed out.
-		a.fail(w, r, "okauth: cannot end session", fmt.Errorf("%w: %w", ErrSignOutFailed, err), "")
+		a.fail(w, r, "okauth: cannot end session", err, "")
 		return
 	}
 	http.Redirect(w, r, a.cfg.LogoutPath, http.StatusSeeOther)
