@@ -107,7 +107,7 @@ func (a *Auth) launched(r *http.Request) (*User, error) {
 	if !a.launchedFromOK(r) {
 		return nil, fmt.Errorf("%w: opened at top level by a page that is not OK's", ErrBadLaunch)
 	}
-	q, err := parseStrict(r.URL.RawQuery)
+	q, err := a.launchQuery(r.URL.RawQuery)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrBadLaunch, err)
 	}

@@ -2,15 +2,13 @@ package okpay
 
 import (
 	"context"
-	"crypto/subtle"
 	"errors"
 	"log/slog"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
 
-	"github.com/okauth/okauth"
+	"github.com/okauth/okauth/internal/signedquery"
 )
 
 // Handler answers OK's payment callbacks (callbacks.payment) at the
@@ -78,32 +76,15 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	answerTrue(w)
 }
 
-// verify parses the query and checks sig, application_key and method. It
-// returns OK's error code and the reason when one fails.
+// verify reads the query as OK writes it and checks sig,
+// application_key and method. It returns OK's error code and the reason
+// when one fails.
 func (h *Handler) verify(rawQuery string) (params url.Values, code int, reason string) {
-	params, err := url.ParseQuery(rawQuery)
+	params, err := signedquery.Parse(rawQuery, signedquery.Rules{Secret: h.cfg.AppSecret, Known: paymentParams})
 	if err != nil {
-		return nil, CodeSignature, "query is not well-formed"
-	}
-	for _, v := range params {
-		if len(v) != 1 {
-			return nil, CodeSignature, "a parameter repeats"
-		}
-	}
-	if _, ok := params["access_token"]; ok {
-		// okauth.Sign leaves access_token out, so it would reach the app
-		// unsigned; OK never sends one here.
-		return nil, CodeSignature, "access_token is not signed"
-	}
-	sig := strings.ToLower(params.Get("sig"))
-	if sig == "" {
-		return nil, CodeSignature, "sig missing"
+		return nil, CodeSignature, err.Error()
 	}
 	params.Del("sig")
-	want := okauth.Sign(params, h.cfg.AppSecret)
-	if subtle.ConstantTimeCompare([]byte(sig), []byte(want)) != 1 {
-		return nil, CodeSignature, "sig wrong"
-	}
 	if params.Get("application_key") != h.cfg.AppKey {
 		return nil, CodeAPIKey, "application_key is not this app's"
 	}

@@ -102,7 +102,13 @@ func coins(txn string) oktest.Payment {
 
 // get serves a callback with query q from addr, as OK's GET.
 func (e *env) get(q url.Values, addr string) *httptest.ResponseRecorder {
-	r := httptest.NewRequest(http.MethodGet, "/ok/payment?"+q.Encode(), nil)
+	return e.getRaw(q.Encode(), addr)
+}
+
+// getRaw serves a callback with the raw query q from addr.
+func (e *env) getRaw(q, addr string) *httptest.ResponseRecorder {
+	r := httptest.NewRequest(http.MethodGet, "/ok/payment", nil)
+	r.URL.RawQuery = q
 	r.RemoteAddr = addr
 	w := httptest.NewRecorder()
 	e.pay.ServeHTTP(w, r)
