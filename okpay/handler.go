@@ -15,6 +15,7 @@ import (
 // app's Callback link. It is safe for concurrent use.
 type Handler struct {
 	cfg Config
+	now func() time.Time
 }
 
 // New checks cfg and returns a Handler. An error wraps [ErrConfig] and
@@ -24,7 +25,7 @@ func New(cfg Config) (*Handler, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
-	return &Handler{cfg: cfg}, nil
+	return &Handler{cfg: cfg, now: time.Now}, nil
 }
 
 // ServeHTTP answers one callback, in this order: a GET from one of
@@ -36,6 +37,10 @@ func New(cfg Config) (*Handler, error) {
 // answered true at once; one being credited by another delivery gets 2;
 // otherwise Config.Credit runs, and its answer becomes OK's: true, 1001
 // for [ErrInvalidPayment], or 2 for [ErrTryLater] and other errors.
+//
+// OK's clock and the app's may differ: a transaction_time up to 5 minutes
+// ahead of the app's clock is accepted, and one further ahead refused
+// (1001), since OK sends a callback after the payment, never before.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	log := h.cfg.Logger
 	if r.Method != http.MethodGet {
@@ -59,8 +64,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p, err := parsePayment(params)
-	if err == nil && time.Since(p.Time) > h.cfg.Retention {
-		err = errors.New("okpay: transaction_time older than Retention")
+	if err == nil {
+		err = h.checkTime(p.Time)
 	}
 	if err != nil {
 		log.LogAttrs(r.Context(), slog.LevelWarn, "okpay: payment callback refused",
@@ -94,12 +99,40 @@ func (h *Handler) verify(rawQuery string) (params url.Values, code int, reason s
 	return params, 0, ""
 }
 
+// checkTime refuses a transaction_time beyond OK's clock skew in the
+// future, or older than Retention less that skew: a credited record is
+// kept Retention from when it was credited, which may be up to the skew
+// before the transaction_time OK wrote.
+func (h *Handler) checkTime(t time.Time) error {
+	now := h.now()
+	switch {
+	case t.After(now.Add(maxClockSkew)):
+		return errors.New("okpay: transaction_time in the future")
+	case t.Before(now.Add(-h.cfg.Retention + maxClockSkew)):
+		return errors.New("okpay: transaction_time older than Retention")
+	}
+	return nil
+}
+
+// claim claims p's transaction in the Store; a MemoryStore also refuses
+// a transaction at or before the newest one it forgot.
+func (h *Handler) claim(ctx context.Context, p Payment) (Claim, error) {
+	if m, ok := h.cfg.Store.(*MemoryStore); ok {
+		return m.claim(p.TransactionID, p.Time)
+	}
+	return h.cfg.Store.Claim(ctx, p.TransactionID)
+}
+
 // credit runs Config.Credit once per transaction and returns OK's error
 // code, or 0 when the payment is credited.
 func (h *Handler) credit(ctx context.Context, p Payment) (code int) {
 	log := h.cfg.Logger.With(slog.String("transaction_id", p.TransactionID), slog.String("uid", p.UID))
-	claim, err := h.cfg.Store.Claim(ctx, p.TransactionID)
+	claim, err := h.claim(ctx, p)
 	switch {
+	case errors.Is(err, errForgotten):
+		log.LogAttrs(ctx, slog.LevelWarn, "okpay: payment callback refused", slog.Int("ok_error_code", CodeInvalidPayment),
+			slog.String("reason", err.Error()))
+		return CodeInvalidPayment
 	case err != nil:
 		log.LogAttrs(ctx, slog.LevelError, "okpay: payment store failed; OK.ru will retry", slog.String("error", err.Error()))
 		return CodeService

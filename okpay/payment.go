@@ -47,6 +47,10 @@ type Payment struct {
 	Params url.Values
 }
 
+// maxClockSkew is how far OK's clock may run ahead of the app's: a
+// transaction_time further in the future is refused.
+const maxClockSkew = 5 * time.Minute
+
 // timeLayout is transaction_time's format.
 const timeLayout = "2006-01-02 15:04:05"
 

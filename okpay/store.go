@@ -2,6 +2,7 @@ package okpay
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"time"
 )
@@ -50,41 +51,72 @@ type Store interface {
 // forgets everything on restart and is not shared between instances: an
 // app on several instances needs a shared Store, and every app should also
 // keep transaction_id unique in its own database, where the credit lives.
+//
+// It keeps at most a bound of credited records, and past it forgets the
+// oldest first, even inside their retention. It never forgets that it
+// did: a Handler refuses (1001) every callback whose transaction_time is
+// at or before that of the newest transaction it has forgotten, so within
+// the retention a transaction is credited at most once. Past the bound,
+// a callback that arrives later than the payments after it are credited
+// (one OK delayed while more than the bound were paid) is refused, not
+// credited twice.
 type MemoryStore struct {
 	max       int
 	retention time.Duration
 	now       func() time.Time
 
-	mu       sync.Mutex
-	state    map[string]Claim // Claimed (in progress) or AlreadyCredited
-	credited []record         // credited transactions, oldest first
-	head     int              // credited[:head] are already forgotten
+	mu        sync.Mutex
+	state     map[string]entry // claimed (in progress) or credited
+	credited  []record         // credited transactions, oldest first
+	head      int              // credited[:head] are already forgotten
+	forgotten time.Time        // the newest transaction_time forgotten
+}
+
+type entry struct {
+	claim Claim     // Claimed (in progress) or AlreadyCredited
+	time  time.Time // transaction_time, as the claim said
 }
 
 type record struct {
 	id      string
+	time    time.Time // transaction_time
 	expires time.Time
 }
 
+// errForgotten is a callback at or before the newest transaction a
+// MemoryStore forgot: it may have been credited already.
+var errForgotten = errors.New("okpay: transaction_time at or before the newest transaction the payment store forgot")
+
 // NewMemoryStore returns a MemoryStore that keeps a credited record for
 // retention, and at most max of them: when full it forgets the oldest
-// first. Transactions being credited are never forgotten.
+// first (see [MemoryStore]). Transactions being credited are never
+// forgotten.
 func NewMemoryStore(max int, retention time.Duration) *MemoryStore {
-	return &MemoryStore{max: max, retention: retention, now: time.Now, state: map[string]Claim{}}
+	return &MemoryStore{max: max, retention: retention, now: time.Now, state: map[string]entry{}}
 }
 
-// Claim implements [Store].
+// Claim implements [Store]. It knows no transaction_time, so the
+// transaction counts as made now, with the clock skew OK may have.
 func (m *MemoryStore) Claim(_ context.Context, id string) (Claim, error) {
+	return m.claim(id, m.now().Add(maxClockSkew))
+}
+
+// claim is Claim for a transaction made at t (its transaction_time). It
+// returns errForgotten for a transaction that may be one it forgot.
+func (m *MemoryStore) claim(id string, t time.Time) (Claim, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.expireLocked()
-	switch m.state[id] {
+	switch m.state[id].claim {
 	case AlreadyCredited:
 		return AlreadyCredited, nil
 	case Claimed:
 		return Busy, nil
 	}
-	m.state[id] = Claimed
+	if !t.After(m.forgotten) {
+		return 0, errForgotten
+	}
+	m.state[id] = entry{claim: Claimed, time: t}
 	return Claimed, nil
 }
 
@@ -92,11 +124,15 @@ func (m *MemoryStore) Claim(_ context.Context, id string) (Claim, error) {
 func (m *MemoryStore) MarkCredited(_ context.Context, id string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.state[id] == AlreadyCredited {
+	e := m.state[id]
+	if e.claim == AlreadyCredited {
 		return nil
 	}
-	m.state[id] = AlreadyCredited
-	m.credited = append(m.credited, record{id: id, expires: m.now().Add(m.retention)})
+	if e.time.IsZero() {
+		e.time = m.now().Add(maxClockSkew)
+	}
+	m.state[id] = entry{claim: AlreadyCredited, time: e.time}
+	m.credited = append(m.credited, record{id: id, time: e.time, expires: m.now().Add(m.retention)})
 	for len(m.credited)-m.head > m.max {
 		m.forgetOldestLocked()
 	}
@@ -107,7 +143,7 @@ func (m *MemoryStore) MarkCredited(_ context.Context, id string) error {
 func (m *MemoryStore) Release(_ context.Context, id string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.state[id] == Claimed {
+	if m.state[id].claim == Claimed {
 		delete(m.state, id)
 	}
 	return nil
@@ -131,7 +167,11 @@ func (m *MemoryStore) expireLocked() {
 }
 
 func (m *MemoryStore) forgetOldestLocked() {
-	delete(m.state, m.credited[m.head].id)
+	r := m.credited[m.head]
+	if r.time.After(m.forgotten) {
+		m.forgotten = r.time
+	}
+	delete(m.state, r.id)
 	m.credited[m.head] = record{}
 	m.head++
 	// Compact once the forgotten prefix is half the slice, so the memory
