@@ -8,14 +8,16 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/okauth/okauth/internal/faillog"
 	"github.com/okauth/okauth/internal/signedquery"
 )
 
 // Handler answers OK's payment callbacks (callbacks.payment) at the
 // app's Callback link. It is safe for concurrent use.
 type Handler struct {
-	cfg Config
-	now func() time.Time
+	cfg      Config
+	now      func() time.Time
+	refusals *faillog.Limiter // bounds the records of refused callbacks
 }
 
 // New checks cfg and returns a Handler. An error wraps [ErrConfig] and
@@ -25,7 +27,8 @@ func New(cfg Config) (*Handler, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
-	return &Handler{cfg: cfg, now: time.Now}, nil
+	return &Handler{cfg: cfg, now: time.Now, refusals: &faillog.Limiter{Logger: cfg.Logger,
+		Burst: refusalLogBurst, Interval: refusalLogInterval, Summary: "okpay: more refused callbacks, not logged one by one"}}, nil
 }
 
 // ServeHTTP answers one callback, in this order: a GET from one of
@@ -42,23 +45,22 @@ func New(cfg Config) (*Handler, error) {
 // ahead of the app's clock is accepted, and one further ahead refused
 // (1001), since OK sends a callback after the payment, never before.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	log := h.cfg.Logger
 	if r.Method != http.MethodGet {
-		log.LogAttrs(r.Context(), slog.LevelWarn, "okpay: payment callback refused", slog.String("reason", "method "+clip(r.Method)+", not GET"))
+		h.refused(r.Context(), "okpay: payment callback refused", slog.String("reason", "method "+clip(r.Method)+", not GET"))
 		w.Header().Set("Allow", http.MethodGet)
 		answerError(w, http.StatusMethodNotAllowed, CodeMethod)
 		return
 	}
 	ip, ok := clientIP(r, h.cfg.ClientIPHeader)
 	if !ok || !allowed(ip, h.cfg.Networks) {
-		log.LogAttrs(r.Context(), slog.LevelWarn, "okpay: callback from outside OK.ru's networks refused (behind a proxy, set ClientIPHeader)",
+		h.refused(r.Context(), "okpay: callback from outside OK.ru's networks refused (behind a proxy, set ClientIPHeader)",
 			slog.String("remote_addr", r.RemoteAddr), slog.String("client_ip", ip.String()))
 		answerError(w, http.StatusForbidden, CodePermission)
 		return
 	}
 	params, code, reason := h.verify(r.URL.RawQuery)
 	if code != 0 {
-		log.LogAttrs(r.Context(), slog.LevelWarn, "okpay: payment callback refused",
+		h.refused(r.Context(), "okpay: payment callback refused",
 			slog.Int("ok_error_code", code), slog.String("reason", reason))
 		answerError(w, http.StatusOK, code)
 		return
@@ -68,7 +70,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		err = h.checkTime(p.Time)
 	}
 	if err != nil {
-		log.LogAttrs(r.Context(), slog.LevelWarn, "okpay: payment callback refused",
+		h.refused(r.Context(), "okpay: payment callback refused",
 			slog.Int("ok_error_code", CodeInvalidPayment), slog.String("reason", err.Error()),
 			slog.String("transaction_id", clip(p.TransactionID)))
 		answerError(w, http.StatusOK, CodeInvalidPayment)
@@ -130,8 +132,8 @@ func (h *Handler) credit(ctx context.Context, p Payment) (code int) {
 	claim, err := h.claim(ctx, p)
 	switch {
 	case errors.Is(err, errForgotten):
-		log.LogAttrs(ctx, slog.LevelWarn, "okpay: payment callback refused", slog.Int("ok_error_code", CodeInvalidPayment),
-			slog.String("reason", err.Error()))
+		h.refused(ctx, "okpay: payment callback refused", slog.Int("ok_error_code", CodeInvalidPayment),
+			slog.String("reason", err.Error()), slog.String("transaction_id", clip(p.TransactionID)))
 		return CodeInvalidPayment
 	case err != nil:
 		log.LogAttrs(ctx, slog.LevelError, "okpay: payment store failed; OK.ru will retry", slog.String("error", err.Error()))
@@ -177,6 +179,22 @@ func (h *Handler) credit(ctx context.Context, p Payment) (code int) {
 	log.LogAttrs(ctx, slog.LevelInfo, "okpay: payment credited",
 		slog.String("product_code", p.ProductCode), slog.Int("amount", p.Amount), slog.String("currency", p.Currency))
 	return 0
+}
+
+// Anyone can send a callback, so refused ones are logged as okauth logs
+// failed sign-ins: the first refusalLogBurst of each refusalLogInterval
+// one record each, then one record at the interval's end with how many
+// were left out.
+const (
+	refusalLogBurst    = 10
+	refusalLogInterval = time.Minute
+)
+
+// refused logs a refused callback as a WARN, within the bound above.
+func (h *Handler) refused(ctx context.Context, msg string, attrs ...slog.Attr) {
+	if h.refusals.Allow() {
+		h.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, msg, attrs...)
+	}
 }
 
 // clip bounds what a log record takes of a value a caller sent.
