@@ -52,4 +52,3 @@ func TestRefusalLogsStayBounded(t *testing.T) {
 	assert.GreaterOrEqual(t, summaries, 1)
 	assert.LessOrEqual(t, summaries, intervals)
 }
-
