@@ -35,15 +35,12 @@ func New(cfg Config) (*Handler, error) {
 // Config.Networks (else 403); a sig that is OK's signature of every other
 // parameter with the app secret (else 104); application_key (else 101)
 // and method callbacks.payment (else 3); then every field, and a
-// transaction_time within Config.Retention (else 1001). Nothing reaches
-// the app before these pass. Then a transaction credited before is
-// answered true at once; one being credited by another delivery gets 2;
-// otherwise Config.Credit runs, and its answer becomes OK's: true, 1001
-// for [ErrInvalidPayment], or 2 for [ErrTryLater] and other errors.
-//
-// OK's clock and the app's may differ: a transaction_time up to 5 minutes
-// ahead of the app's clock is accepted, and one further ahead refused
-// (1001), since OK sends a callback after the payment, never before.
+// transaction_time within Config.Retention and at most 5 minutes ahead
+// (else 1001). Nothing reaches the app before these pass. Then a
+// transaction credited before is answered true at once; one being
+// credited by another delivery gets 2; otherwise Config.Credit runs, and
+// its answer becomes OK's: true, 1001 for [ErrInvalidPayment], or 2 for
+// [ErrTryLater] and other errors.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet {
 		h.refused(r.Context(), "okpay: payment callback refused", slog.String("reason", "method "+clip(r.Method)+", not GET"))
