@@ -87,3 +87,18 @@ func TestAppLaunchAsOKWritesIt(t *testing.T) {
 		})
 	}
 }
+
+// TestAppLaunchEveryParameterOKSends: every parameter OK documents for a
+// launch, and clientLog seen in real ones, passes the name rules.
+func TestAppLaunchEveryParameterOKSends(t *testing.T) {
+	var signIns atomic.Int32
+	e := newLaunchEnv(t, &signIns)
+	p := e.OK.LaunchParams(launchUser)
+	for k, v := range map[string]string{"mob": "0", "mob_platform": "web", "refplace": "catalog", "payment_promo_active": "0",
+		"ip_geo_location": "RU,48,Москва", "clientLog": "0"} {
+		p.Set(k, v)
+	}
+	e.OK.SignLaunch(p)
+	resp := launch(t, e, e.Browser(t), p.Encode())
+	assert.Equal(t, http.StatusSeeOther, resp.StatusCode, body(t, resp))
+}

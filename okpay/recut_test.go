@@ -99,3 +99,18 @@ func TestQueryAsOKWritesIt(t *testing.T) {
 		})
 	}
 }
+
+// TestEveryParameterOKSends: a callback with every parameter OK
+// documents, card_promo and trial_days included, is credited.
+func TestEveryParameterOKSends(t *testing.T) {
+	e := newEnv(t, nil)
+	p := coins("9300")
+	p.ProductOption = "gold"
+	p.Extra = url.Values{"card_promo": {"1"}, "trial_days": {"7"}}
+	w := e.get(e.ok.PaymentParams(p), "127.0.0.1:40000")
+	require.Equal(t, successXML, w.Body.String())
+	for _, name := range []string{"uid", "transaction_id", "transaction_time", "product_code", "product_option", "amount",
+		"payment_system", "extra_attributes", "application_key", "call_id", "method", "card_promo", "trial_days"} {
+		assert.NotEmpty(t, e.shop.calls[0].Params.Get(name), name)
+	}
+}
