@@ -117,10 +117,18 @@ func Parse(raw string, rules Rules) (url.Values, error) {
 // parameters, as the package comment says.
 func recut(q url.Values, known []string) error {
 	for name, vs := range q {
-		for _, k := range known {
-			if strings.Contains(vs[0], k+"=") {
-				return fmt.Errorf("%w: %s holds %s=", ErrMalformed, name, k)
+		v := vs[0]
+		for i := strings.IndexByte(v, '='); i >= 0; {
+			for _, k := range known {
+				if strings.HasSuffix(v[:i], k) {
+					return fmt.Errorf("%w: %s holds %s=", ErrMalformed, name, k)
+				}
 			}
+			j := strings.IndexByte(v[i+1:], '=')
+			if j < 0 {
+				break
+			}
+			i += 1 + j
 		}
 		if name != "sig" && cutKnown(name, known) {
 			return fmt.Errorf("%w: %s is a known name cut differently", ErrMalformed, name)
