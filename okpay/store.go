@@ -66,21 +66,18 @@ type MemoryStore struct {
 	now       func() time.Time
 
 	mu        sync.Mutex
-	state     map[string]entry // claimed (in progress) or credited
+	state     map[string]Claim // Claimed (in progress) or AlreadyCredited
+	claimedAt map[string]int64 // transaction_time of each claim in progress
 	credited  []record         // credited transactions, oldest first
 	head      int              // credited[:head] are already forgotten
-	forgotten time.Time        // the newest transaction_time forgotten
+	forgotten int64            // the newest transaction_time forgotten
 }
 
-type entry struct {
-	claim Claim     // Claimed (in progress) or AlreadyCredited
-	time  time.Time // transaction_time, as the claim said
-}
-
+// record is a credited transaction; times are Unix nanoseconds, to keep
+// a record small.
 type record struct {
-	id      string
-	time    time.Time // transaction_time
-	expires time.Time
+	id            string
+	time, expires int64 // transaction_time, and when the record expires
 }
 
 // errForgotten is a callback at or before the newest transaction a
@@ -92,7 +89,7 @@ var errForgotten = errors.New("okpay: transaction_time at or before the newest t
 // first (see [MemoryStore]). Transactions being credited are never
 // forgotten.
 func NewMemoryStore(max int, retention time.Duration) *MemoryStore {
-	return &MemoryStore{max: max, retention: retention, now: time.Now, state: map[string]entry{}}
+	return &MemoryStore{max: max, retention: retention, now: time.Now, state: map[string]Claim{}, claimedAt: map[string]int64{}}
 }
 
 // Claim implements [Store]. It knows no transaction_time, so the
@@ -107,16 +104,17 @@ func (m *MemoryStore) claim(id string, t time.Time) (Claim, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.expireLocked()
-	switch m.state[id].claim {
+	switch m.state[id] {
 	case AlreadyCredited:
 		return AlreadyCredited, nil
 	case Claimed:
 		return Busy, nil
 	}
-	if !t.After(m.forgotten) {
+	if t.UnixNano() <= m.forgotten {
 		return 0, errForgotten
 	}
-	m.state[id] = entry{claim: Claimed, time: t}
+	m.state[id] = Claimed
+	m.claimedAt[id] = t.UnixNano()
 	return Claimed, nil
 }
 
@@ -124,15 +122,16 @@ func (m *MemoryStore) claim(id string, t time.Time) (Claim, error) {
 func (m *MemoryStore) MarkCredited(_ context.Context, id string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	e := m.state[id]
-	if e.claim == AlreadyCredited {
+	if m.state[id] == AlreadyCredited {
 		return nil
 	}
-	if e.time.IsZero() {
-		e.time = m.now().Add(maxClockSkew)
+	t, ok := m.claimedAt[id]
+	if !ok {
+		t = m.now().Add(maxClockSkew).UnixNano()
 	}
-	m.state[id] = entry{claim: AlreadyCredited, time: e.time}
-	m.credited = append(m.credited, record{id: id, time: e.time, expires: m.now().Add(m.retention)})
+	delete(m.claimedAt, id)
+	m.state[id] = AlreadyCredited
+	m.credited = append(m.credited, record{id: id, time: t, expires: m.now().Add(m.retention).UnixNano()})
 	for len(m.credited)-m.head > m.max {
 		m.forgetOldestLocked()
 	}
@@ -143,8 +142,9 @@ func (m *MemoryStore) MarkCredited(_ context.Context, id string) error {
 func (m *MemoryStore) Release(_ context.Context, id string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.state[id].claim == Claimed {
+	if m.state[id] == Claimed {
 		delete(m.state, id)
+		delete(m.claimedAt, id)
 	}
 	return nil
 }
@@ -160,17 +160,15 @@ func (m *MemoryStore) Len() int {
 // expireLocked forgets the credited records past their retention. They
 // are in the order they expire, as every record lives as long.
 func (m *MemoryStore) expireLocked() {
-	now := m.now()
-	for m.head < len(m.credited) && now.After(m.credited[m.head].expires) {
+	now := m.now().UnixNano()
+	for m.head < len(m.credited) && now > m.credited[m.head].expires {
 		m.forgetOldestLocked()
 	}
 }
 
 func (m *MemoryStore) forgetOldestLocked() {
 	r := m.credited[m.head]
-	if r.time.After(m.forgotten) {
-		m.forgotten = r.time
-	}
+	m.forgotten = max(m.forgotten, r.time)
 	delete(m.state, r.id)
 	m.credited[m.head] = record{}
 	m.head++
