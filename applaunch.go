@@ -148,7 +148,7 @@ func (a *Auth) openLanding(w http.ResponseWriter, r *http.Request) {
 // session_key, and a release that forgets the mark, for when the sign-in
 // does not happen after all.
 func (a *Auth) launched(r *http.Request) (*User, func(), error) {
-	q, err := parseStrict(r.URL.RawQuery)
+	q, err := a.launchQuery(r.URL.RawQuery)
 	if err != nil {
 		return nil, noop, fmt.Errorf("%w: %w", ErrBadLaunch, err)
 	}

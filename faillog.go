@@ -1,11 +1,12 @@
 package okauth
 
 import (
-	"context"
 	"errors"
 	"log/slog"
 	"sync"
 	"time"
+
+	"github.com/okauth/okauth/internal/faillog"
 )
 
 // Failed sign-ins and logouts are mostly what visitors sent, and anyone
@@ -23,44 +24,18 @@ type failureLog struct {
 	burst    int
 	interval time.Duration
 
-	mu      sync.Mutex
-	start   time.Time // when the current interval began
-	written int       // records written in it
-	dropped int       // records left out since the last summary
-	timer   *time.Timer
+	once    sync.Once
+	limiter *faillog.Limiter
 }
 
 // allow reports whether one more failure may be written now, and counts
 // it for the summary if not.
 func (f *failureLog) allow() bool {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	now := time.Now()
-	if now.Sub(f.start) >= f.interval {
-		f.start, f.written = now, 0
-	}
-	if f.written < f.burst {
-		f.written++
-		return true
-	}
-	f.dropped++
-	if f.timer == nil {
-		f.timer = time.AfterFunc(f.start.Add(f.interval).Sub(now), f.summarise)
-	}
-	return false
-}
-
-// summarise writes how many failures were left out since the last
-// summary.
-func (f *failureLog) summarise() {
-	f.mu.Lock()
-	n := f.dropped
-	f.dropped, f.timer = 0, nil
-	f.mu.Unlock()
-	if n > 0 {
-		f.logger.LogAttrs(context.Background(), slog.LevelWarn, "okauth: more failed requests, not logged one by one",
-			slog.Int("count", n), slog.Duration("interval", f.interval))
-	}
+	f.once.Do(func() {
+		f.limiter = &faillog.Limiter{Logger: f.logger, Burst: f.burst, Interval: f.interval,
+			Summary: "okauth: more failed requests, not logged one by one"}
+	})
+	return f.limiter.Allow()
 }
 
 // okFault reports whether err is OK's failure rather than the visitor's:

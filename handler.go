@@ -13,7 +13,8 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
+
+	"github.com/okauth/okauth/internal/signedquery"
 )
 
 // Limits on the callback form. A form beyond them is refused, not cut.
@@ -262,17 +263,7 @@ func parseStrict(s string) (url.Values, error) {
 }
 
 // cleanText reports whether s is valid UTF-8 without control characters.
-func cleanText(s string) bool {
-	if !utf8.ValidString(s) {
-		return false
-	}
-	for _, c := range s {
-		if c < ' ' || c == 0x7f || (c >= 0x80 && c < 0xa0) {
-			return false
-		}
-	}
-	return true
-}
+func cleanText(s string) bool { return signedquery.CleanText(s) }
 
 // logoutRoute ends the session of a same-origin POST and redirects.
 func (a *Auth) logoutRoute(w http.ResponseWriter, r *http.Request) {

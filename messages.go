@@ -118,10 +118,12 @@ func MessageFor(err error, lang string) ErrorText {
 // supported tag. Only the first 32 ranges are read.
 func PreferredLanguage(acceptLanguage string, supported ...string) string {
 	best, bestQ := "", 0.0
-	for i, part := range strings.Split(acceptLanguage, ",") {
-		if i == 32 {
-			break
-		}
+	rest := acceptLanguage
+	// Ranges are cut off one at a time, so a header of any length costs
+	// no more than its first 32 ranges.
+	for i := 0; i < maxLanguageRanges && rest != ""; i++ {
+		var part string
+		part, rest, _ = strings.Cut(rest, ",")
 		tag, params, _ := strings.Cut(strings.TrimSpace(part), ";")
 		q := 1.0
 		if v, ok := strings.CutPrefix(strings.TrimSpace(params), "q="); ok {
@@ -140,6 +142,9 @@ func PreferredLanguage(acceptLanguage string, supported ...string) string {
 	}
 	return best
 }
+
+// maxLanguageRanges is how many ranges of Accept-Language are read.
+const maxLanguageRanges = 32
 
 // matchLanguage is the tag of supported that the language range r names.
 func matchLanguage(r string, supported []string) string {

@@ -4,8 +4,8 @@ import (
 	"crypto/md5"
 	"encoding/hex"
 	"net/url"
-	"sort"
-	"strings"
+
+	"github.com/okauth/okauth/internal/signedquery"
 )
 
 // Sign computes OK's request signature: the lowercase hex MD5 of every
@@ -17,22 +17,7 @@ import (
 // [ServerSecret] of the token in the server flow, and the application
 // secret key for calls without a session.
 func Sign(params url.Values, secret string) string {
-	names := make([]string, 0, len(params))
-	for name, v := range params {
-		if name == "sig" || name == "access_token" || len(v) == 0 {
-			continue
-		}
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	var b strings.Builder
-	for _, name := range names {
-		b.WriteString(name)
-		b.WriteByte('=')
-		b.WriteString(params[name][0])
-	}
-	b.WriteString(secret)
-	return md5Hex(b.String())
+	return signedquery.Sign(params, secret)
 }
 
 // ServerSecret is the signing secret of the server flow:

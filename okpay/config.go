@@ -53,20 +53,25 @@ type Config struct {
 	// at any time, and the record is what answers the replay true without
 	// crediting again. So callbacks whose transaction_time is older than
 	// Retention are refused as invalid (1001) rather than credited from a
-	// memory that has forgotten them. The default value is 7 days.
+	// memory that has forgotten them (Retention less the 5 minutes OK's
+	// clock may run ahead of the app's, since a record's Retention counts
+	// from when it was credited). The default value is 7 days.
 	Retention time.Duration
 
 	// MaxRecords bounds the default MemoryStore: past it the oldest
-	// credited record is forgotten first. Each record takes about 150
+	// credited record is forgotten first, and callbacks whose
+	// transaction_time is not after the newest forgotten one are refused
+	// (1001), so none is credited twice. Each record takes about 150
 	// bytes. The default value is 100,000.
 	MaxRecords int
 
 	// Timeout bounds each call of Credit. The default value is 10 seconds.
 	Timeout time.Duration
 
-	// Logger receives one record per refused callback and per failure,
-	// and one per credited payment. The signature and secret are never
-	// logged. The default value is [slog.Default].
+	// Logger receives one record per refused callback (past the first 10
+	// a minute, only their count, once a minute) and per failure, and one
+	// per credited payment. The signature and secret are never logged.
+	// The default value is [slog.Default].
 	Logger *slog.Logger
 }
 

@@ -24,6 +24,24 @@
 // memory). The answer is OK's XML, byte for byte, with the
 // Invocation-error header on errors.
 //
+// # Rules beyond the signature
+//
+//   - Re-cut queries. OK's signature joins name=value pairs with no
+//     separator, so a signed query can be cut into other pairs with the
+//     same signature ("call_id=123&currency=RUB" as one parameter named
+//     "call_id=123currency"). The query is split on '&' only (a raw ';'
+//     stays in its value, as OK's PHP examples read it), and a name
+//     outside OK's syntax (an ASCII letter, then letters, digits and '_'),
+//     a value holding a documented parameter's "name=", or an unknown
+//     name that is a documented one cut differently is refused (104): no
+//     re-cut adds, drops or changes a documented field.
+//   - OK's clock. A transaction_time up to 5 minutes ahead of the app's
+//     clock is accepted; one further ahead is refused (1001).
+//   - Once within Retention. [MemoryStore] keeps at most Config.MaxRecords;
+//     past that it forgets the oldest, and every callback at or before
+//     the newest transaction_time it forgot is refused (1001), so within
+//     Config.Retention no transaction is credited twice.
+//
 // # What OK does with each answer
 //
 //   - true: the payment is complete.

@@ -2,21 +2,22 @@ package okpay
 
 import (
 	"context"
-	"crypto/subtle"
 	"errors"
 	"log/slog"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
 
-	"github.com/okauth/okauth"
+	"github.com/okauth/okauth/internal/faillog"
+	"github.com/okauth/okauth/internal/signedquery"
 )
 
 // Handler answers OK's payment callbacks (callbacks.payment) at the
 // app's Callback link. It is safe for concurrent use.
 type Handler struct {
-	cfg Config
+	cfg      Config
+	now      func() time.Time
+	refusals *faillog.Limiter // bounds the records of refused callbacks
 }
 
 // New checks cfg and returns a Handler. An error wraps [ErrConfig] and
@@ -26,46 +27,47 @@ func New(cfg Config) (*Handler, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
-	return &Handler{cfg: cfg}, nil
+	return &Handler{cfg: cfg, now: time.Now, refusals: &faillog.Limiter{Logger: cfg.Logger,
+		Burst: refusalLogBurst, Interval: refusalLogInterval, Summary: "okpay: more refused callbacks, not logged one by one"}}, nil
 }
 
 // ServeHTTP answers one callback, in this order: a GET from one of
 // Config.Networks (else 403); a sig that is OK's signature of every other
 // parameter with the app secret (else 104); application_key (else 101)
 // and method callbacks.payment (else 3); then every field, and a
-// transaction_time within Config.Retention (else 1001). Nothing reaches
-// the app before these pass. Then a transaction credited before is
-// answered true at once; one being credited by another delivery gets 2;
-// otherwise Config.Credit runs, and its answer becomes OK's: true, 1001
-// for [ErrInvalidPayment], or 2 for [ErrTryLater] and other errors.
+// transaction_time within Config.Retention and at most 5 minutes ahead
+// (else 1001). Nothing reaches the app before these pass. Then a
+// transaction credited before is answered true at once; one being
+// credited by another delivery gets 2; otherwise Config.Credit runs, and
+// its answer becomes OK's: true, 1001 for [ErrInvalidPayment], or 2 for
+// [ErrTryLater] and other errors.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	log := h.cfg.Logger
 	if r.Method != http.MethodGet {
-		log.LogAttrs(r.Context(), slog.LevelWarn, "okpay: payment callback refused", slog.String("reason", "method "+clip(r.Method)+", not GET"))
+		h.refused(r.Context(), "okpay: payment callback refused", slog.String("reason", "method "+clip(r.Method)+", not GET"))
 		w.Header().Set("Allow", http.MethodGet)
 		answerError(w, http.StatusMethodNotAllowed, CodeMethod)
 		return
 	}
 	ip, ok := clientIP(r, h.cfg.ClientIPHeader)
 	if !ok || !allowed(ip, h.cfg.Networks) {
-		log.LogAttrs(r.Context(), slog.LevelWarn, "okpay: callback from outside OK.ru's networks refused (behind a proxy, set ClientIPHeader)",
+		h.refused(r.Context(), "okpay: callback from outside OK.ru's networks refused (behind a proxy, set ClientIPHeader)",
 			slog.String("remote_addr", r.RemoteAddr), slog.String("client_ip", ip.String()))
 		answerError(w, http.StatusForbidden, CodePermission)
 		return
 	}
 	params, code, reason := h.verify(r.URL.RawQuery)
 	if code != 0 {
-		log.LogAttrs(r.Context(), slog.LevelWarn, "okpay: payment callback refused",
+		h.refused(r.Context(), "okpay: payment callback refused",
 			slog.Int("ok_error_code", code), slog.String("reason", reason))
 		answerError(w, http.StatusOK, code)
 		return
 	}
 	p, err := parsePayment(params)
-	if err == nil && time.Since(p.Time) > h.cfg.Retention {
-		err = errors.New("okpay: transaction_time older than Retention")
+	if err == nil {
+		err = h.checkTime(p.Time)
 	}
 	if err != nil {
-		log.LogAttrs(r.Context(), slog.LevelWarn, "okpay: payment callback refused",
+		h.refused(r.Context(), "okpay: payment callback refused",
 			slog.Int("ok_error_code", CodeInvalidPayment), slog.String("reason", err.Error()),
 			slog.String("transaction_id", clip(p.TransactionID)))
 		answerError(w, http.StatusOK, CodeInvalidPayment)
@@ -78,32 +80,15 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	answerTrue(w)
 }
 
-// verify parses the query and checks sig, application_key and method. It
-// returns OK's error code and the reason when one fails.
+// verify reads the query as OK writes it and checks sig,
+// application_key and method. It returns OK's error code and the reason
+// when one fails.
 func (h *Handler) verify(rawQuery string) (params url.Values, code int, reason string) {
-	params, err := url.ParseQuery(rawQuery)
+	params, err := signedquery.Parse(rawQuery, signedquery.Rules{Secret: h.cfg.AppSecret, Known: paymentParams})
 	if err != nil {
-		return nil, CodeSignature, "query is not well-formed"
-	}
-	for _, v := range params {
-		if len(v) != 1 {
-			return nil, CodeSignature, "a parameter repeats"
-		}
-	}
-	if _, ok := params["access_token"]; ok {
-		// okauth.Sign leaves access_token out, so it would reach the app
-		// unsigned; OK never sends one here.
-		return nil, CodeSignature, "access_token is not signed"
-	}
-	sig := strings.ToLower(params.Get("sig"))
-	if sig == "" {
-		return nil, CodeSignature, "sig missing"
+		return nil, CodeSignature, err.Error()
 	}
 	params.Del("sig")
-	want := okauth.Sign(params, h.cfg.AppSecret)
-	if subtle.ConstantTimeCompare([]byte(sig), []byte(want)) != 1 {
-		return nil, CodeSignature, "sig wrong"
-	}
 	if params.Get("application_key") != h.cfg.AppKey {
 		return nil, CodeAPIKey, "application_key is not this app's"
 	}
@@ -113,12 +98,40 @@ func (h *Handler) verify(rawQuery string) (params url.Values, code int, reason s
 	return params, 0, ""
 }
 
+// checkTime refuses a transaction_time beyond OK's clock skew in the
+// future, or older than Retention less that skew: a credited record is
+// kept Retention from when it was credited, which may be up to the skew
+// before the transaction_time OK wrote.
+func (h *Handler) checkTime(t time.Time) error {
+	now := h.now()
+	switch {
+	case t.After(now.Add(maxClockSkew)):
+		return errors.New("okpay: transaction_time in the future")
+	case t.Before(now.Add(-h.cfg.Retention + maxClockSkew)):
+		return errors.New("okpay: transaction_time older than Retention")
+	}
+	return nil
+}
+
+// claim claims p's transaction in the Store; a MemoryStore also refuses
+// a transaction at or before the newest one it forgot.
+func (h *Handler) claim(ctx context.Context, p Payment) (Claim, error) {
+	if m, ok := h.cfg.Store.(*MemoryStore); ok {
+		return m.claim(p.TransactionID, p.Time)
+	}
+	return h.cfg.Store.Claim(ctx, p.TransactionID)
+}
+
 // credit runs Config.Credit once per transaction and returns OK's error
 // code, or 0 when the payment is credited.
 func (h *Handler) credit(ctx context.Context, p Payment) (code int) {
 	log := h.cfg.Logger.With(slog.String("transaction_id", p.TransactionID), slog.String("uid", p.UID))
-	claim, err := h.cfg.Store.Claim(ctx, p.TransactionID)
+	claim, err := h.claim(ctx, p)
 	switch {
+	case errors.Is(err, errForgotten):
+		h.refused(ctx, "okpay: payment callback refused", slog.Int("ok_error_code", CodeInvalidPayment),
+			slog.String("reason", err.Error()), slog.String("transaction_id", clip(p.TransactionID)))
+		return CodeInvalidPayment
 	case err != nil:
 		log.LogAttrs(ctx, slog.LevelError, "okpay: payment store failed; OK.ru will retry", slog.String("error", err.Error()))
 		return CodeService
@@ -163,6 +176,22 @@ func (h *Handler) credit(ctx context.Context, p Payment) (code int) {
 	log.LogAttrs(ctx, slog.LevelInfo, "okpay: payment credited",
 		slog.String("product_code", p.ProductCode), slog.Int("amount", p.Amount), slog.String("currency", p.Currency))
 	return 0
+}
+
+// Anyone can send a callback, so refused ones are logged as okauth logs
+// failed sign-ins: the first refusalLogBurst of each refusalLogInterval
+// one record each, then one record at the interval's end with how many
+// were left out.
+const (
+	refusalLogBurst    = 10
+	refusalLogInterval = time.Minute
+)
+
+// refused logs a refused callback as a WARN, within the bound above.
+func (h *Handler) refused(ctx context.Context, msg string, attrs ...slog.Attr) {
+	if h.refusals.Allow() {
+		h.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, msg, attrs...)
+	}
 }
 
 // clip bounds what a log record takes of a value a caller sent.

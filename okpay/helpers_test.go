@@ -70,17 +70,17 @@ func (s *shop) Balance(uid string) int {
 }
 
 // env is a fake OK, a shop and its payment handler, with the handler's
-// log (slog's handler serializes writes; read it once requests are done).
+// log.
 type env struct {
 	ok   *oktest.Server
 	shop *shop
 	pay  *okpay.Handler
-	logs *bytes.Buffer
+	logs *lockedBuffer
 }
 
 func newEnv(t testing.TB, edit func(*okpay.Config)) *env {
 	t.Helper()
-	e := &env{ok: oktest.NewUnstartedServer(), shop: &shop{}, logs: &bytes.Buffer{}}
+	e := &env{ok: oktest.NewUnstartedServer(), shop: &shop{}, logs: &lockedBuffer{}}
 	cfg := okpay.Config{
 		AppKey: e.ok.AppKey, AppSecret: e.ok.AppSecret, Credit: e.shop.Credit,
 		Networks: loopback, Logger: slog.New(slog.NewTextHandler(e.logs, nil)),
@@ -102,7 +102,13 @@ func coins(txn string) oktest.Payment {
 
 // get serves a callback with query q from addr, as OK's GET.
 func (e *env) get(q url.Values, addr string) *httptest.ResponseRecorder {
-	r := httptest.NewRequest(http.MethodGet, "/ok/payment?"+q.Encode(), nil)
+	return e.getRaw(q.Encode(), addr)
+}
+
+// getRaw serves a callback with the raw query q from addr.
+func (e *env) getRaw(q, addr string) *httptest.ResponseRecorder {
+	r := httptest.NewRequest(http.MethodGet, "/ok/payment", nil)
+	r.URL.RawQuery = q
 	r.RemoteAddr = addr
 	w := httptest.NewRecorder()
 	e.pay.ServeHTTP(w, r)
@@ -112,4 +118,23 @@ func (e *env) get(q url.Values, addr string) *httptest.ResponseRecorder {
 // moscowTime is when, as OK writes transaction_time.
 func moscowTime(when time.Time) string {
 	return when.In(time.FixedZone("MSK", 3*60*60)).Format("2006-01-02 15:04:05")
+}
+
+// lockedBuffer is a log safe to read while it is written (a summary of
+// refusals is written from a timer).
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }

@@ -43,13 +43,44 @@ func TestMemoryStore(t *testing.T) {
 		require.NoError(t, m.MarkCredited(ctx, id))
 	}
 	assert.Equal(t, 3, m.Len(), "bounded")
-	assert.Equal(t, Claimed, claim("b"), "the oldest went first")
+	_, err := m.Claim(ctx, "b")
+	assert.ErrorIs(t, err, errForgotten, "the oldest went first, and is not claimed again")
 	assert.Equal(t, AlreadyCredited, claim("e"))
 
-	require.Equal(t, Claimed, claim("busy"))
+	now = now.Add(time.Second)
+	require.Equal(t, Claimed, claim("busy"), "made after the forgotten one")
 	now = now.Add(48 * time.Hour)
 	assert.Zero(t, m.Len())
 	assert.Equal(t, Busy, claim("busy"), "a claim in progress does not expire")
+}
+
+// TestMemoryStoreForgetsNothingEarly: past its bound a MemoryStore
+// forgets the oldest record inside its retention, but refuses every
+// transaction at or before the newest transaction_time it forgot, so none
+// is credited twice; later ones are claimed as before.
+func TestMemoryStoreForgetsNothingEarly(t *testing.T) {
+	ctx := t.Context()
+	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	m := NewMemoryStore(2, 7*24*time.Hour)
+	m.now = func() time.Time { return now }
+	at := func(h int) time.Time { return now.Add(time.Duration(h) * time.Hour) }
+	for i, id := range []string{"a", "b", "c"} {
+		c, err := m.claim(id, at(i-3)) // made 3, 2 and 1 hours ago
+		require.NoError(t, err)
+		require.Equal(t, Claimed, c)
+		require.NoError(t, m.MarkCredited(ctx, id))
+	}
+	require.Equal(t, 2, m.Len(), "a was forgotten inside its retention")
+	_, err := m.claim("a", at(-3))
+	assert.ErrorIs(t, err, errForgotten, "a replay of a forgotten transaction")
+	_, err = m.claim("never-seen", at(-3))
+	assert.ErrorIs(t, err, errForgotten, "at the forgotten time: it may have been credited")
+	c, err := m.claim("b", at(-2))
+	assert.NoError(t, err)
+	assert.Equal(t, AlreadyCredited, c)
+	c, err = m.claim("late", at(-3).Add(time.Second))
+	assert.NoError(t, err)
+	assert.Equal(t, Claimed, c, "after the newest forgotten transaction")
 }
 
 // TestMemoryStoreCompacts: memory stays proportional to what is kept.

@@ -61,14 +61,16 @@ func (s *Server) api(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) call(r *http.Request, params map[string]string, forced int, fault Fault) (any, error) {
-	if params["application_key"] != s.AppKey {
+	appKey := params["application_key"]
+	appSecret, ok := s.appSecret(appKey)
+	if !ok {
 		return nil, apiErr(101)
 	}
 	if params["method"] == "" {
 		return nil, apiErr(100)
 	}
 	if params["access_token"] == "" && params["session_key"] == "" {
-		return s.appCall(params, forced)
+		return s.appCall(params, appSecret, forced)
 	}
 	// A call with session_key (the App link's session) is signed with the
 	// session secret over every parameter, session_key included.
@@ -88,13 +90,17 @@ func (s *Server) call(r *http.Request, params map[string]string, forced int, fau
 	if !known || time.Now().After(t.Expires) {
 		return nil, apiErr(102)
 	}
+	if t.AppKey != appKey {
+		// A token works only for the app it was issued to.
+		return nil, apiErr(103)
+	}
 	values := make(map[string][]string, len(params))
 	for k, v := range params {
 		values[k] = []string{v}
 	}
 	sig := params["sig"]
 	bySession := t.SessionSecret != "" && sig == okauth.Sign(values, t.SessionSecret)
-	if !bySession && (bySessionKey || sig != okauth.Sign(values, okauth.ServerSecret(t.AccessToken, s.AppSecret))) {
+	if !bySession && (bySessionKey || sig != okauth.Sign(values, okauth.ServerSecret(t.AccessToken, appSecret))) {
 		return nil, apiErr(104)
 	}
 	if forced != 0 {

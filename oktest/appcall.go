@@ -10,12 +10,12 @@ import (
 // alone, as OK does: users.getInfo works; a method that needs a user
 // (users.getCurrentUser, friends.get, any added with HandleMethod) is
 // refused with 453 (SESSION_REQUIRED).
-func (s *Server) appCall(params map[string]string, forced int) (any, error) {
+func (s *Server) appCall(params map[string]string, appSecret string, forced int) (any, error) {
 	values := make(map[string][]string, len(params))
 	for k, v := range params {
 		values[k] = []string{v}
 	}
-	if params["sig"] != okauth.Sign(values, s.AppSecret) {
+	if params["sig"] != okauth.Sign(values, appSecret) {
 		return nil, apiErr(104)
 	}
 	if forced != 0 {

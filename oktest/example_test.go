@@ -1,9 +1,11 @@
 package oktest_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 
 	"github.com/okauth/okauth"
 	"github.com/okauth/okauth/oktest"
@@ -41,4 +43,36 @@ func ExampleServer_SignIn() {
 	mux.ServeHTTP(rec, req)
 	fmt.Println(rec.Code, rec.Body.String())
 	// Output: 200 hello Test User (42)
+}
+
+// A token OK issued to another app is OK's, but not for this app: the
+// fake answers 103 when this app's key presents it, as OK does, so a
+// test can show an app refuses it.
+func ExampleServer_NewApp() {
+	fake := oktest.NewServer()
+	defer fake.Close()
+	other := fake.NewApp()
+	tok := fake.IssueTokenFor(other, oktest.DefaultUser)
+
+	ask := func(appKey, appSecret string) string {
+		q := url.Values{"application_key": {appKey}, "method": {"users.getCurrentUser"}, "format": {"json"}}
+		q.Set("sig", okauth.Sign(q, okauth.ServerSecret(tok.AccessToken, appSecret)))
+		q.Set("access_token", tok.AccessToken)
+		resp, err := http.PostForm(fake.Endpoint().APIURL, q)
+		if err != nil {
+			panic(err)
+		}
+		defer resp.Body.Close()
+		var ans struct {
+			UID  string `json:"uid"`
+			Code int    `json:"error_code"`
+		}
+		_ = json.NewDecoder(resp.Body).Decode(&ans)
+		return fmt.Sprintf("uid %q, error %d", ans.UID, ans.Code)
+	}
+	fmt.Println("the other app:", ask(other.Key, other.Secret))
+	fmt.Println("this app:", ask(fake.AppKey, fake.AppSecret))
+	// Output:
+	// the other app: uid "574385021466", error 0
+	// this app: uid "", error 103
 }

@@ -61,6 +61,10 @@ type Token struct {
 	Expires       time.Time // when the REST API starts answering 102 for it
 	Permissions   []string  // permissions_granted: the scopes the dialog was asked for
 	User          User      // who the token signs in
+	// AppKey is the application_key of the app the token was issued to.
+	// As on OK, the REST API accepts the token only in calls with that
+	// key, signed with that app's secrets.
+	AppKey string
 }
 
 // Fault is a failure the fake's REST endpoint can be told to show.
@@ -122,6 +126,7 @@ type Server struct {
 	codes      map[string]*pendingCode
 	refresh    map[string]*refreshGrant
 	methods    map[string]func(tok *Token, params map[string]string) (any, error)
+	apps       map[string]App // other apps, by AppKey
 }
 
 // NewServer starts a fake OK on a loopback port. Close it when done.
@@ -147,6 +152,7 @@ func newServer() *Server {
 		codes:         map[string]*pendingCode{},
 		refresh:       map[string]*refreshGrant{},
 		methods:       map[string]func(*Token, map[string]string) (any, error){},
+		apps:          map[string]App{},
 	}
 }
 
@@ -225,7 +231,12 @@ func (s *Server) IssueToken(u User, permissions ...string) Token {
 }
 
 func (s *Server) issueLocked(u User, permissions []string) *Token {
+	return s.issueForLocked(s.AppKey, u, permissions)
+}
+
+func (s *Server) issueForLocked(appKey string, u User, permissions []string) *Token {
 	t := &Token{
+		AppKey:        appKey,
 		AccessToken:   "-s-" + randomHex(32),
 		SessionSecret: randomHex(16),
 		Expires:       time.Now().Add(s.TokenLifetime),
