@@ -110,6 +110,10 @@ func (a *Auth) appLaunchRoute(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u, release, err := a.launched(r)
+	if errors.Is(err, errLaunchReloaded) && place == launchInOKFrame {
+		a.openLanding(w, r) // the session it started is still this frame's
+		return
+	}
 	if err != nil {
 		release()
 		a.fail(w, r, "okauth: app launch refused", err, "")
@@ -171,6 +175,9 @@ func (a *Auth) launched(r *http.Request) (*User, func(), error) {
 		return nil, noop, ErrLaunchUnauthorized
 	}
 	release, err := a.useLaunch(r.Context(), q.Get("sig"))
+	if errors.Is(err, ErrLaunchUsed) && a.holdsAppSession(r, uid) {
+		return nil, noop, fmt.Errorf("%w: %w", errLaunchReloaded, err)
+	}
 	if err != nil {
 		return nil, noop, err
 	}
@@ -190,6 +197,24 @@ func (a *Auth) launched(r *http.Request) (*User, func(), error) {
 		return nil, release, fmt.Errorf("%w: OK says the session_key is another user's", ErrBadLaunch)
 	}
 	return u, release, nil
+}
+
+// errLaunchReloaded is a used launch opened again by the browser whose
+// App link session it started (or one of the same user's): OK's page
+// reloaded with the same launch. It signs no one in and changes nothing,
+// so inside OK's frame the app just opens.
+var errLaunchReloaded = errors.New("okauth: app launch reloaded")
+
+// holdsAppSession reports whether r carries a live App link session of
+// uid. Only a used launch asks: the answer opens the app without writing
+// anything, so another site's request gains nothing from it.
+func (a *Auth) holdsAppSession(r *http.Request, uid string) bool {
+	raw := cookieValue(r, a.appSessionName)
+	if raw == "" {
+		return false
+	}
+	u, err := a.appSessions.load(r, raw, a.now())
+	return err == nil && u != nil && u.UID == uid
 }
 
 // useLaunch marks the launch whose signature is sig used, in

@@ -449,6 +449,39 @@ func TestAppLaunchSignsInOnce(t *testing.T) {
 		resp = do(t, e.Browser(t), http.MethodGet, e.App.URL+"/auth/ok/app?"+q, nil, typedIn)
 		assert.Equal(t, http.StatusBadRequest, resp.StatusCode, body(t, resp))
 	})
+	t.Run("OK's page reloaded in the same browser", func(t *testing.T) {
+		// Whether OK repeats a launch's parameters when its page is
+		// reloaded is not documented: if it does, the player who holds
+		// the session that launch started just gets the app.
+		var signIns atomic.Int32
+		e := newLaunchEnv(t, &signIns)
+		player := e.Browser(t)
+		q := e.OK.LaunchParams(launchUser).Encode()
+		resp := launch(t, e, player, q)
+		require.Equal(t, http.StatusOK, resp.StatusCode, body(t, resp))
+		resp = launch(t, e, player, q)
+		text := body(t, resp)
+		assert.Equal(t, http.StatusOK, resp.StatusCode, text)
+		assert.Contains(t, text, `<meta http-equiv="refresh" content="0;url=/game">`)
+		assert.Empty(t, resp.Header.Values("Set-Cookie"), "nothing written")
+		assert.Equal(t, int32(1), signIns.Load())
+		assert.Equal(t, 1, e.OK.APICalls(), "OK is not asked again")
+
+		// A browser holding another user's session gets the refusal,
+		// and keeps its own session.
+		other := e.Browser(t)
+		e.OK.SetUser(oktest.DefaultUser)
+		resp = launch(t, e, other, e.OK.LaunchParams(oktest.DefaultUser).Encode())
+		require.Equal(t, http.StatusOK, resp.StatusCode, body(t, resp))
+		resp = launch(t, e, other, q)
+		text = body(t, resp)
+		assert.Equal(t, http.StatusBadRequest, resp.StatusCode, text)
+		assert.Contains(t, text, "Launch link already used")
+		assert.Empty(t, resp.Header.Values("Set-Cookie"))
+		// At top level a reload is not OK's frame: refused as used.
+		resp = do(t, player, http.MethodGet, e.App.URL+"/auth/ok/app?"+q, nil, typedIn)
+		assert.Equal(t, http.StatusBadRequest, resp.StatusCode, body(t, resp))
+	})
 	t.Run("another instance", func(t *testing.T) {
 		shared := okauth.NewMemoryReplay(0)
 		var signIns atomic.Int32
