@@ -2,8 +2,6 @@ package okauth
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -11,7 +9,7 @@ import (
 	"time"
 )
 
-// idLen is the length of a session ID: 32 random bytes, base64url.
+// idLen is the length of a session ID (NewSessionID).
 const idLen = 43
 
 // idSessions keeps sessions in a SessionStore. The cookie (or bearer
@@ -105,9 +103,7 @@ func (s *idSessions) load(r *http.Request, raw string, now time.Time) (*User, er
 
 // seal stores u's session under a new ID and returns the ID, sealed.
 func (s *idSessions) seal(ctx context.Context, u *User) (string, error) {
-	var b [32]byte
-	_, _ = rand.Read(b[:]) // never fails (crypto/rand)
-	id := base64.RawURLEncoding.EncodeToString(b[:])
+	id := NewSessionID(s.store, u.UID)
 	data, err := s.codec.encode(s.dataName, encodeUser(u))
 	if err != nil {
 		return "", err

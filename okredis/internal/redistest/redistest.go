@@ -24,6 +24,8 @@ type Server struct {
 	tb   testing.TB
 	dir  string
 	port int
+	conf string                   // a config file to start with, if any
+	args func(s *Server) []string // more arguments to redis-server
 	cmd  *exec.Cmd
 	done chan struct{}
 }
@@ -33,13 +35,15 @@ type Server struct {
 // CI=true: CI must run these tests, so there it fails.
 func Start(tb testing.TB) *Server {
 	tb.Helper()
-	if _, err := os.Stat(Binary); err != nil {
-		if os.Getenv("CI") == "true" {
-			tb.Fatalf("%s is missing; CI installs it (apt-get install redis-server)", Binary)
-		}
-		tb.Skipf("%s is missing: install redis-server (apt-get install redis-server) to run the Redis tests", Binary)
-	}
-	s := &Server{tb: tb, dir: tb.TempDir()}
+	return startWith(tb, nil)
+}
+
+// startWith starts a redis-server with the arguments args returns, which
+// may name the server's port and directory.
+func startWith(tb testing.TB, args func(s *Server) []string) *Server {
+	tb.Helper()
+	needBinary(tb, Binary)
+	s := &Server{tb: tb, dir: tb.TempDir(), args: args}
 	var err error
 	for range 5 { // a free port may be taken again before redis-server binds it
 		if s.port, err = freePort(); err != nil {
@@ -55,6 +59,21 @@ func Start(tb testing.TB) *Server {
 	tb.Cleanup(s.Stop)
 	return s
 }
+
+// needBinary skips the test without the program at path, or fails it
+// when the environment has CI=true.
+func needBinary(tb testing.TB, path string) {
+	tb.Helper()
+	if _, err := os.Stat(path); err != nil {
+		if os.Getenv("CI") == "true" {
+			tb.Fatalf("%s is missing; CI installs it (apt-get install redis-server)", path)
+		}
+		tb.Skipf("%s is missing: install redis-server (apt-get install redis-server) to run the Redis tests", path)
+	}
+}
+
+// Port is the server's port.
+func (s *Server) Port() int { return s.port }
 
 // Addr is the server's host:port.
 func (s *Server) Addr() string { return "127.0.0.1:" + strconv.Itoa(s.port) }
@@ -87,6 +106,20 @@ func (s *Server) Restart() {
 	s.tb.Fatalf("redis-server restart: %v", err)
 }
 
+// Do sends one command to the server and returns its answer: a string,
+// an int64, nil, or a []any of those; an error reply is an error.
+func (s *Server) Do(args ...string) (any, error) { return do(s.Addr(), args...) }
+
+// MustDo is Do, failing the test on an error.
+func (s *Server) MustDo(args ...string) any {
+	s.tb.Helper()
+	v, err := s.Do(args...)
+	if err != nil {
+		s.tb.Fatalf("redis-server %s: %s: %v", s.Addr(), args[0], err)
+	}
+	return v
+}
+
 // Pause freezes the server (SIGSTOP): connections stay open and nothing
 // answers, as with a hung server or a broken network. Resume undoes it.
 func (s *Server) Pause() { _ = s.cmd.Process.Signal(syscall.SIGSTOP) }
@@ -94,11 +127,22 @@ func (s *Server) Pause() { _ = s.cmd.Process.Signal(syscall.SIGSTOP) }
 // Resume undoes Pause.
 func (s *Server) Resume() { _ = s.cmd.Process.Signal(syscall.SIGCONT) }
 
+// Running reports whether the server was started and not stopped.
+func (s *Server) Running() bool { return s.cmd != nil }
+
 func (s *Server) start() error {
-	cmd := exec.Command(Binary,
-		"--bind", "127.0.0.1", "--port", strconv.Itoa(s.port),
+	args := []string{"--bind", "127.0.0.1", "--port", strconv.Itoa(s.port),
 		"--save", "", "--appendonly", "no", "--dir", s.dir,
-		"--protected-mode", "yes", "--loglevel", "warning")
+		"--protected-mode", "yes", "--loglevel", "warning",
+		// A replica syncs at once, rather than 5 s after it asks.
+		"--repl-diskless-sync-delay", "0"}
+	if s.args != nil {
+		args = append(args, s.args(s)...)
+	}
+	if s.conf != "" {
+		args = append([]string{s.conf}, args...)
+	}
+	cmd := exec.Command(Binary, args...)
 	out, err := os.Create(s.dir + "/redis.log")
 	if err != nil {
 		return err

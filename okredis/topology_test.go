@@ -1,0 +1,60 @@
+package okredis
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/redis/rueidis"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/okauth/okauth"
+	"github.com/okauth/okauth/okpay"
+	"github.com/okauth/okauth/okredis/internal/redistest"
+)
+
+// TestOpenEveryTopology: Open reads one server, a Sentinel set and a
+// Cluster from their URLs alone, and every store works on each: on the
+// Cluster, keys of many slots, so every primary answers.
+func TestOpenEveryTopology(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name string
+		url  func(t *testing.T) string
+		mode rueidis.ClientMode
+	}{
+		{"single", func(t *testing.T) string { return redistest.Start(t).URL() }, rueidis.ClientModeStandalone},
+		{"sentinel", func(t *testing.T) string { return redistest.StartSentinel(t).URL() }, rueidis.ClientModeSentinel},
+		{"cluster", func(t *testing.T) string { return redistest.StartCluster(t).URL() }, rueidis.ClientModeCluster},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := Open(tc.url(t), Options{})
+			require.NoError(t, err)
+			t.Cleanup(c.Close)
+			assert.Equal(t, tc.mode, c.rc.Mode())
+			r, p, tk := c.Replay(), c.Payments(0, 0), c.Tokens()
+			for i := range 20 {
+				state := newID()
+				require.NoError(t, r.Reserve(ctx, state, time.Minute), "state %d", i)
+				require.ErrorIs(t, r.Reserve(ctx, state, time.Minute), okauth.ErrStateReused)
+				tx := newID()
+				claim, err := p.Claim(ctx, tx)
+				require.NoError(t, err)
+				require.Equal(t, okpay.Claimed, claim)
+				require.NoError(t, p.MarkCredited(ctx, tx))
+				claim, err = p.Claim(ctx, tx)
+				require.NoError(t, err)
+				require.Equal(t, okpay.AlreadyCredited, claim)
+				key := newID()
+				require.NoError(t, tk.Put(ctx, key, okauth.Token{AccessToken: "t", Expires: time.Now().Add(time.Hour)}))
+				_, ok, err := tk.Get(ctx, key)
+				require.NoError(t, err)
+				require.True(t, ok)
+				unlock, err := tk.LockToken(ctx, key, time.Second)
+				require.NoError(t, err)
+				unlock()
+			}
+		})
+	}
+}
