@@ -50,6 +50,21 @@ type Options struct {
 	// (about one per KiB). The default value is 16 MiB.
 	CacheBytes int
 
+	// WaitReplicas is how many replicas must confirm a change that must
+	// not be undone — ending a session, ending a user's sessions,
+	// recording a credited payment — before it succeeds (Redis's WAIT);
+	// with fewer in time it fails with [ErrNotReplicated]. Redis
+	// replicates asynchronously: without the wait, a failover moments
+	// after a sign-out can bring the session back. The default (0) is 1
+	// when Redis has replicas at Open (on a Cluster, when any primary
+	// has), and no wait otherwise; -1 never waits.
+	WaitReplicas int
+
+	// ReplicaWait bounds how long a change waits for WaitReplicas
+	// replicas. The default value is 250 milliseconds: replicas on a
+	// working network confirm within a round trip.
+	ReplicaWait time.Duration
+
 	// Configure, if set, is called with the client options read from the
 	// URL, before okredis sets its own, to set what a URL cannot say: the
 	// sentinels' own credentials (Sentinel.Username, Sentinel.Password),
@@ -77,6 +92,9 @@ func (o Options) withDefaults() Options {
 	if o.CacheBytes <= 0 {
 		o.CacheBytes = 16 << 20
 	}
+	if o.ReplicaWait <= 0 {
+		o.ReplicaWait = 250 * time.Millisecond
+	}
 	return o
 }
 
@@ -89,6 +107,8 @@ func (o Options) withDefaults() Options {
 type Client struct {
 	rc   rueidis.Client
 	opts Options
+
+	waitReplicas int // replicas a durable change waits for; 0: none
 
 	sessionsOnce sync.Once
 	sessions     *SessionStore
@@ -125,6 +145,17 @@ func Open(url string, opts Options) (*Client, error) {
 		return nil, unavailable("connect", err)
 	}
 	c.rc = rc
+	c.waitReplicas = max(opts.WaitReplicas, 0)
+	if opts.WaitReplicas == 0 {
+		ctx, cancel := c.call(context.Background())
+		defer cancel()
+		n, err := c.countReplicas(ctx)
+		if err != nil {
+			rc.Close()
+			return nil, unavailable("counting the replicas (or set Options.WaitReplicas)", err)
+		}
+		c.waitReplicas = min(n, 1)
+	}
 	return c, nil
 }
 

@@ -201,3 +201,18 @@ func freePort() (int, error) {
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port, nil
 }
+
+// StartReplica starts a replica of primary and waits until it is in sync.
+func StartReplica(tb testing.TB, primary *Server) *Server {
+	tb.Helper()
+	r := startWith(tb, func(*Server) []string {
+		return []string{"--replicaof", "127.0.0.1", strconv.Itoa(primary.Port())}
+	})
+	waitHealthy(tb, "the replica", func() string {
+		if v, err := r.Do("INFO", "replication"); err != nil || field(v, "master_link_status") != "up" {
+			return "not in sync"
+		}
+		return ""
+	})
+	return r
+}

@@ -1,0 +1,142 @@
+package okredis
+
+import (
+	"context"
+	"crypto/sha1"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/redis/rueidis"
+)
+
+// ErrNotReplicated is wrapped by the error of a change that must not be
+// undone (ending a session, ending a user's sessions, recording a
+// credited payment) when no replica confirmed it within
+// [Options.ReplicaWait]. The primary made the change, but a failover
+// before the replica catches up could undo it. It also wraps
+// [okauth.ErrStoreUnavailable].
+var ErrNotReplicated = errors.New("okredis: no replica confirmed the change in time")
+
+// script is a Lua script run by EVALSHA, or EVAL when Redis does not have
+// it yet.
+type script struct{ src, sha string }
+
+func newScript(src string) *script {
+	sum := sha1.Sum([]byte(src))
+	return &script{src: src, sha: hex.EncodeToString(sum[:])}
+}
+
+// call builds the script's call: by its SHA-1, or with its source.
+func (s *script) call(b rueidis.Builder, bySHA bool, keys, args []string) rueidis.Completed {
+	if bySHA {
+		return b.Evalsha().Sha1(s.sha).Numkeys(int64(len(keys))).Key(keys...).Arg(args...).Build()
+	}
+	return b.Eval().Script(s.src).Numkeys(int64(len(keys))).Key(keys...).Arg(args...).Build()
+}
+
+// run runs s.
+func (c *Client) run(ctx context.Context, s *script, keys, args []string) rueidis.RedisResult {
+	res := c.rc.Do(ctx, s.call(c.rc.B(), true, keys, args))
+	if isNoScript(res.Error()) {
+		res = c.rc.Do(ctx, s.call(c.rc.B(), false, keys, args))
+	}
+	return res
+}
+
+// runDurably runs s, and then, when the deployment has replicas, waits
+// for Options.WaitReplicas of them to confirm it: WAIT, on the same
+// connection. It returns the script's answer, and ErrNotReplicated when
+// too few replicas confirmed in time.
+func (c *Client) runDurably(ctx context.Context, s *script, keys, args []string) (rueidis.RedisResult, error) {
+	if c.waitReplicas == 0 {
+		res := c.run(ctx, s, keys, args)
+		return res, res.Error()
+	}
+	return c.durably(ctx, func(b rueidis.Builder, bySHA bool) rueidis.Completed {
+		return s.call(b, bySHA, keys, args)
+	})
+}
+
+// doDurably is runDurably for one command.
+func (c *Client) doDurably(ctx context.Context, cmd func(b rueidis.Builder) rueidis.Completed) (rueidis.RedisResult, error) {
+	if c.waitReplicas == 0 {
+		res := c.rc.Do(ctx, cmd(c.rc.B()))
+		return res, res.Error()
+	}
+	return c.durably(ctx, func(b rueidis.Builder, _ bool) rueidis.Completed { return cmd(b) })
+}
+
+func (c *Client) durably(ctx context.Context, cmd func(b rueidis.Builder, bySHA bool) rueidis.Completed) (res rueidis.RedisResult, err error) {
+	ctx, cancel := context.WithTimeout(ctx, c.opts.Timeout+c.opts.ReplicaWait)
+	defer cancel()
+	wait := func(b rueidis.Builder) rueidis.Completed {
+		return b.Wait().Numreplicas(int64(c.waitReplicas)).Timeout(c.opts.ReplicaWait.Milliseconds()).Build()
+	}
+	err = c.rc.Dedicated(func(d rueidis.DedicatedClient) error {
+		rs := d.DoMulti(ctx, cmd(d.B(), true), wait(d.B()))
+		if isNoScript(rs[0].Error()) {
+			rs = d.DoMulti(ctx, cmd(d.B(), false), wait(d.B()))
+		}
+		res = rs[0]
+		if err := rs[0].Error(); err != nil {
+			return err // the change failed: what WAIT says is of no use
+		}
+		n, err := rs[1].AsInt64()
+		switch {
+		case err != nil:
+			return err
+		case n < int64(c.waitReplicas):
+			return ErrNotReplicated
+		}
+		return nil
+	})
+	return res, err
+}
+
+func isNoScript(err error) bool {
+	re, ok := rueidis.IsRedisErr(err)
+	return ok && re.IsNoScript()
+}
+
+// countReplicas returns how many replicas the deployment has: the
+// primary's (one server, Sentinel), or the most any primary of a Cluster
+// has.
+func (c *Client) countReplicas(ctx context.Context) (int, error) {
+	if c.rc.Mode() == rueidis.ClientModeCluster {
+		text, err := c.rc.Do(ctx, c.rc.B().ClusterNodes().Build()).ToString()
+		if err != nil {
+			return 0, err
+		}
+		return clusterReplicas(text), nil
+	}
+	role, err := c.rc.Do(ctx, c.rc.B().Role().Build()).ToArray()
+	if err != nil {
+		return 0, err
+	}
+	if len(role) < 3 {
+		return 0, fmt.Errorf("okredis: ROLE answered %d fields", len(role))
+	}
+	replicas, err := role[2].ToArray()
+	if err != nil {
+		return 0, err
+	}
+	return len(replicas), nil
+}
+
+// clusterReplicas returns the most replicas a primary of the cluster has,
+// from CLUSTER NODES.
+func clusterReplicas(nodes string) int {
+	per := map[string]int{} // primary ID → its replicas
+	most := 0
+	for line := range strings.SplitSeq(strings.TrimSpace(nodes), "\n") {
+		f := strings.Fields(line)
+		if len(f) < 4 || strings.Contains(f[2], "fail") || !strings.Contains(f[2], "slave") {
+			continue
+		}
+		per[f[3]]++
+		most = max(most, per[f[3]])
+	}
+	return most
+}

@@ -1,0 +1,51 @@
+package okredis
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/okauth/okauth"
+	"github.com/okauth/okauth/okredis/internal/redistest"
+)
+
+// TestCreditedWaitsForAReplica: with a replica, a credited payment is
+// recorded on it before MarkCredited returns; with the replica held back
+// (SIGSTOP), MarkCredited fails with ErrNotReplicated within about
+// ReplicaWait rather than claim what a failover could undo. Without
+// replicas nothing waits, unless WaitReplicas asks for one.
+func TestCreditedWaitsForAReplica(t *testing.T) {
+	ctx := context.Background()
+	primary := redistest.Start(t)
+	alone := open(t, primary, Options{})
+	assert.Equal(t, 0, alone.waitReplicas, "no replica: nothing to wait for")
+	require.NoError(t, alone.Payments(0, 0).MarkCredited(ctx, "t0"))
+	asked := open(t, primary, Options{WaitReplicas: 1, ReplicaWait: 50 * time.Millisecond})
+	err := asked.Payments(0, 0).MarkCredited(ctx, "t0")
+	assert.ErrorIs(t, err, ErrNotReplicated, "WaitReplicas 1 without a replica")
+
+	replica := redistest.StartReplica(t, primary)
+	c := open(t, primary, Options{})
+	require.Equal(t, 1, c.waitReplicas, "a replica at Open: wait for it")
+	p := c.Payments(0, 0)
+	for i := range 20 {
+		id := newID()
+		require.NoError(t, p.MarkCredited(ctx, id))
+		assert.Equal(t, "credited", replica.MustDo("GET", p.key(id)), "on the replica when MarkCredited returns (%d)", i)
+	}
+
+	replica.Pause()
+	t.Cleanup(replica.Resume)
+	start := time.Now()
+	err = p.MarkCredited(ctx, "t1")
+	t.Logf("unconfirmed after %v", time.Since(start))
+	assert.ErrorIs(t, err, ErrNotReplicated)
+	assert.ErrorIs(t, err, okauth.ErrStoreUnavailable)
+	never := open(t, primary, Options{WaitReplicas: -1})
+	assert.NoError(t, never.Payments(0, 0).MarkCredited(ctx, "t2"), "WaitReplicas -1 never waits")
+	replica.Resume()
+	require.NoError(t, p.MarkCredited(ctx, "t3"), "the replica back: confirmed again")
+}
