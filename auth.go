@@ -232,6 +232,10 @@ func (a *Auth) LogoutURL() string { return a.cfg.Prefix + "/logout" }
 
 // Logout ends the request's session, if any, by writing to w; the caller
 // then answers as it likes. The logout route does this and redirects.
+// When Config.SessionStore cannot end the session, Logout returns an error
+// wrapping [ErrStoreUnavailable] and leaves the session cookie as it was:
+// the session lives on, so do not tell the user they are signed out (the
+// logout route shows its failure page, 503).
 func (a *Auth) Logout(w http.ResponseWriter, r *http.Request) error {
 	if a.appSessions != nil && cookieValue(r, a.appSessionName) != "" {
 		if err := a.appSessions.clear(w, r); err != nil {

@@ -278,10 +278,12 @@ func (a *Auth) logoutRoute(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, "okauth: logout refused", fmt.Errorf("%w: %w", ErrCrossOrigin, err), "")
 		return
 	}
-	if err := a.Logout(w, r); err != nil {
-		a.cfg.Logger.ErrorContext(r.Context(), "okauth: cannot end session", "error", err)
-	}
 	w.Header().Set("Cache-Control", "no-store")
+	if err := a.Logout(w, r); err != nil {
+		// The session lives on: never answer as if the user were signed out.
+		a.fail(w, r, "okauth: cannot end session", err, "")
+		return
+	}
 	http.Redirect(w, r, a.cfg.LogoutPath, http.StatusSeeOther)
 }
 

@@ -2,6 +2,7 @@ package okauth
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"time"
 )
@@ -10,10 +11,22 @@ import (
 // With it, [Auth.Logout] ends a session for every copy of its cookie and
 // [Auth.SignOutEverywhere] ends all of a user's sessions, but only on
 // this instance, and a restart signs everyone out. Several instances need
-// a shared store (the okredis module). Expired sessions are dropped as
-// new ones are saved, at an amortised O(1) cost per save.
+// a shared store (the okredis module). It keeps at most
+// [DefaultMaxUserSessions] live sessions per user, ending the oldest
+// first. Expired sessions are dropped as new ones are saved, at an
+// amortised O(1) cost per save.
 func NewMemorySessions() SessionStore {
-	return &memorySessions{now: time.Now, byID: map[string]memorySession{}, byUID: map[string]map[string]struct{}{}, sweepAt: minSweep}
+	return NewMemorySessionsMax(DefaultMaxUserSessions)
+}
+
+// NewMemorySessionsMax is [NewMemorySessions] keeping at most perUser live
+// sessions per user (at least 1; DefaultMaxUserSessions when perUser is
+// 0 or less).
+func NewMemorySessionsMax(perUser int) SessionStore {
+	if perUser <= 0 {
+		perUser = DefaultMaxUserSessions
+	}
+	return &memorySessions{now: time.Now, perUser: perUser, byID: map[string]memorySession{}, byUID: map[string][]string{}, sweepAt: minSweep}
 }
 
 // minSweep is how many sessions a memory store holds before it first
@@ -27,12 +40,13 @@ type memorySession struct {
 }
 
 type memorySessions struct {
-	now func() time.Time
+	now     func() time.Time
+	perUser int
 
 	mu      sync.Mutex
 	byID    map[string]memorySession
-	byUID   map[string]map[string]struct{}
-	sweepAt int // sweep expired sessions when byID reaches this size
+	byUID   map[string][]string // a user's session IDs, oldest first
+	sweepAt int                 // sweep expired sessions when byID reaches this size
 }
 
 func (m *memorySessions) Save(_ context.Context, id, uid string, data []byte, expires time.Time) error {
@@ -43,12 +57,22 @@ func (m *memorySessions) Save(_ context.Context, id, uid string, data []byte, ex
 		m.sweepAt = max(2*len(m.byID), minSweep)
 	}
 	m.byID[id] = memorySession{uid: uid, data: append([]byte(nil), data...), expires: expires}
-	ids := m.byUID[uid]
-	if ids == nil {
-		ids = map[string]struct{}{}
-		m.byUID[uid] = ids
+	ids := append(m.byUID[uid], id)
+	if len(ids) > m.perUser {
+		now := m.now()
+		ids = slices.DeleteFunc(ids, func(id string) bool { // expired ones first
+			if s, ok := m.byID[id]; !ok || !now.Before(s.expires) {
+				delete(m.byID, id)
+				return true
+			}
+			return false
+		})
 	}
-	ids[id] = struct{}{}
+	for len(ids) > m.perUser {
+		delete(m.byID, ids[0])
+		ids = ids[1:]
+	}
+	m.byUID[uid] = ids
 	return nil
 }
 
@@ -72,7 +96,7 @@ func (m *memorySessions) Delete(_ context.Context, id string) error {
 func (m *memorySessions) DeleteUser(_ context.Context, uid string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	for id := range m.byUID[uid] {
+	for _, id := range m.byUID[uid] {
 		delete(m.byID, id)
 	}
 	delete(m.byUID, uid)
@@ -86,11 +110,11 @@ func (m *memorySessions) remove(id string) {
 		return
 	}
 	delete(m.byID, id)
-	if ids := m.byUID[s.uid]; ids != nil {
-		delete(ids, id)
-		if len(ids) == 0 {
-			delete(m.byUID, s.uid)
-		}
+	ids := slices.DeleteFunc(m.byUID[s.uid], func(other string) bool { return other == id })
+	if len(ids) == 0 {
+		delete(m.byUID, s.uid)
+	} else {
+		m.byUID[s.uid] = ids
 	}
 }
 

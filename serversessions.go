@@ -29,6 +29,7 @@ type idSessions struct {
 	dataPipe []byte
 	codec    *cookieCodec
 	store    SessionStore
+	appID    string              // binds the store's uids to the app
 	ids      *recent[string]     // verified cookie value → session ID
 	users    *recent[storedUser] // session ID → the data last loaded, decoded
 	down     *failureLog         // the store failing, written once a minute
@@ -47,7 +48,7 @@ func newIDSessions(cfg Config, opts cookieOptions) (*idSessions, error) {
 	}
 	dataName := opts.name + " data" // a space: no cookie has this name
 	return &idSessions{opts: opts, pipe: namePipe(opts.name), dataName: dataName, dataPipe: namePipe(dataName),
-		codec: codec, store: cfg.SessionStore,
+		codec: codec, store: cfg.SessionStore, appID: cfg.AppID,
 		ids: newRecent[string](cfg.SessionCache), users: newRecent[storedUser](cfg.SessionCache),
 		down: &failureLog{logger: cfg.Logger, burst: 1, interval: failLogInterval}}, nil
 }
@@ -103,12 +104,13 @@ func (s *idSessions) load(r *http.Request, raw string, now time.Time) (*User, er
 
 // seal stores u's session under a new ID and returns the ID, sealed.
 func (s *idSessions) seal(ctx context.Context, u *User) (string, error) {
-	id := NewSessionID(s.store, u.UID)
+	uid := storeUID(s.appID, u.UID)
+	id := NewSessionID(s.store, uid)
 	data, err := s.codec.encode(s.dataName, encodeUser(u))
 	if err != nil {
 		return "", err
 	}
-	if err := s.store.Save(ctx, id, u.UID, []byte(data), u.Expires); err != nil {
+	if err := s.store.Save(ctx, id, uid, []byte(data), u.Expires); err != nil {
 		return "", unavailable(err)
 	}
 	return s.codec.encode(s.opts.name, []byte(id))
@@ -131,18 +133,24 @@ func (s *idSessions) save(w http.ResponseWriter, r *http.Request, u *User, now t
 	return nil
 }
 
-// clear ends the request's session in the store and in the browser. The
-// browser's cookie goes even when the store fails, and the error says the
-// session itself may live on.
+// clear ends the request's session in the store, then in the browser.
+// When the store fails the cookie is left as it was, so that the browser
+// still holds what it needs to sign out once the store answers; the error
+// says the session lives on.
 func (s *idSessions) clear(w http.ResponseWriter, r *http.Request) error {
-	http.SetCookie(w, s.opts.cookie("", -1))
 	if id := s.id(cookieValue(r, s.opts.name)); id != "" {
 		if err := s.store.Delete(r.Context(), id); err != nil {
 			return unavailable(err)
 		}
 	}
+	http.SetCookie(w, s.opts.cookie("", -1))
 	return nil
 }
+
+// storeUID is the uid a SessionStore is given for the OK user uid of the
+// app appID: bound to the app, so that apps sharing a store never end
+// each other's sessions.
+func storeUID(appID, uid string) string { return appID + ":" + uid }
 
 // unavailable wraps err in ErrStoreUnavailable unless it is already.
 func unavailable(err error) error {
@@ -159,7 +167,7 @@ func (a *Auth) SignOutEverywhere(ctx context.Context, uid string) error {
 	if a.cfg.SessionStore == nil {
 		return fmt.Errorf("%w: SignOutEverywhere needs Config.SessionStore", ErrConfig)
 	}
-	if err := a.cfg.SessionStore.DeleteUser(ctx, uid); err != nil {
+	if err := a.cfg.SessionStore.DeleteUser(ctx, storeUID(a.cfg.AppID, uid)); err != nil {
 		return unavailable(err)
 	}
 	return nil

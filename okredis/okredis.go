@@ -45,6 +45,11 @@ type Options struct {
 	// value is 1 minute.
 	CacheTTL time.Duration
 
+	// MaxUserSessions bounds the live sessions of one user: a sign-in
+	// past it ends that user's oldest session. The default value is
+	// okauth.DefaultMaxUserSessions.
+	MaxUserSessions int
+
 	// CacheBytes bounds the client-side cache of each connection (a client
 	// has 4 per Redis server), and the sessions kept in front of them
 	// (about one per KiB). The default value is 16 MiB.
@@ -89,6 +94,9 @@ func (o Options) withDefaults() Options {
 	if o.CacheTTL <= 0 {
 		o.CacheTTL = time.Minute
 	}
+	if o.MaxUserSessions <= 0 {
+		o.MaxUserSessions = okauth.DefaultMaxUserSessions
+	}
 	if o.CacheBytes <= 0 {
 		o.CacheBytes = 16 << 20
 	}
@@ -128,7 +136,8 @@ type Client struct {
 // sentinels' own credentials go in [Options.Configure]). Open fails, with
 // an error wrapping [okauth.ErrStoreUnavailable], when Redis does not
 // answer; the Client then made reconnects on its own, so only the first
-// connection has to succeed.
+// connection has to succeed. It fails with an error wrapping
+// [ErrEvictionPolicy] when Redis's maxmemory-policy is not noeviction.
 func Open(url string, opts Options) (*Client, error) {
 	opts = opts.withDefaults()
 	co, err := clientOption(url, opts)
@@ -145,10 +154,14 @@ func Open(url string, opts Options) (*Client, error) {
 		return nil, unavailable("connect", err)
 	}
 	c.rc = rc
+	ctx, cancel := c.call(context.Background())
+	defer cancel()
+	if err := checkNoEviction(ctx, rc); err != nil {
+		rc.Close()
+		return nil, err
+	}
 	c.waitReplicas = max(opts.WaitReplicas, 0)
 	if opts.WaitReplicas == 0 {
-		ctx, cancel := c.call(context.Background())
-		defer cancel()
 		n, err := c.countReplicas(ctx)
 		if err != nil {
 			rc.Close()

@@ -18,10 +18,13 @@ var _ okauth.SessionStore = (*SessionStore)(nil)
 // SessionStore is an [okauth.SessionStore] in Redis. A session is one key,
 // <prefix>s:<id>, holding the uid and the encoded session, which Redis
 // deletes when the session expires. A sorted set per user,
-// <prefix>u:<uid>, lists the user's session IDs by expiry for
-// [SessionStore.DeleteUser]; each Save drops its expired members, and it
+// <prefix>u:<uid>, lists the user's live session IDs in the order they
+// were saved, for [SessionStore.DeleteUser] and for the bound
+// ([Options.MaxUserSessions]): each Save drops the members whose session
+// has ended, then ends the oldest sessions past the bound, and the set
 // expires with the user's last session. Both change together, in one Lua
-// script.
+// script, so a user's set never holds more than the bound and DeleteUser
+// ends at most that many sessions.
 //
 // Load reads through the client-side cache (unless [Options.NoCache]):
 // rueidis's, and a map by session ID in front of it (frontCache). Redis
@@ -49,14 +52,30 @@ func (c *Client) Sessions() *SessionStore {
 	return c.sessions
 }
 
+// saveScript: KEYS[1] the session, KEYS[2] the user's set; ARGV the
+// value, its expiry (Unix ms), the ID, the bound, the sessions' prefix.
+// A member's score is when it was saved (Redis's clock), made strictly
+// greater than every other member's, so the session being saved is never
+// among the oldest.
 var saveScript = rueidis.NewLuaScript(`
-local now = redis.call('TIME')
-local nowms = now[1] * 1000 + math.floor(now[2] / 1000)
+local t = redis.call('TIME')
+local now = t[1] * 1000 + math.floor(t[2] / 1000)
+local at, limit = tonumber(ARGV[2]), tonumber(ARGV[4])
 redis.call('SET', KEYS[1], ARGV[1], 'PXAT', ARGV[2])
-redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', nowms)
-redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
+for _, id in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
+  if redis.call('EXISTS', ARGV[5] .. id) == 0 then redis.call('ZREM', KEYS[2], id) end
+end
+local score = now
 local last = redis.call('ZRANGE', KEYS[2], -1, -1, 'WITHSCORES')
-redis.call('PEXPIREAT', KEYS[2], last[2])
+if last[2] and tonumber(last[2]) >= score then score = tonumber(last[2]) + 1 end
+redis.call('ZADD', KEYS[2], score, ARGV[3])
+local over = redis.call('ZCARD', KEYS[2]) - limit
+if over > 0 then
+  local oldest = redis.call('ZPOPMIN', KEYS[2], over)
+  for i = 1, #oldest, 2 do redis.call('DEL', ARGV[5] .. oldest[i]) end
+end
+local ttl = redis.call('PTTL', KEYS[2])
+if ttl < 0 or now + ttl < at then redis.call('PEXPIREAT', KEYS[2], at) end
 return 1`)
 
 var deleteScript = rueidis.NewLuaScript(`
@@ -89,7 +108,7 @@ func (s *SessionStore) Save(ctx context.Context, id, uid string, data []byte, ex
 	ctx, cancel := s.c.call(ctx)
 	defer cancel()
 	err := saveScript.Exec(ctx, s.c.rc, []string{s.key(id), s.ukey(uid)},
-		[]string{rueidis.BinaryString(value), at, id}).Error()
+		[]string{rueidis.BinaryString(value), at, id, strconv.Itoa(s.c.opts.MaxUserSessions), s.c.opts.Prefix + "s:"}).Error()
 	if err != nil {
 		return unavailable("saving a session", err)
 	}
@@ -124,6 +143,17 @@ func (s *SessionStore) Load(ctx context.Context, id string) ([]byte, error) {
 		lctx := &lazyDeadline{Context: ctx, timeout: s.c.opts.Timeout}
 		res = s.c.rc.DoCache(lctx, cmd.Cache(), s.c.opts.CacheTTL)
 		lctx.stop()
+		if _, refused := rueidis.IsRedisErr(res.Error()); refused && !isNil(res.Error()) {
+			// Redis answered but refused the cached read: over maxmemory
+			// it refuses the MULTI a tracked read is sent in, where a plain
+			// GET still answers. A full store must not sign users out.
+			// Redis does not track that read, so it is not cached.
+			front.forget(id)
+			front = nil
+			ctx, cancel := s.c.call(ctx)
+			res = s.c.rc.Do(ctx, s.c.rc.B().Get().Key(s.key(id)).Build())
+			cancel()
+		}
 	}
 	v, err := res.AsBytes()
 	switch {

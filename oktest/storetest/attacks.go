@@ -175,6 +175,22 @@ func attackRows() []attackRow {
 			assert.True(t, x.b.signedOutWithin(t, x.session, 0), "and on B at once")
 			assert.True(t, x.a.signedInAs(theirs, other), "another user stays signed in")
 		}},
+		{name: "session/another app on the same store signs the user out everywhere", run: func(t *testing.T, x *attack) {
+			// Another app (its own AppID and keys) on the same stores
+			// ends every session of the same OK user: its own, never
+			// this app's.
+			other := x.w.fake.AppID + "0"
+			keys, err := okauth.DeriveKeys(otherSecret)
+			require.NoError(t, err)
+			stores := x.w.open(t)
+			theirs, err := okauth.New(okauth.Config{
+				AppID: other, AppKey: x.w.fake.AppKey, Endpoint: x.w.fake.Endpoint(),
+				RedirectURL: "https://other.example/auth/ok/callback", SessionKeys: keys,
+				SessionStore: stores.Sessions, Replay: stores.Replay,
+			})
+			require.NoError(t, err)
+			require.NoError(t, theirs.SignOutEverywhere(context.Background(), x.uid))
+		}},
 		{name: "session/a new sign-in ends the one it came with", ends: true, run: func(t *testing.T, x *attack) {
 			resp, _ := x.b.finish(t, x.b.startSignIn(t, x.uid), x.session...)
 			require.Equal(t, http.StatusSeeOther, resp.StatusCode)

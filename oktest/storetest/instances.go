@@ -233,16 +233,25 @@ func (in *instance) account(cookies []*http.Cookie) (int, string) {
 // do sends a request with cookies to in, as from in's own pages, and
 // returns the status (0 when the request failed) and the page.
 func (in *instance) do(method, path string, cookies []*http.Cookie) (int, string) {
-	req, err := http.NewRequest(method, in.srv.URL+path, nil)
-	if err != nil {
-		return 0, err.Error()
-	}
-	req.Header.Set("Origin", in.srv.URL)
-	resp, page, err := in.send(req, cookies)
+	resp, page, err := in.request(method, path, "", cookies)
 	if err != nil {
 		return 0, err.Error()
 	}
 	return resp.StatusCode, page
+}
+
+// request sends a request with cookies to in, as from in's own pages, in
+// the language lang (none when ""), and returns the answer and its body.
+func (in *instance) request(method, path, lang string, cookies []*http.Cookie) (*http.Response, string, error) {
+	req, err := http.NewRequest(method, in.srv.URL+path, nil)
+	if err != nil {
+		return nil, "", err
+	}
+	req.Header.Set("Origin", in.srv.URL)
+	if lang != "" {
+		req.Header.Set("Accept-Language", lang)
+	}
+	return in.send(req, cookies)
 }
 
 // signedInAs reports whether cookies sign uid in on in.

@@ -26,14 +26,17 @@ const Notice = 5 * time.Second
 //
 // Within [Notice] of stop, a sign-in is refused with 503 and sets no
 // session, and a signed-in request is refused with 503 (neither served
-// nor sent to sign in again); 20 such requests log at most 2 lines. Each
+// nor sent to sign in again); 20 such requests log at most 2 lines. A
+// sign-out is refused with 503, in the visitor's language, and leaves the
+// session cookie, since the session lives on. Each
 // store call must give up within a second while the server is down. Within
 // Notice of start, both instances sign in again without a restart.
 //
 // When start brings the server back with its data (a network cut, a hung
 // process), TestOutage also checks that nothing was half-written: the
-// sign-in refused during the outage then finishes, and a session ended
-// before the outage stays ended. A server that comes back empty passes
+// sign-in refused during the outage then finishes, a session ended
+// before the outage stays ended, and the session whose sign-out was refused
+// still works until it is signed out again. A server that comes back empty passes
 // those two checks whatever happened.
 func TestOutage(t *testing.T, open func(t *testing.T) Stores, stop, start func()) {
 	fake := oktest.NewServer()
@@ -66,6 +69,11 @@ func TestOutage(t *testing.T, open func(t *testing.T) Stores, stop, start func()
 	}
 	logged := strings.Count(b.logs.String(), "\n") - before
 	assert.LessOrEqual(t, logged, 2, "20 refused requests logged %d lines:\n%s", logged, b.logs.String())
+	resp, page, err := b.request(http.MethodPost, b.auth.LogoutURL(), okauth.LangRussian, session)
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusServiceUnavailable, resp.StatusCode, "a sign-out the store could not make is not reported as done: %s", page)
+	assert.Contains(t, page, okauth.MessageFor(okauth.ErrStoreUnavailable, okauth.LangRussian).Title, "in the visitor's language")
+	assert.Empty(t, resp.Cookies(), "the session cookie is left, to sign out with once the store answers")
 
 	start()
 	for _, in := range []*instance{a, b} {
@@ -88,6 +96,8 @@ func TestOutage(t *testing.T, open func(t *testing.T) Stores, stop, start func()
 	}
 	if b.signedInAs(session, uid) {
 		t.Log("the server came back with its data")
+		a.logout(t, session)
+		assert.True(t, b.signedOutWithin(t, session, Revocation), "signing out again, once the store is back, ends the session")
 	} else {
 		t.Log("the server came back empty: half-writes are not checked")
 	}

@@ -3,7 +3,8 @@
 // store shared by several instances of an app (okredis, or one of your
 // own) is held to the same attacks as the built-in memory stores.
 //
-// [TestStores] runs three groups of checks: the session store's contract,
+// [TestStores] runs three groups of checks: the session store's contract
+// (with its bound on the sessions of one user),
 // the replay store's contract, and the rows of okauth's attack table that
 // concern sessions and replay, played over loopback HTTP against two
 // instances of an app (two [okauth.Auth], each with its own stores) that
@@ -23,6 +24,10 @@ import (
 type Stores struct {
 	Sessions okauth.SessionStore
 	Replay   okauth.ReplayStore
+
+	// MaxUserSessions is the bound Sessions was made with on the live
+	// sessions of one user; 0 means okauth.DefaultMaxUserSessions.
+	MaxUserSessions int
 }
 
 // TestStores runs every check against the stores open returns, in about
@@ -39,6 +44,7 @@ type Stores struct {
 // [okauth.TokenStore], nor the payment store of okpay.
 func TestStores(t *testing.T, open func(t *testing.T) Stores) {
 	t.Run("sessions", func(t *testing.T) { testSessions(t, open) })
+	t.Run("sessions/bound", func(t *testing.T) { testBound(t, open) })
 	t.Run("replay", func(t *testing.T) { testReplay(t, open) })
 	t.Run("attacks", func(t *testing.T) { testAttacks(t, open) })
 }

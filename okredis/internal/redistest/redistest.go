@@ -30,12 +30,13 @@ type Server struct {
 	done chan struct{}
 }
 
-// Start runs a redis-server for the test and stops it when the test ends.
+// Start runs a redis-server for the test and stops it when the test ends,
+// with args added to its command line (such as "--maxmemory", "2mb").
 // Without redis-server the test is skipped, unless the environment has
 // CI=true: CI must run these tests, so there it fails.
-func Start(tb testing.TB) *Server {
+func Start(tb testing.TB, args ...string) *Server {
 	tb.Helper()
-	return startWith(tb, nil)
+	return startWith(tb, func(*Server) []string { return args })
 }
 
 // startWith starts a redis-server with the arguments args returns, which

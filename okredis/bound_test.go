@@ -1,0 +1,91 @@
+package okredis
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/okauth/okauth"
+	"github.com/okauth/okauth/okredis/internal/redistest"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestSessionsPerUserBounded: past Options.MaxUserSessions a Save ends
+// the user's oldest sessions, never the one it saves, so 300 sign-ins of
+// one user leave the bound's worth of keys, and DeleteUser ends them all.
+func TestSessionsPerUserBounded(t *testing.T) {
+	srv := redistest.Start(t)
+	c := open(t, srv, Options{MaxUserSessions: 3})
+	s := c.Sessions()
+	ctx := context.Background()
+	hour := time.Now().Add(time.Hour)
+	var ids []string
+	for range 5 {
+		id := newID()
+		ids = append(ids, id)
+		require.NoError(t, s.Save(ctx, id, "app:7", []byte("x"), hour))
+	}
+	for i, id := range ids {
+		_, err := s.Load(ctx, id)
+		if i < 2 {
+			assert.ErrorIs(t, err, okauth.ErrNoSession, "session %d of 5, past the bound of 3: ended", i)
+		} else {
+			assert.NoError(t, err, "session %d of 5, within the bound", i)
+		}
+	}
+	// A session saved with an earlier expiry than the others is still the
+	// newest: the oldest saved goes.
+	short := newID()
+	require.NoError(t, s.Save(ctx, short, "app:7", []byte("x"), time.Now().Add(time.Minute)))
+	_, err := s.Load(ctx, short)
+	assert.NoError(t, err, "the session just saved is never the one ended")
+	_, err = s.Load(ctx, ids[2])
+	assert.ErrorIs(t, err, okauth.ErrNoSession, "the oldest went instead")
+
+	for range 300 {
+		require.NoError(t, s.Save(ctx, newID(), "app:7", []byte(strings.Repeat("x", 700)), hour))
+	}
+	keys, err := c.rc.Do(ctx, c.rc.B().Dbsize().Build()).AsInt64()
+	require.NoError(t, err)
+	assert.EqualValues(t, 4, keys, "300 sign-ins of one user keep 3 sessions and their set")
+	require.NoError(t, s.DeleteUser(ctx, "app:7"))
+	keys, err = c.rc.Do(ctx, c.rc.B().Dbsize().Build()).AsInt64()
+	require.NoError(t, err)
+	assert.Zero(t, keys, "DeleteUser ended every session")
+}
+
+// TestFullRedisKeepsSessions: with Redis over maxmemory (noeviction), an
+// instance that never cached a session still reads it (Redis refuses the
+// MULTI of a tracked read; a plain GET answers), and a session can still
+// be ended.
+func TestFullRedisKeepsSessions(t *testing.T) {
+	srv := redistest.Start(t, "--maxmemory", "4mb", "--maxmemory-policy", "noeviction")
+	a := open(t, srv, Options{})
+	ctx := context.Background()
+	id, other := newID(), newID()
+	require.NoError(t, a.Sessions().Save(ctx, id, "app:7", []byte("alice"), time.Now().Add(time.Hour)))
+	require.NoError(t, a.Sessions().Save(ctx, other, "app:8", []byte("bob"), time.Now().Add(time.Hour)))
+
+	fill := strings.Repeat("f", 64<<10)
+	full := false
+	for i := 0; i < 200 && !full; i++ {
+		err := a.rc.Do(ctx, a.rc.B().Set().Key("filler:"+newID()).Value(fill).Build()).Error()
+		full = err != nil && strings.Contains(err.Error(), "OOM")
+	}
+	require.True(t, full, "Redis is full")
+
+	b := open(t, srv, Options{}) // nothing cached
+	for range 2 {
+		got, err := b.Sessions().Load(ctx, id)
+		require.NoError(t, err, "a signed-in user stays signed in while Redis is full")
+		assert.Equal(t, "alice", string(got))
+	}
+	require.NoError(t, b.Sessions().Delete(ctx, id), "a session can be ended while Redis is full")
+	_, err := a.Sessions().Load(ctx, id)
+	assert.ErrorIs(t, err, okauth.ErrNoSession)
+	require.NoError(t, b.Sessions().DeleteUser(ctx, "app:8"), "and a user's sessions")
+	_, err = b.Sessions().Load(ctx, other)
+	assert.ErrorIs(t, err, okauth.ErrNoSession)
+}
