@@ -21,7 +21,7 @@ func BenchmarkSessionLoad(b *testing.B) {
 	}{{"cached", Options{}}, {"uncached", Options{NoCache: true}}} {
 		b.Run(tc.name, func(b *testing.B) {
 			s := open(b, srv, tc.opts).Sessions()
-			id := newID()
+			id := sid("1234567890")
 			if err := s.Save(ctx, id, "1234567890", bytes.Repeat([]byte("s"), 700), time.Now().Add(time.Hour)); err != nil {
 				b.Fatal(err)
 			}

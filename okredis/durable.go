@@ -45,6 +45,12 @@ func (c *Client) run(ctx context.Context, s *script, keys, args []string) rueidi
 	return res
 }
 
+// callDurably gives a call that waits for replicas its Timeout and
+// ReplicaWait.
+func (c *Client) callDurably(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, c.opts.Timeout+c.opts.ReplicaWait)
+}
+
 // runDurably runs s, and then, when the deployment has replicas, waits
 // for Options.WaitReplicas of them to confirm it: WAIT, on the same
 // connection. It returns the script's answer, and ErrNotReplicated when
@@ -69,8 +75,6 @@ func (c *Client) doDurably(ctx context.Context, cmd func(b rueidis.Builder) ruei
 }
 
 func (c *Client) durably(ctx context.Context, cmd func(b rueidis.Builder, bySHA bool) rueidis.Completed) (res rueidis.RedisResult, err error) {
-	ctx, cancel := context.WithTimeout(ctx, c.opts.Timeout+c.opts.ReplicaWait)
-	defer cancel()
 	wait := func(b rueidis.Builder) rueidis.Completed {
 		return b.Wait().Numreplicas(int64(c.waitReplicas)).Timeout(c.opts.ReplicaWait.Milliseconds()).Build()
 	}

@@ -38,7 +38,7 @@ func TestPrefixSeparatesApps(t *testing.T) {
 	srv := redistest.Start(t)
 	a, b := open(t, srv, Options{Prefix: "shop:"}).Sessions(), open(t, srv, Options{Prefix: "blog:"}).Sessions()
 	ctx := context.Background()
-	id := newID()
+	id := sid("1")
 	require.NoError(t, a.Save(ctx, id, "1", []byte("shop session"), time.Now().Add(time.Hour)))
 	_, err := b.Load(ctx, id)
 	assert.ErrorIs(t, err, okauth.ErrNoSession)

@@ -69,7 +69,7 @@ func (p *PaymentStore) Claim(ctx context.Context, id string) (okpay.Claim, error
 // returns once one has the record ([Options.WaitReplicas]), or fails with
 // [ErrNotReplicated]: then a failover could forget it.
 func (p *PaymentStore) MarkCredited(ctx context.Context, id string) error {
-	ctx, cancel := p.c.call(ctx)
+	ctx, cancel := p.c.callDurably(ctx)
 	defer cancel()
 	_, err := p.c.doDurably(ctx, func(b rueidis.Builder) rueidis.Completed {
 		return b.Set().Key(p.key(id)).Value("credited").PxMilliseconds(p.retention.Milliseconds()).Build()

@@ -21,23 +21,23 @@ func TestSessionUserSetBounded(t *testing.T) {
 	s := c.Sessions()
 	ctx := context.Background()
 	zcard := func() int64 {
-		n, err := c.rc.Do(ctx, c.rc.B().Zcard().Key("okauth:u:7").Build()).AsInt64()
+		n, err := c.rc.Do(ctx, c.rc.B().Zcard().Key(s.ukey("7")).Build()).AsInt64()
 		require.NoError(t, err)
 		return n
 	}
 	for range 20 {
-		require.NoError(t, s.Save(ctx, newID(), "7", []byte("x"), time.Now().Add(50*time.Millisecond)))
+		require.NoError(t, s.Save(ctx, sid("7"), "7", []byte("x"), time.Now().Add(50*time.Millisecond)))
 	}
 	assert.EqualValues(t, 20, zcard())
 	time.Sleep(80 * time.Millisecond)
-	live := newID()
+	live := sid("7")
 	require.NoError(t, s.Save(ctx, live, "7", []byte("x"), time.Now().Add(300*time.Millisecond)))
 	assert.EqualValues(t, 1, zcard(), "expired members pruned on Save")
 	require.NoError(t, s.Delete(ctx, live))
 	assert.EqualValues(t, 0, zcard(), "Delete removes the member")
 
-	require.NoError(t, s.Save(ctx, newID(), "7", []byte("x"), time.Now().Add(100*time.Millisecond)))
-	pttl, err := c.rc.Do(ctx, c.rc.B().Pttl().Key("okauth:u:7").Build()).AsInt64()
+	require.NoError(t, s.Save(ctx, sid("7"), "7", []byte("x"), time.Now().Add(100*time.Millisecond)))
+	pttl, err := c.rc.Do(ctx, c.rc.B().Pttl().Key(s.ukey("7")).Build()).AsInt64()
 	require.NoError(t, err)
 	assert.True(t, pttl > 0 && pttl <= 100, "the set expires with its last session: PTTL %d", pttl)
 }
@@ -51,7 +51,7 @@ func TestSessionRevocationReachesOtherInstance(t *testing.T) {
 	ctx := context.Background()
 	for _, byUser := range []bool{false, true} {
 		t.Run(fmt.Sprintf("DeleteUser=%v", byUser), func(t *testing.T) {
-			id := newID()
+			id := sid("42")
 			require.NoError(t, a.Save(ctx, id, "42", []byte("session"), time.Now().Add(time.Hour)))
 			for range 3 { // B reads it: cached from now on
 				_, err := b.Load(ctx, id)
@@ -91,7 +91,7 @@ func TestSessionDeleteThenLoadSameInstance(t *testing.T) {
 	s := open(t, srv, Options{}).Sessions()
 	ctx := context.Background()
 	for i := range 300 {
-		id := newID()
+		id := sid("9")
 		require.NoError(t, s.Save(ctx, id, "9", []byte("x"), time.Now().Add(time.Hour)))
 		_, err := s.Load(ctx, id)
 		require.NoError(t, err)
@@ -118,7 +118,7 @@ func TestSessionConcurrent(t *testing.T) {
 		wg.Go(func() {
 			s := stores[g%2]
 			for i := range 50 {
-				id := newID()
+				id := sid("55")
 				data := fmt.Sprintf("g%d-%d", g, i)
 				if !assert.NoError(t, s.Save(ctx, id, "55", []byte(data), time.Now().Add(time.Hour))) {
 					return

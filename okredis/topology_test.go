@@ -29,7 +29,7 @@ func TestOpenEveryTopology(t *testing.T) {
 		{"cluster", func(t *testing.T) string { return redistest.StartCluster(t).URL() }, rueidis.ClientModeCluster},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			c, err := Open(tc.url(t), Options{})
+			c, err := Open(tc.url(t), Options{ReplicaWait: 2 * time.Second}) // a loaded CI machine
 			require.NoError(t, err)
 			t.Cleanup(c.Close)
 			assert.Equal(t, tc.mode, c.rc.Mode())
