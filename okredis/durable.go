@@ -75,14 +75,17 @@ func (c *Client) doDurably(ctx context.Context, cmd func(b rueidis.Builder) ruei
 }
 
 func (c *Client) durably(ctx context.Context, cmd func(b rueidis.Builder, bySHA bool) rueidis.Completed) (res rueidis.RedisResult, err error) {
+	// The change and WAIT go on one connection, pipelined: WAIT counts
+	// the replicas that have what this connection wrote.
 	wait := func(b rueidis.Builder) rueidis.Completed {
 		return b.Wait().Numreplicas(int64(c.waitReplicas)).Timeout(c.opts.ReplicaWait.Milliseconds()).Build()
 	}
 	err = c.rc.Dedicated(func(d rueidis.DedicatedClient) error {
-		rs := d.DoMulti(ctx, cmd(d.B(), true), wait(d.B()))
-		if isNoScript(rs[0].Error()) {
-			rs = d.DoMulti(ctx, cmd(d.B(), false), wait(d.B()))
-		}
+		// A script goes by EVAL, with its source: were Redis to answer
+		// NOSCRIPT to EVALSHA, the WAIT after it could take its whole
+		// bound before the script ran again. Redis keeps EVAL's scripts
+		// compiled, so this costs only the bytes.
+		rs := d.DoMulti(ctx, cmd(d.B(), false), wait(d.B()))
 		res = rs[0]
 		if err := rs[0].Error(); err != nil {
 			return err // the change failed: what WAIT says is of no use

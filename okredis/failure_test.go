@@ -53,7 +53,7 @@ func TestRedisDownFailsClosed(t *testing.T) {
 	_, err := c.Sessions().Load(ctx, cached)
 	require.NoError(t, err)
 	var credits atomic.Int32
-	shop := payInstance(t, fake, srv, &credits)
+	shop := payInstance(t, fake, open(t, srv, Options{}).Payments(0, 0), &credits)
 
 	srv.Stop()
 	start := time.Now()

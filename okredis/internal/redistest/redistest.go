@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -216,4 +217,38 @@ func StartReplica(tb testing.TB, primary *Server) *Server {
 		return ""
 	})
 	return r
+}
+
+// HoldBack cuts the replica s off its primary and keeps it from
+// reconnecting (a wrong masterauth), as a network fault would: what the
+// primary writes from now on does not reach it. Release undoes it.
+func (s *Server) HoldBack() {
+	s.tb.Helper()
+	s.MustDo("CONFIG", "SET", "masterauth", "held-back")
+	s.MustDo("CLIENT", "KILL", "TYPE", "master")
+}
+
+// Release lets a replica held back reconnect to its primary.
+func (s *Server) Release() {
+	s.tb.Helper()
+	s.MustDo("CONFIG", "SET", "masterauth", "")
+}
+
+// WaitInSync waits until every replica of the primary s has all it wrote.
+func (s *Server) WaitInSync() {
+	s.tb.Helper()
+	waitHealthy(s.tb, "the replication of "+s.Addr(), func() string {
+		v, err := s.Do("INFO", "replication")
+		if err != nil {
+			return err.Error()
+		}
+		offset := field(v, "master_repl_offset")
+		n, _ := strconv.Atoi(field(v, "connected_slaves"))
+		for i := range n {
+			if r := field(v, "slave"+strconv.Itoa(i)); !strings.Contains(r, ",offset="+offset+",") {
+				return "replica behind: " + r
+			}
+		}
+		return ""
+	})
 }
