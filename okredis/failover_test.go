@@ -179,7 +179,8 @@ func TestFailover(t *testing.T) {
 			require.Equal(t, 0, deliver(t, ins[0].shop.URL, params))
 			require.EqualValues(t, 1, credits.Load())
 			later := usersOn(t, dep, ins[0].c, fake.AppID, victim, 1000) // signing in during the failover
-			victim.WaitInSync() // sign-ins need not wait for the replica; here they are on it
+			// Sign-ins need not wait for the replica; here they are on it.
+			victim.WaitInSync()
 
 			victim.Stop()
 			killed := time.Now()
