@@ -19,6 +19,7 @@ import (
 	"github.com/okauth/okauth"
 	"github.com/okauth/okauth/okredis/internal/redistest"
 	"github.com/okauth/okauth/oktest"
+	"github.com/okauth/okauth/oktest/storetest"
 )
 
 // deployment is a Redis deployment with replicas whose primaries a test
@@ -179,6 +180,10 @@ func TestFailover(t *testing.T) {
 			require.Equal(t, 0, deliver(t, ins[0].shop.URL, params))
 			require.EqualValues(t, 1, credits.Load())
 			later := usersOn(t, dep, ins[0].c, fake.AppID, victim, 1000) // signing in during the failover
+			cached := later[len(later)-1] // signed in before, on B's cache
+			cachedCookies, err := fake.SignIn(ins[0].mux, "/auth/ok/login", cached)
+			require.NoError(t, err)
+			require.True(t, ins[1].signedIn(cachedCookies, cached.UID))
 			// Sign-ins need not wait for the replica; here they are on it.
 			victim.WaitInSync()
 
@@ -221,6 +226,19 @@ func TestFailover(t *testing.T) {
 				assert.Equal(t, 0, deliver(t, in.shop.URL, params), "the payment again, on instance %d", j)
 			}
 			assert.EqualValues(t, 1, credits.Load(), "credited once")
+
+			// A session B cached before the failover and again after:
+			// ended on A, refused on B at once.
+			require.Eventually(t, func() bool { return ins[1].signedIn(cachedCookies, cached.UID) }, 10*time.Second, 20*time.Millisecond)
+			err = ins[0].auth.SignOutEverywhere(ctx, cached.UID)
+			if err != nil { // the promoted replica has no replica of its own
+				require.ErrorIs(t, err, ErrNotReplicated)
+			}
+			start := time.Now()
+			for !ins[1].signedOut(cachedCookies) {
+				require.Less(t, time.Since(start), storetest.Revocation, "B serves a session ended on A after the failover")
+				time.Sleep(time.Millisecond)
+			}
 			cookies[2], _ = fake.SignIn(ins[1].mux, "/auth/ok/login", okUser(2))
 			assert.True(t, ins[0].signedIn(cookies[2], okUser(2).UID), "a new session on B works on A")
 		})
