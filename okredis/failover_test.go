@@ -180,7 +180,8 @@ func TestFailover(t *testing.T) {
 			require.Equal(t, 0, deliver(t, ins[0].shop.URL, params))
 			require.EqualValues(t, 1, credits.Load())
 			later := usersOn(t, dep, ins[0].c, fake.AppID, victim, 1000) // signing in during the failover
-			cached := later[len(later)-1] // signed in before, on B's cache
+			// Signed in before the failover, and cached on B.
+			cached := later[len(later)-1]
 			cachedCookies, err := fake.SignIn(ins[0].mux, "/auth/ok/login", cached)
 			require.NoError(t, err)
 			require.True(t, ins[1].signedIn(cachedCookies, cached.UID))
