@@ -199,6 +199,12 @@ var redisRows = []row{
 	{"SignedInRequest/redis-cached", "same, okredis sessions, client-side cache", false},
 	{"SignedInRequest/redis-uncached", "same, okredis sessions, every request asks Redis", false},
 	{"TwoInstancesParallel", "two instances on one Redis, parallel requests (cached)", false},
+	{"SignedInRequest/cluster-cached", "signed-in repeat visit, okredis on a Cluster (3 primaries + 3 replicas), cached", false},
+	{"SignedInRequest/cluster-uncached", "same, every request asks the Cluster", false},
+	{"TwoInstancesParallelCluster/cached", "two instances on the Cluster, parallel requests (cached)", false},
+	{"SignOut/no-wait", "a session saved then ended, primary with a replica, no wait", false},
+	{"SignOut/wait", "same, the end waits for the replica (WAIT)", false},
+	{"SignOut/ping", "one Redis round trip (PING), for scale", false},
 }
 
 var paymentRows = []row{
@@ -354,11 +360,20 @@ func report(w io.Writer, res results, needThroughput bool) bool {
 		{"AuthenticatedAppLink", "Authenticated", "an App link session ≤ 1.2× the first-party cookie's", 1.2},
 		{"AuthenticatedServer", "AuthenticatedCached", "a server-side session (memory) ≤ 2× the cookie's repeat visit", 2},
 		{"SignedInRequest/redis-cached", "SignedInRequest/cookie", "a Redis session, cached, ≤ 2× the cookie's repeat visit", 2},
+		{"SignedInRequest/cluster-cached", "SignedInRequest/redis-cached", "a Cluster session, cached, ≤ 1.2× one server's", 1.2},
+		{"SignedInRequest/cluster-uncached", "SignedInRequest/redis-uncached", "a Cluster session, uncached, ≤ 1.5× one server's", 1.5},
 	} {
 		if have(other.base, other.name) {
 			r := res.runRatio(other.name, other.base)
 			goal(r <= other.limit, "%s: %.2f×", other.what, r)
 		}
+	}
+	if have("SignOut/no-wait", "SignOut/wait", "SignOut/ping") {
+		nw, w, ping := res["SignOut/no-wait"]["ns/op"], res["SignOut/wait"]["ns/op"], res["SignOut/ping"]["ns/op"]
+		extra, _ := res.perRun(func(i int) float64 { return w[i] - nw[i] }, "SignOut/no-wait", "SignOut/wait")
+		trips, _ := res.perRun(func(i int) float64 { return (w[i] - nw[i]) / ping[i] }, "SignOut/no-wait", "SignOut/wait", "SignOut/ping")
+		goal(trips <= 2, "a sign-out waiting for a replica ≤ 2 Redis round trips more than one that does not: +%.0f µs, %.1f round trips (PING %.0f µs)",
+			extra/1000, trips, res.med("SignOut/ping", "ns/op")/1000)
 	}
 	if have("CallbackCode") {
 		calls, _, ok := res.stat("CallbackCode", "okcalls/op")
