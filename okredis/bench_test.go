@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/okauth/okauth/okredis/internal/redistest"
+	"github.com/redis/rueidis"
 )
 
 // BenchmarkSessionLoad is the Redis part of a signed-in request: one
@@ -37,8 +38,9 @@ func BenchmarkSessionLoad(b *testing.B) {
 
 // BenchmarkSignOut is a session saved then ended, on a primary with a
 // replica: without waiting for the replica and waiting for it (WAIT); the
-// difference is what the wait costs. For scale, one Redis round trip
-// (PING).
+// difference is what the wait costs. For scale, the replication round
+// trip itself: a SET alone, and a SET with WAIT pipelined behind it, on
+// one connection.
 func BenchmarkSignOut(b *testing.B) {
 	primary := redistest.Start(b)
 	redistest.StartReplica(b, primary)
@@ -64,12 +66,30 @@ func BenchmarkSignOut(b *testing.B) {
 			}
 		})
 	}
-	b.Run("ping", func(b *testing.B) {
-		c := open(b, primary, Options{})
-		for b.Loop() {
-			if err := c.rc.Do(ctx, c.rc.B().Ping().Build()).Error(); err != nil {
+	for _, wait := range []bool{false, true} {
+		name := "set"
+		if wait {
+			name = "set-wait"
+		}
+		b.Run(name, func(b *testing.B) {
+			c := open(b, primary, Options{})
+			err := c.rc.Dedicated(func(d rueidis.DedicatedClient) error {
+				for b.Loop() {
+					cmds := []rueidis.Completed{d.B().Set().Key("bench").Value("x").Build()}
+					if wait {
+						cmds = append(cmds, d.B().Wait().Numreplicas(1).Timeout(1000).Build())
+					}
+					for _, r := range d.DoMulti(ctx, cmds...) {
+						if err := r.Error(); err != nil {
+							return err
+						}
+					}
+				}
+				return nil
+			})
+			if err != nil {
 				b.Fatal(err)
 			}
-		}
-	})
+		})
+	}
 }
