@@ -107,10 +107,14 @@ func isNoScript(err error) bool {
 	return ok && re.IsNoScript()
 }
 
-// countReplicas returns how many replicas the deployment has: the
-// primary's (one server, Sentinel), or the most any primary of a Cluster
-// has.
+// countReplicas returns how many replicas the deployment has: on
+// Sentinel at least one (failing over to one is what Sentinel is for,
+// whether or not it is connected this moment); on a Cluster the most any
+// primary has, connected or not; on one server, those connected to it.
 func (c *Client) countReplicas(ctx context.Context) (int, error) {
+	if c.rc.Mode() == rueidis.ClientModeSentinel {
+		return 1, nil
+	}
 	if c.rc.Mode() == rueidis.ClientModeCluster {
 		text, err := c.rc.Do(ctx, c.rc.B().ClusterNodes().Build()).ToString()
 		if err != nil {
@@ -139,7 +143,7 @@ func clusterReplicas(nodes string) int {
 	most := 0
 	for line := range strings.SplitSeq(strings.TrimSpace(nodes), "\n") {
 		f := strings.Fields(line)
-		if len(f) < 4 || strings.Contains(f[2], "fail") || !strings.Contains(f[2], "slave") {
+		if len(f) < 4 || !strings.Contains(f[2], "slave") {
 			continue
 		}
 		per[f[3]]++

@@ -49,3 +49,31 @@ func TestCreditedWaitsForAReplica(t *testing.T) {
 	replica.Resume()
 	require.NoError(t, p.MarkCredited(ctx, "t3"), "the replica back: confirmed again")
 }
+
+// TestUnconfirmedEndRefusedHere: a Logout (Delete) that no replica
+// confirmed fails with ErrNotReplicated, and the instance that made it
+// refuses the session from then on, cache on or off, longer than the
+// tombstones of confirmed ends; a session whose end was confirmed is not
+// remembered that long.
+func TestUnconfirmedEndRefusedHere(t *testing.T) {
+	ctx := context.Background()
+	primary := redistest.Start(t)
+	replica := redistest.StartReplica(t, primary)
+	for _, noCache := range []bool{false, true} {
+		s := open(t, primary, Options{NoCache: noCache, ReplicaWait: 100 * time.Millisecond, WaitReplicas: 1}).Sessions()
+		id := sid("u")
+		require.NoError(t, s.Save(ctx, id, "u", []byte("x"), time.Now().Add(time.Hour)))
+		replica.HoldBack()
+		err := s.Delete(ctx, id)
+		replica.Release()
+		require.ErrorIs(t, err, ErrNotReplicated)
+		// What a failover to the replica would bring back:
+		require.NoError(t, s.c.rc.Do(ctx, s.c.rc.B().Set().Key(s.key(id)).Value("u\x00x").Build()).Error())
+		_, err = s.Load(ctx, id)
+		assert.ErrorIs(t, err, okauth.ErrNoSession, "NoCache=%v: refused here", noCache)
+		s.mu.Lock()
+		until := s.tombs[id]
+		s.mu.Unlock()
+		assert.Greater(t, time.Until(until), 50*time.Minute, "until the session would have expired")
+	}
+}

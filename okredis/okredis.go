@@ -61,8 +61,9 @@ type Options struct {
 	// with fewer in time it fails with [ErrNotReplicated]. Redis
 	// replicates asynchronously: without the wait, a failover moments
 	// after a sign-out can bring the session back. The default (0) is 1
-	// when Redis has replicas at Open (on a Cluster, when any primary
-	// has), and no wait otherwise; -1 never waits.
+	// on Sentinel, on a Cluster whose primaries have replicas, and on one
+	// server with a replica connected at Open, and no wait otherwise; -1
+	// never waits.
 	WaitReplicas int
 
 	// ReplicaWait bounds how long a change waits for WaitReplicas

@@ -16,23 +16,26 @@ import (
 
 // TestOpenEveryTopology: Open reads one server, a Sentinel set and a
 // Cluster from their URLs alone, and every store works on each: on the
-// Cluster, keys of many slots, so every primary answers.
+// Cluster, keys of many slots, so every primary answers. Sign-outs wait
+// for a replica on Sentinel and the Cluster.
 func TestOpenEveryTopology(t *testing.T) {
 	ctx := context.Background()
 	for _, tc := range []struct {
 		name string
 		url  func(t *testing.T) string
 		mode rueidis.ClientMode
+		wait int // replicas a sign-out waits for
 	}{
-		{"single", func(t *testing.T) string { return redistest.Start(t).URL() }, rueidis.ClientModeStandalone},
-		{"sentinel", func(t *testing.T) string { return redistest.StartSentinel(t).URL() }, rueidis.ClientModeSentinel},
-		{"cluster", func(t *testing.T) string { return redistest.StartCluster(t).URL() }, rueidis.ClientModeCluster},
+		{"single", func(t *testing.T) string { return redistest.Start(t).URL() }, rueidis.ClientModeStandalone, 0},
+		{"sentinel", func(t *testing.T) string { return redistest.StartSentinel(t).URL() }, rueidis.ClientModeSentinel, 1},
+		{"cluster", func(t *testing.T) string { return redistest.StartCluster(t).URL() }, rueidis.ClientModeCluster, 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c, err := Open(tc.url(t), Options{ReplicaWait: 2 * time.Second}) // a loaded CI machine
 			require.NoError(t, err)
 			t.Cleanup(c.Close)
 			assert.Equal(t, tc.mode, c.rc.Mode())
+			assert.Equal(t, tc.wait, c.waitReplicas)
 			r, p, tk := c.Replay(), c.Payments(0, 0), c.Tokens()
 			for i := range 20 {
 				state := newID()
