@@ -28,3 +28,17 @@ func ExampleAuth_SignOutEverywhere() {
 		w.WriteHeader(http.StatusNoContent)
 	}))
 }
+
+// A user may keep at most 5 sessions at once: a sixth sign-in (another
+// browser, a token posted again) ends their oldest.
+func ExampleNewMemorySessionsMax() {
+	auth, err := okauth.New(okauth.Config{
+		AppID: "1234567890", AppKey: "CBAEXAMPLEKEY", RedirectURL: "https://example.com/auth/ok/callback",
+		SessionKeys:  mustKeys("a passphrase of at least thirty-two bytes"),
+		SessionStore: okauth.NewMemorySessionsMax(5),
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	http.Handle("/auth/ok/", auth)
+}

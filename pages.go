@@ -92,6 +92,9 @@ func (a *Auth) errorPage(w http.ResponseWriter, r *http.Request) {
 		// way back is opening the app from OK again, as the page says.
 		retry = ""
 	}
+	if r.URL.Path == a.LogoutURL() {
+		retry = "" // a sign-in would be no way to retry a sign-out
+	}
 	render(w, "error.html", errorCSP, status, struct {
 		M           *Messages
 		Text        ErrorText

@@ -36,15 +36,19 @@ const DefaultMaxUserSessions = 50
 // A store bounds the live sessions of one user: when Save would leave a
 // uid with more than the store's bound, it ends that uid's oldest
 // sessions (the first saved) until the bound holds, in the same step, and
-// never the session it is saving. The bound is the store's own, configurable
-// where the store is made; okauth's stores default to
-// [DefaultMaxUserSessions]. So one user signing in again and again (one
-// OK token sent to the token route in a loop) keeps a fixed amount of the
-// store's memory, and DeleteUser's cost is bounded by it.
+// never the session it is saving; a session so ended is refused like one
+// Delete ended. The bound is the store's own, configurable where the
+// store is made; okauth's stores default to [DefaultMaxUserSessions]. So
+// one user signing in again and again (one OK token sent to the token
+// route in a loop) keeps a fixed amount of the store's memory, and
+// DeleteUser's cost is bounded by it.
 //
-// The uid okauth hands a store is bound to the app: the app's ID (Config.AppID),
-// a colon, then the OK uid, so that apps sharing one store never end each
-// other's sessions.
+// A store too full to save must still Load and Delete: a full store
+// refuses new sign-ins, never the users already signed in.
+//
+// The uid okauth hands a store is bound to the app: the app's ID
+// (Config.AppID), a colon, then the OK uid, so that apps sharing one store
+// never end each other's sessions.
 //
 // Errors other than [ErrNoSession] mean the store could not answer; they
 // should wrap [ErrStoreUnavailable].

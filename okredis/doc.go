@@ -18,7 +18,12 @@
 // Signed-in reads are served from a client-side cache that Redis keeps
 // fresh (RESP3 client tracking, through github.com/redis/rueidis): a
 // session read once is kept in this process, and Redis tells every
-// instance to drop it the moment it ends.
+// instance to drop it the moment it ends. The client checks every
+// [Options.TrackingCheck] that those invalidations still arrive, and reads
+// from Redis while they do not.
+//
+// [Open] refuses a Redis whose maxmemory-policy is not noeviction
+// ([ErrEvictionPolicy]): okredis's keys must never be evicted.
 //
 // okredis works on one Redis server (6.2 or later), on a primary with
 // replicas managed by Sentinel, and on Redis Cluster; [Open] reads which

@@ -40,6 +40,16 @@ type Options struct {
 	// one as soon as it changes or ends (RESP3 client tracking).
 	NoCache bool
 
+	// TrackingCheck is how often the client checks that Redis's
+	// invalidations still reach it, by writing a key it has cached and
+	// waiting as long for the invalidation. While they do not (something
+	// between the client and Redis reopened the connection, or dropped
+	// what Redis pushes), the client-side cache is not used, and for
+	// CacheTTL after: a session ended on another instance is served from
+	// this instance's cache at most 2×TrackingCheck after invalidations
+	// stop, whatever stops them. The default value is 1 second.
+	TrackingCheck time.Duration
+
 	// CacheTTL is the longest a session is kept in the client-side cache
 	// without asking Redis again, whatever the invalidations. The default
 	// value is 1 minute.
@@ -92,6 +102,9 @@ func (o Options) withDefaults() Options {
 	if o.HangTimeout <= 0 {
 		o.HangTimeout = 2 * time.Second
 	}
+	if o.TrackingCheck <= 0 {
+		o.TrackingCheck = time.Second
+	}
 	if o.CacheTTL <= 0 {
 		o.CacheTTL = time.Minute
 	}
@@ -122,6 +135,7 @@ type Client struct {
 	sessionsOnce sync.Once
 	sessions     *SessionStore
 	front        *frontCache // nil with NoCache
+	track        *tracking   // nil with NoCache
 }
 
 // Open connects to the Redis deployment url names:
@@ -148,7 +162,11 @@ func Open(url string, opts Options) (*Client, error) {
 	c := &Client{opts: opts}
 	if !opts.NoCache {
 		c.front = newFrontCache(opts.Prefix+"s:", max(opts.CacheBytes/1024, 64), opts.CacheTTL)
-		co.OnInvalidations = c.front.onInvalidations
+		c.track = newTracking(opts.Prefix, opts.TrackingCheck, opts.CacheTTL, func() { c.front.invalidate(nil) })
+		co.OnInvalidations = func(ms []rueidis.RedisMessage) {
+			c.front.onInvalidations(ms)
+			c.track.onInvalidations(ms)
+		}
 	}
 	rc, err := rueidis.NewClient(co)
 	if err != nil {
@@ -169,6 +187,9 @@ func Open(url string, opts Options) (*Client, error) {
 			return nil, unavailable("counting the replicas (or set Options.WaitReplicas)", err)
 		}
 		c.waitReplicas = min(n, 1)
+	}
+	if c.track != nil {
+		c.track.start(rc)
 	}
 	return c, nil
 }
@@ -215,7 +236,18 @@ func clientOption(url string, opts Options) (rueidis.ClientOption, error) {
 const sentinelRefresh = 2 * time.Second
 
 // Close closes the connections. The stores of c fail afterwards.
-func (c *Client) Close() { c.rc.Close() }
+func (c *Client) Close() {
+	if c.track != nil {
+		c.track.close()
+	}
+	c.rc.Close()
+}
+
+// cached reports whether a session may be read through the client-side
+// cache at now (Unix ns): the cache is on, and invalidations reach it.
+func (c *Client) cached(now int64) bool {
+	return c.front != nil && c.track.trusted(now)
+}
 
 // call gives a call to Redis its Timeout.
 func (c *Client) call(ctx context.Context) (context.Context, context.CancelFunc) {

@@ -85,3 +85,34 @@ func openURL(t testing.TB, url string) *Client {
 	t.Cleanup(c.Close)
 	return c
 }
+
+// TestTrackingCoversEveryPrimary: on a Cluster, the canaries that check
+// that invalidations still arrive are read through every primary's
+// connection (4 per primary, as on one server).
+func TestTrackingCoversEveryPrimary(t *testing.T) {
+	cluster := redistest.StartCluster(t)
+	c := openURL(t, cluster.URL())
+	ctx := context.Background()
+	check := func() {
+		t.Helper()
+		slots, err := clusterSlots(ctx, c.rc)
+		require.NoError(t, err)
+		c.track.mu.Lock()
+		keys := append([]string(nil), c.track.keys...)
+		c.track.mu.Unlock()
+		per := map[string]int{}
+		for _, k := range keys {
+			per[slots[uint16(slotOf(c, k))]]++
+		}
+		primaries := map[string]bool{}
+		for _, p := range slots {
+			primaries[p] = true
+		}
+		assert.Len(t, per, len(primaries), "every primary has canaries: %v", per)
+		for p, n := range per {
+			assert.Equal(t, connections, n, "canaries on %s", p)
+		}
+	}
+	check()
+	assert.True(t, c.cached(time.Now().UnixNano()), "the cache is trusted")
+}

@@ -223,10 +223,14 @@ func (s *SessionStore) Load(ctx context.Context, id string) ([]byte, error) {
 	if s.tombstoned(id) {
 		return nil, fmt.Errorf("okredis: session ended: %w", okauth.ErrNoSession)
 	}
-	front := s.c.front
+	var front *frontCache
+	now := time.Now()
+	if s.c.cached(now.UnixNano()) {
+		front = s.c.front
+	}
 	var mark *frontEntry
 	if front != nil {
-		if data, ok := front.get(id, time.Now()); ok {
+		if data, ok := front.get(id, now); ok {
 			return data, nil
 		}
 		mark = front.reserve(id)

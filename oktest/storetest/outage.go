@@ -73,6 +73,7 @@ func TestOutage(t *testing.T, open func(t *testing.T) Stores, stop, start func()
 	require.NoError(t, err)
 	assert.Equal(t, http.StatusServiceUnavailable, resp.StatusCode, "a sign-out the store could not make is not reported as done: %s", page)
 	assert.Contains(t, page, okauth.MessageFor(okauth.ErrStoreUnavailable, okauth.LangRussian).Title, "in the visitor's language")
+	assert.NotContains(t, page, b.auth.LoginURL(""), "and no link to sign in, which would not sign out")
 	assert.Empty(t, resp.Cookies(), "the session cookie is left, to sign out with once the store answers")
 
 	start()

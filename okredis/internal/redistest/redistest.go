@@ -214,6 +214,9 @@ func StartReplica(tb testing.TB, primary *Server) *Server {
 		if v, err := r.Do("INFO", "replication"); err != nil || field(v, "master_link_status") != "up" {
 			return "not in sync"
 		}
+		if v, err := primary.Do("INFO", "replication"); err != nil || !strings.Contains(field(v, "slave0"), "state=online") {
+			return "not online on the primary"
+		}
 		return ""
 	})
 	return r
