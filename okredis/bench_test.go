@@ -50,7 +50,7 @@ func BenchmarkSignOut(b *testing.B) {
 		wait int
 	}{{"no-wait", -1}, {"wait", 0}} {
 		b.Run(tc.name, func(b *testing.B) {
-			// ReplicaWait: a loaded machine may take longer than 250 ms now
+			// ReplicaWait: a loaded machine may take longer than 1 s now
 			// and then; this measures the cost, not the bound.
 			c := open(b, primary, Options{WaitReplicas: tc.wait, ReplicaWait: 2 * time.Second})
 			if tc.wait == 0 && c.waitReplicas != 1 {

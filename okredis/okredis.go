@@ -77,8 +77,9 @@ type Options struct {
 	WaitReplicas int
 
 	// ReplicaWait bounds how long a change waits for WaitReplicas
-	// replicas. The default value is 250 milliseconds: replicas on a
-	// working network confirm within a round trip.
+	// replicas. The default value is 1 second: replicas on a working
+	// network confirm within a round trip, and a busy one well within
+	// that; when none can, a sign-out takes this long to say so.
 	ReplicaWait time.Duration
 
 	// Configure, if set, is called with the client options read from the
@@ -115,7 +116,7 @@ func (o Options) withDefaults() Options {
 		o.CacheBytes = 16 << 20
 	}
 	if o.ReplicaWait <= 0 {
-		o.ReplicaWait = 250 * time.Millisecond
+		o.ReplicaWait = time.Second
 	}
 	return o
 }
