@@ -3,6 +3,7 @@ package okredis
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -85,4 +86,29 @@ func TestURLForms(t *testing.T) {
 
 	_, err = Open("redis://127.0.0.1:1", Options{Prefix: "app{1}:"})
 	assert.ErrorContains(t, err, "brace")
+}
+
+// TestOpenTLSWithPassword: a rediss:// URL with a password reaches a
+// Redis that speaks only TLS and requires the password, its certificate
+// trusted through Options.Configure; without that trust, or with a wrong
+// password, Open fails as Redis unavailable, naming no password.
+func TestOpenTLSWithPassword(t *testing.T) {
+	srv := redistest.StartTLS(t, "s3cret-pass")
+	trust := func(o *rueidis.ClientOption) { o.TLSConfig.RootCAs = srv.CAs }
+	c, err := Open(srv.URL(), Options{Configure: trust})
+	require.NoError(t, err)
+	t.Cleanup(c.Close)
+	ctx := context.Background()
+	id := sid("app:1")
+	require.NoError(t, c.Sessions().Save(ctx, id, "app:1", []byte("over TLS"), time.Now().Add(time.Hour)))
+	got, err := c.Sessions().Load(ctx, id)
+	require.NoError(t, err)
+	assert.Equal(t, "over TLS", string(got))
+
+	_, err = Open(srv.URL(), Options{})
+	assert.ErrorIs(t, err, okauth.ErrStoreUnavailable, "a certificate not trusted")
+	wrong := strings.Replace(srv.URL(), "s3cret-pass", "wrong-pass", 1)
+	_, err = Open(wrong, Options{Configure: trust})
+	require.ErrorIs(t, err, okauth.ErrStoreUnavailable, "a wrong password")
+	assert.NotContains(t, err.Error(), "wrong-pass")
 }

@@ -5,7 +5,8 @@
 package redistest
 
 import (
-	"bufio"
+	"crypto/tls"
+	"crypto/x509"
 	"fmt"
 	"net"
 	"os"
@@ -22,13 +23,18 @@ const Binary = "/usr/bin/redis-server"
 
 // Server is a redis-server started by [Start].
 type Server struct {
-	tb   testing.TB
-	dir  string
-	port int
-	conf string                   // a config file to start with, if any
-	args func(s *Server) []string // more arguments to redis-server
-	cmd  *exec.Cmd
-	done chan struct{}
+	tb        testing.TB
+	dir       string
+	port      int
+	conf      string                   // a config file to start with, if any
+	tlsClient *tls.Config              // how tests reach a TLS server, or nil
+	password  string                   // its requirepass, or ""
+	args      func(s *Server) []string // more arguments to redis-server
+	cmd       *exec.Cmd
+	done      chan struct{}
+
+	// CAs trusts the certificate of a server started by StartTLS.
+	CAs *x509.CertPool
 }
 
 // Start runs a redis-server for the test and stops it when the test ends,
@@ -45,7 +51,13 @@ func Start(tb testing.TB, args ...string) *Server {
 func startWith(tb testing.TB, args func(s *Server) []string) *Server {
 	tb.Helper()
 	needBinary(tb, Binary)
-	s := &Server{tb: tb, dir: tb.TempDir(), args: args}
+	return launch(&Server{tb: tb, dir: tb.TempDir(), args: args})
+}
+
+// launch starts s on a free port and stops it when its test ends.
+func launch(s *Server) *Server {
+	tb := s.tb
+	tb.Helper()
 	var err error
 	for range 5 { // a free port may be taken again before redis-server binds it
 		if s.port, err = freePort(); err != nil {
@@ -80,8 +92,14 @@ func (s *Server) Port() int { return s.port }
 // Addr is the server's host:port.
 func (s *Server) Addr() string { return "127.0.0.1:" + strconv.Itoa(s.port) }
 
-// URL is the server's redis:// URL, database 0.
-func (s *Server) URL() string { return "redis://" + s.Addr() + "/0" }
+// URL is the server's URL, database 0: redis://, or rediss:// with its
+// password for one started by StartTLS.
+func (s *Server) URL() string {
+	if s.tlsClient != nil {
+		return "rediss://default:" + s.password + "@" + s.Addr() + "/0"
+	}
+	return "redis://" + s.Addr() + "/0"
+}
 
 // Stop kills the server (SIGKILL: nothing is flushed, as in a crash) and
 // waits until it is gone. Stopping a stopped server does nothing.
@@ -110,7 +128,7 @@ func (s *Server) Restart() {
 
 // Do sends one command to the server and returns its answer: a string,
 // an int64, nil, or a []any of those; an error reply is an error.
-func (s *Server) Do(args ...string) (any, error) { return do(s.Addr(), args...) }
+func (s *Server) Do(args ...string) (any, error) { return s.do(args...) }
 
 // MustDo is Do, failing the test on an error.
 func (s *Server) MustDo(args ...string) any {
@@ -164,7 +182,7 @@ func (s *Server) start() error {
 			return fmt.Errorf("exited on port %d: %s", s.port, log)
 		default:
 		}
-		if ping(s.Addr()) == nil {
+		if v, err := s.do("PING"); err == nil && v == "PONG" {
 			s.cmd, s.done = cmd, done
 			return nil
 		}
@@ -173,26 +191,6 @@ func (s *Server) start() error {
 	_ = cmd.Process.Kill()
 	<-done
 	return fmt.Errorf("not answering PING on port %d within 5s", s.port)
-}
-
-func ping(addr string) error {
-	c, err := net.DialTimeout("tcp", addr, 200*time.Millisecond)
-	if err != nil {
-		return err
-	}
-	defer c.Close()
-	_ = c.SetDeadline(time.Now().Add(500 * time.Millisecond))
-	if _, err := c.Write([]byte("PING\r\n")); err != nil {
-		return err
-	}
-	line, err := bufio.NewReader(c).ReadString('\n')
-	if err != nil {
-		return err
-	}
-	if line != "+PONG\r\n" {
-		return fmt.Errorf("PING answered %q", line)
-	}
-	return nil
 }
 
 func freePort() (int, error) {

@@ -2,6 +2,7 @@ package redistest
 
 import (
 	"bufio"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -11,15 +12,33 @@ import (
 	"time"
 )
 
-// do sends one command to addr on a connection of its own and reads the
-// answer (RESP2): a string, an int64, nil, or a []any of those.
-func do(addr string, args ...string) (any, error) {
-	c, err := net.DialTimeout("tcp", addr, time.Second)
+// do sends one command to s on a connection of its own (with TLS and
+// AUTH when s has them) and reads the answer (RESP2): a string, an int64,
+// nil, or a []any of those.
+func (s *Server) do(args ...string) (any, error) {
+	d := &net.Dialer{Timeout: time.Second}
+	var c net.Conn
+	var err error
+	if s.tlsClient != nil {
+		c, err = tls.DialWithDialer(d, "tcp", s.Addr(), s.tlsClient)
+	} else {
+		c, err = d.Dial("tcp", s.Addr())
+	}
 	if err != nil {
 		return nil, err
 	}
 	defer c.Close()
 	_ = c.SetDeadline(time.Now().Add(5 * time.Second))
+	r := bufio.NewReader(c)
+	if s.password != "" {
+		if _, err := send(c, r, "AUTH", s.password); err != nil {
+			return nil, err
+		}
+	}
+	return send(c, r, args...)
+}
+
+func send(c net.Conn, r *bufio.Reader, args ...string) (any, error) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "*%d\r\n", len(args))
 	for _, a := range args {
@@ -28,7 +47,7 @@ func do(addr string, args ...string) (any, error) {
 	if _, err := io.WriteString(c, b.String()); err != nil {
 		return nil, err
 	}
-	return read(bufio.NewReader(c))
+	return read(r)
 }
 
 func read(r *bufio.Reader) (any, error) {
