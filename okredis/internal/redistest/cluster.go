@@ -193,6 +193,33 @@ func waitHealthy(tb testing.TB, what string, unhealthy func() string) {
 }
 
 func (c *Cluster) unhealthy() string {
+	replicas := 0
+	for _, s := range c.Nodes {
+		if !s.Running() {
+			continue
+		}
+		if v, err := s.Do("INFO", "replication"); err == nil && field(v, "role") == "slave" {
+			replicas++
+		}
+	}
+	for _, s := range c.Nodes {
+		if !s.Running() {
+			continue
+		}
+		ns, err := c.nodes(s)
+		if err != nil {
+			return err.Error()
+		}
+		seen := 0
+		for _, n := range ns {
+			if !n.primary && !n.failed {
+				seen++
+			}
+		}
+		if seen < replicas {
+			return s.Addr() + " does not know every replica yet"
+		}
+	}
 	for _, s := range c.Nodes {
 		if !s.Running() {
 			continue
