@@ -76,30 +76,45 @@ func (c *Client) doDurably(ctx context.Context, cmd func(b rueidis.Builder) ruei
 
 func (c *Client) durably(ctx context.Context, cmd func(b rueidis.Builder, bySHA bool) rueidis.Completed) (res rueidis.RedisResult, err error) {
 	// The change and WAIT go on one connection, pipelined: WAIT counts
-	// the replicas that have what this connection wrote.
+	// the replicas that have what this connection wrote. rueidis sends a
+	// pipeline holding a blocking command such as WAIT on one connection
+	// of its own. A script goes by EVAL, with its source: were Redis to
+	// answer NOSCRIPT to EVALSHA, the WAIT after it could take its whole
+	// bound before the script ran again. Redis keeps EVAL's scripts
+	// compiled, so this costs only the bytes.
 	wait := func(b rueidis.Builder) rueidis.Completed {
 		return b.Wait().Numreplicas(int64(c.waitReplicas)).Timeout(c.opts.ReplicaWait.Milliseconds()).Build()
 	}
+	if c.rc.Mode() != rueidis.ClientModeCluster {
+		rs := c.rc.DoMulti(ctx, cmd(c.rc.B(), false), wait(c.rc.B()))
+		return rs[0], c.confirmed(rs)
+	}
+	// A Cluster's client would follow a redirect of the change alone, to
+	// another node, and WAIT would then count the wrong connection's
+	// writes; a dedicated connection follows none: a redirect (a slot
+	// being moved) fails the call.
 	err = c.rc.Dedicated(func(d rueidis.DedicatedClient) error {
-		// A script goes by EVAL, with its source: were Redis to answer
-		// NOSCRIPT to EVALSHA, the WAIT after it could take its whole
-		// bound before the script ran again. Redis keeps EVAL's scripts
-		// compiled, so this costs only the bytes.
 		rs := d.DoMulti(ctx, cmd(d.B(), false), wait(d.B()))
 		res = rs[0]
-		if err := rs[0].Error(); err != nil {
-			return err // the change failed: what WAIT says is of no use
-		}
-		n, err := rs[1].AsInt64()
-		switch {
-		case err != nil:
-			return err
-		case n < int64(c.waitReplicas):
-			return ErrNotReplicated
-		}
-		return nil
+		return c.confirmed(rs)
 	})
 	return res, err
+}
+
+// confirmed is the error of a change and the WAIT behind it: the change's,
+// or ErrNotReplicated when too few replicas confirmed it.
+func (c *Client) confirmed(rs []rueidis.RedisResult) error {
+	if err := rs[0].Error(); err != nil {
+		return err // the change failed: what WAIT says is of no use
+	}
+	n, err := rs[1].AsInt64()
+	switch {
+	case err != nil:
+		return err
+	case n < int64(c.waitReplicas):
+		return ErrNotReplicated
+	}
+	return nil
 }
 
 func isNoScript(err error) bool {
