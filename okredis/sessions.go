@@ -209,6 +209,10 @@ func (s *SessionStore) Save(ctx context.Context, id, uid string, data []byte, ex
 	return unavailable("saving a session", errBusyUser)
 }
 
+// afterMembersRead, set by a test, runs in DeleteUser between reading the
+// user's set and ending what it read.
+var afterMembersRead func()
+
 // errBusyUser: a user's set changed under every attempt of a call.
 var errBusyUser = errors.New("okredis: the user's sessions kept changing")
 
@@ -325,6 +329,9 @@ func (s *SessionStore) DeleteUser(ctx context.Context, uid string) error {
 		}
 		if len(ids) == 0 {
 			return nil
+		}
+		if afterMembersRead != nil {
+			afterMembersRead()
 		}
 		res, err := s.c.runDurably(ctx, deleteUserScript, append([]string{s.ukey(uid)}, s.keys(ids)...), ids)
 		out, _ := res.AsIntSlice()

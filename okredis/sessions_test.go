@@ -148,3 +148,25 @@ func TestSessionConcurrent(t *testing.T) {
 		}, 100*time.Millisecond, time.Millisecond)
 	}
 }
+
+// TestDeleteUserEndsASessionSavedMeanwhile: a session another instance
+// saves after DeleteUser read the user's set, and before it ended what it
+// read, is ended too: DeleteUser returns only once the set is empty.
+func TestDeleteUserEndsASessionSavedMeanwhile(t *testing.T) {
+	srv := redistest.Start(t)
+	a, b := open(t, srv, Options{}).Sessions(), open(t, srv, Options{}).Sessions()
+	ctx := context.Background()
+	hour := time.Now().Add(time.Hour)
+	first, meanwhile := sid("app:9"), sid("app:9")
+	require.NoError(t, a.Save(ctx, first, "app:9", []byte("first"), hour))
+	afterMembersRead = func() {
+		afterMembersRead = nil
+		require.NoError(t, b.Save(ctx, meanwhile, "app:9", []byte("meanwhile"), hour))
+	}
+	t.Cleanup(func() { afterMembersRead = nil })
+	require.NoError(t, a.DeleteUser(ctx, "app:9"))
+	for _, id := range []string{first, meanwhile} {
+		_, err := b.Load(ctx, id)
+		assert.ErrorIs(t, err, okauth.ErrNoSession)
+	}
+}
