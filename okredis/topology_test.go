@@ -2,6 +2,8 @@ package okredis
 
 import (
 	"context"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -60,4 +62,23 @@ func TestOpenEveryTopology(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestClusterWithPassword: a Cluster whose nodes require a password is
+// reached with the password in the URL, on every node; without it, Open
+// fails as Redis unavailable, naming no password.
+func TestClusterWithPassword(t *testing.T) {
+	cluster := redistest.StartClusterWithPassword(t, "cluster-pass")
+	c := openURL(t, cluster.URL())
+	ctx := context.Background()
+	s := c.Sessions()
+	for i := range 12 { // users on every primary
+		uid := "app:" + strconv.Itoa(i)
+		id := okauth.NewSessionID(s, uid)
+		require.NoError(t, s.Save(ctx, id, uid, []byte("x"), time.Now().Add(time.Hour)))
+		require.NoError(t, s.DeleteUser(ctx, uid))
+	}
+	_, err := Open(strings.Replace(cluster.URL(), "default:cluster-pass@", "", 1), Options{})
+	require.ErrorIs(t, err, okauth.ErrStoreUnavailable)
+	assert.NotContains(t, err.Error(), "cluster-pass")
 }

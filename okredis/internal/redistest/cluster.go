@@ -21,8 +21,9 @@ const CLI = "/usr/bin/redis-cli"
 // Cluster is a Redis Cluster of 3 primaries with a replica each, started
 // by [StartCluster].
 type Cluster struct {
-	tb    testing.TB
-	Nodes []*Server // the 3 first nodes started as primaries
+	tb       testing.TB
+	password string
+	Nodes    []*Server // the 3 first nodes started as primaries
 }
 
 // StartCluster starts a Redis Cluster of 3 primaries and 3 replicas on
@@ -30,37 +31,56 @@ type Cluster struct {
 // and every replica is in sync, and stops it when the test ends.
 func StartCluster(tb testing.TB) *Cluster {
 	tb.Helper()
+	return StartClusterWithPassword(tb, "")
+}
+
+// StartClusterWithPassword is StartCluster with every node requiring
+// password (requirepass, and masterauth for its replica), unless it is "".
+func StartClusterWithPassword(tb testing.TB, password string) *Cluster {
+	tb.Helper()
+	needBinary(tb, Binary)
 	needBinary(tb, CLI)
-	c := &Cluster{tb: tb}
+	c := &Cluster{tb: tb, password: password}
 	for range 6 {
 		busPort, err := freePort()
 		if err != nil {
 			tb.Fatal(err)
 		}
-		c.Nodes = append(c.Nodes, startWith(tb, func(s *Server) []string {
-			return []string{"--cluster-enabled", "yes", "--cluster-port", strconv.Itoa(busPort),
+		c.Nodes = append(c.Nodes, launch(&Server{tb: tb, dir: tb.TempDir(), password: password, args: func(s *Server) []string {
+			args := []string{"--cluster-enabled", "yes", "--cluster-port", strconv.Itoa(busPort),
 				"--cluster-config-file", s.dir + "/nodes.conf",
 				"--cluster-node-timeout", strconv.FormatInt(NodeTimeout.Milliseconds(), 10),
 				// A test's cluster keeps serving the slots it can.
 				"--cluster-require-full-coverage", "no"}
-		}))
+			if password != "" {
+				args = append(args, "--requirepass", password, "--masterauth", password)
+			}
+			return args
+		}}))
 	}
 	args := []string{"--cluster", "create"}
 	for _, n := range c.Nodes {
 		args = append(args, n.Addr())
 	}
 	args = append(args, "--cluster-replicas", "1", "--cluster-yes")
-	if out, err := exec.Command(CLI, args...).CombinedOutput(); err != nil {
+	cmd := exec.Command(CLI, args...)
+	if password != "" {
+		cmd.Env = append(cmd.Environ(), "REDISCLI_AUTH="+password) // not on the command line
+	}
+	if out, err := cmd.CombinedOutput(); err != nil {
 		tb.Fatalf("redis-cli --cluster create: %v: %s", err, out)
 	}
 	c.WaitHealthy()
 	return c
 }
 
-// URL is the cluster's URL as okredis reads it: the first node, and the
-// others as addr parameters.
+// URL is the cluster's URL as okredis reads it: the first node (with the
+// password, if any), and the others as addr parameters.
 func (c *Cluster) URL() string {
 	u := "redis://" + c.Nodes[0].Addr()
+	if c.password != "" {
+		u = "redis://default:" + c.password + "@" + c.Nodes[0].Addr()
+	}
 	for i, n := range c.Nodes[1:] {
 		sep := "&"
 		if i == 0 {
