@@ -64,21 +64,29 @@ func TestOpenEveryTopology(t *testing.T) {
 	}
 }
 
-// TestClusterWithPassword: a Cluster whose nodes require a password is
-// reached with the password in the URL, on every node; without it, Open
-// fails as Redis unavailable, naming no password.
-func TestClusterWithPassword(t *testing.T) {
-	cluster := redistest.StartClusterWithPassword(t, "cluster-pass")
-	c := openURL(t, cluster.URL())
-	ctx := context.Background()
-	s := c.Sessions()
-	for i := range 12 { // users on every primary
-		uid := "app:" + strconv.Itoa(i)
-		id := okauth.NewSessionID(s, uid)
-		require.NoError(t, s.Save(ctx, id, uid, []byte("x"), time.Now().Add(time.Hour)))
-		require.NoError(t, s.DeleteUser(ctx, uid))
+// TestPasswordOnSentinelAndCluster: Redis servers that require a
+// password are reached with the password in the URL — through Sentinel
+// (whose sentinels require none), and on every node of a Cluster; without
+// it, Open fails as Redis unavailable, naming no password.
+func TestPasswordOnSentinelAndCluster(t *testing.T) {
+	for name, start := range map[string]func(t *testing.T) string{
+		"sentinel": func(t *testing.T) string { return redistest.StartSentinelWithPassword(t, "redis-pass").URL() },
+		"cluster":  func(t *testing.T) string { return redistest.StartClusterWithPassword(t, "redis-pass").URL() },
+	} {
+		t.Run(name, func(t *testing.T) {
+			url := start(t)
+			require.Contains(t, url, "default:redis-pass@")
+			s := openURL(t, url).Sessions()
+			ctx := context.Background()
+			for i := range 12 { // users on every primary of a Cluster
+				uid := "app:" + strconv.Itoa(i)
+				id := okauth.NewSessionID(s, uid)
+				require.NoError(t, s.Save(ctx, id, uid, []byte("x"), time.Now().Add(time.Hour)))
+				require.NoError(t, s.DeleteUser(ctx, uid), "ended, and confirmed by a replica")
+			}
+			_, err := Open(strings.Replace(url, "default:redis-pass@", "", 1), Options{})
+			require.ErrorIs(t, err, okauth.ErrStoreUnavailable)
+			assert.NotContains(t, err.Error(), "redis-pass")
+		})
 	}
-	_, err := Open(strings.Replace(cluster.URL(), "default:cluster-pass@", "", 1), Options{})
-	require.ErrorIs(t, err, okauth.ErrStoreUnavailable)
-	assert.NotContains(t, err.Error(), "cluster-pass")
 }

@@ -232,7 +232,7 @@ func (s *Server) HoldBack() {
 // Release lets a replica held back reconnect to its primary.
 func (s *Server) Release() {
 	s.tb.Helper()
-	s.MustDo("CONFIG", "SET", "masterauth", "")
+	s.MustDo("CONFIG", "SET", "masterauth", s.password)
 }
 
 // WaitInSync waits until every replica of the primary s has all it wrote.

@@ -16,6 +16,7 @@ const MasterSet = "okauth"
 // [StartSentinel].
 type Sentinel struct {
 	tb        testing.TB
+	password  string
 	Data      []*Server // the primary as started, then its replica
 	Sentinels []*Server
 }
@@ -26,11 +27,26 @@ type Sentinel struct {
 // waits until the replica is in sync, and stops all when the test ends.
 func StartSentinel(tb testing.TB) *Sentinel {
 	tb.Helper()
-	primary := startWith(tb, nil)
-	replica := startWith(tb, func(*Server) []string {
-		return []string{"--replicaof", "127.0.0.1", strconv.Itoa(primary.Port())}
-	})
-	x := &Sentinel{tb: tb, Data: []*Server{primary, replica}}
+	return StartSentinelWithPassword(tb, "")
+}
+
+// StartSentinelWithPassword is StartSentinel with the primary and the
+// replica requiring password (requirepass, masterauth), unless it is "";
+// the sentinels know it (auth-pass) and require none themselves.
+func StartSentinelWithPassword(tb testing.TB, password string) *Sentinel {
+	tb.Helper()
+	needBinary(tb, Binary)
+	auth := func() []string {
+		if password == "" {
+			return nil
+		}
+		return []string{"--requirepass", password, "--masterauth", password}
+	}
+	primary := launch(&Server{tb: tb, dir: tb.TempDir(), password: password, args: func(*Server) []string { return auth() }})
+	replica := launch(&Server{tb: tb, dir: tb.TempDir(), password: password, args: func(*Server) []string {
+		return append(auth(), "--replicaof", "127.0.0.1", strconv.Itoa(primary.Port()))
+	}})
+	x := &Sentinel{tb: tb, password: password, Data: []*Server{primary, replica}}
 	ids, ports := make([]string, 3), make([]int, 3)
 	for i := range ids {
 		var b [20]byte
@@ -52,6 +68,9 @@ func StartSentinel(tb testing.TB) *Sentinel {
 			"sentinel known-replica %[2]s 127.0.0.1 %[6]d\n",
 			ids[i], MasterSet, primary.Port(), NodeTimeout.Milliseconds(),
 			(3 * NodeTimeout).Milliseconds(), replica.Port())
+		if password != "" {
+			conf += fmt.Sprintf("sentinel auth-pass %s %s\n", MasterSet, password)
+		}
 		for j := range 3 {
 			if j != i {
 				conf += fmt.Sprintf("sentinel known-sentinel %s 127.0.0.1 %d %s\n", MasterSet, ports[j], ids[j])
@@ -73,11 +92,15 @@ func StartSentinel(tb testing.TB) *Sentinel {
 	return x
 }
 
-// URL is the set's URL as okredis reads it: the sentinels, and the name
-// they monitor.
+// URL is the set's URL as okredis reads it: the sentinels (with the
+// primary's password, if any), and the name they monitor.
 func (x *Sentinel) URL() string {
-	return fmt.Sprintf("redis://%s?addr=%s&addr=%s&master_set=%s",
-		x.Sentinels[0].Addr(), x.Sentinels[1].Addr(), x.Sentinels[2].Addr(), MasterSet)
+	auth := ""
+	if x.password != "" {
+		auth = "default:" + x.password + "@"
+	}
+	return fmt.Sprintf("redis://%s%s?addr=%s&addr=%s&master_set=%s",
+		auth, x.Sentinels[0].Addr(), x.Sentinels[1].Addr(), x.Sentinels[2].Addr(), MasterSet)
 }
 
 // Primary returns the server the sentinels name as the primary.
