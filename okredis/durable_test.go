@@ -77,3 +77,30 @@ func TestUnconfirmedEndRefusedHere(t *testing.T) {
 		assert.Greater(t, time.Until(until), 50*time.Minute, "until the session would have expired")
 	}
 }
+
+// TestRetriedSignOutWaitsToo: a sign-out retried after one that no replica
+// confirmed finds nothing left to end on the primary, yet still reports
+// ErrNotReplicated until a replica has the end; then it succeeds.
+func TestRetriedSignOutWaitsToo(t *testing.T) {
+	ctx := context.Background()
+	primary := redistest.Start(t)
+	replica := redistest.StartReplica(t, primary)
+	s := open(t, primary, Options{WaitReplicas: 1, ReplicaWait: 100 * time.Millisecond}).Sessions()
+	id, other := sid("app:5"), sid("app:5")
+	require.NoError(t, s.Save(ctx, id, "app:5", []byte("x"), time.Now().Add(time.Hour)))
+	require.NoError(t, s.Save(ctx, other, "app:5", []byte("y"), time.Now().Add(time.Hour)))
+	replica.HoldBack()
+	t.Cleanup(replica.Release)
+	require.ErrorIs(t, s.Delete(ctx, id), ErrNotReplicated)
+	require.ErrorIs(t, s.Delete(ctx, id), ErrNotReplicated, "Logout again: still not on a replica")
+	require.ErrorIs(t, s.DeleteUser(ctx, "app:5"), ErrNotReplicated)
+	require.ErrorIs(t, s.DeleteUser(ctx, "app:5"), ErrNotReplicated, "SignOutEverywhere again: still not on a replica")
+	replica.Release()
+	require.Eventually(t, func() bool { return s.DeleteUser(ctx, "app:5") == nil && s.Delete(ctx, id) == nil },
+		10*time.Second, 50*time.Millisecond, "confirmed once the replica is back")
+	for _, k := range []string{s.key(id), s.key(other)} {
+		n, err := replica.Do("EXISTS", k)
+		require.NoError(t, err)
+		assert.EqualValues(t, 0, n, "the replica has the ends")
+	}
+}

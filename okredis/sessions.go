@@ -297,6 +297,11 @@ func (s *SessionStore) Delete(ctx context.Context, id string) error {
 	switch {
 	case isNil(err):
 		s.tombstone(id, 0)
+		// Already ended, maybe by a call whose end no replica has yet:
+		// this one succeeds only once one has.
+		if err := s.confirmEnded(ctx, id[:groupLen]); err != nil {
+			return unavailable("ending a session", err)
+		}
 		return nil
 	case err != nil:
 		return unavailable("ending a session", err)
@@ -322,12 +327,20 @@ func (s *SessionStore) Delete(ctx context.Context, id string) error {
 func (s *SessionStore) DeleteUser(ctx context.Context, uid string) error {
 	ctx, cancel := s.c.callDurably(ctx)
 	defer cancel()
-	for range maxAttempts {
+	for attempt := range maxAttempts {
 		ids, err := s.members(ctx, uid)
 		if err != nil {
 			return unavailable("ending a user's sessions", err)
 		}
 		if len(ids) == 0 {
+			if attempt > 0 {
+				return nil // the last attempt waited for a replica
+			}
+			// Nothing to end, maybe because a call whose end no replica
+			// has yet ended it: this one succeeds only once one has.
+			if err := s.confirmEnded(ctx, s.SessionGroup(uid)); err != nil {
+				return unavailable("ending a user's sessions", err)
+			}
 			return nil
 		}
 		if afterMembersRead != nil {
@@ -353,6 +366,20 @@ func (s *SessionStore) DeleteUser(ctx context.Context, uid string) error {
 		}
 	}
 	return unavailable("ending a user's sessions", errBusyUser)
+}
+
+// confirmEnded waits, when Redis has replicas, until one has everything
+// the primary of group's slot wrote so far, ends of sessions included: it
+// writes a short-lived mark there, <prefix>w:{group}, and waits for it
+// (WAIT counts what its own connection wrote).
+func (s *SessionStore) confirmEnded(ctx context.Context, group string) error {
+	if s.c.waitReplicas == 0 {
+		return nil
+	}
+	_, err := s.c.doDurably(ctx, func(b rueidis.Builder) rueidis.Completed {
+		return b.Set().Key(s.c.opts.Prefix + "w:{" + group + "}").Value("1").PxMilliseconds(10_000).Build()
+	})
+	return err
 }
 
 // tombstone makes this SessionStore refuse id: for life when the end of
