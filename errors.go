@@ -121,14 +121,38 @@ var (
 	// Config.AppSecret is not set, which it needs to verify a phone's
 	// token with OK (501).
 	ErrNativeDisabled = errors.New("okauth: native sign-in needs Config.AppSecret")
+
+	// ErrBadLaunch means a request to the App link was not a launch OK
+	// signed for this app: a wrong application_key, a missing or wrong sig
+	// or auth_sig, a missing field, or a repeated parameter.
+	ErrBadLaunch = errors.New("okauth: app launch not signed by OK.ru")
+
+	// ErrLaunchUnauthorized means OK launched the app with authorized=0:
+	// the user has not allowed the app, so OK gave no session to trust.
+	ErrLaunchUnauthorized = errors.New("okauth: app launched without the user's authorization")
+
+	// ErrLaunchUsed means a launch URL already signed someone in (or was
+	// shown for confirmation) within the last 10 minutes: a launch signs
+	// in once.
+	ErrLaunchUsed = errors.New("okauth: app launch already used")
+
+	// ErrNoSession is wrapped by what [SessionStore.Load] returns for an ID
+	// it holds no session under: never saved, expired, or ended.
+	ErrNoSession = errors.New("okauth: no such session")
+
+	// ErrStoreUnavailable is wrapped by the errors of a shared store that
+	// cannot answer (a [SessionStore], [ReplayStore] or [TokenStore] on a
+	// server that is down or too slow). okauth fails closed on it: a
+	// sign-in is refused with 503 and nothing is written.
+	ErrStoreUnavailable = errors.New("okauth: shared store unavailable")
 )
 
 // OAuthError is the error OK put in the redirect fragment
 // (error=CODE&error_description=…) instead of a token.
 //
 // OK's codes are invalid_request, invalid_client, unauthorized_client,
-// access_denied, invalid_grant and invalid_token; the README's table "What
-// a failed sign-in shows" gives each one's status and message.
+// access_denied, invalid_grant and invalid_token; [StatusOf] and
+// [Auth.Message] give each one's status and words.
 type OAuthError struct {
 	Code        string // such as "access_denied"
 	Description string // OK's error_description, possibly empty; never trusted as HTML
@@ -252,3 +276,26 @@ func StatusOf(err error) int {
 	}
 	return http.StatusBadRequest
 }
+
+// apiCode is OK's error code in err, or 0.
+func apiCode(err error) int {
+	var ae *APIError
+	if errors.As(err, &ae) {
+		return ae.Code
+	}
+	return 0
+}
+
+// Errors that stay inside okauth: a session, cookie or state cookie that
+// does not decode is no session, and a reloaded launch opens the app.
+var (
+	errSession = errors.New("okauth: session data invalid")
+	errCookie  = errors.New("okauth: session cookie invalid")
+	errPending = errors.New("okauth: state cookie invalid")
+
+	// errLaunchReloaded is a used launch opened again by the browser whose
+	// App link session it started (or one of the same user's): OK's page
+	// reloaded with the same launch. It signs no one in and changes nothing,
+	// so inside OK's frame the app just opens.
+	errLaunchReloaded = errors.New("okauth: app launch reloaded")
+)

@@ -1,7 +1,7 @@
 package okauth
 
 // english is the built-in English. To add a message for a new error, add
-// one line to Errors here and in messages_ru.go, before any more general
+// one line to Errors here and in the built-in Russian, before any more general
 // error it also matches.
 var english = Messages{
 	Lang:         LangEnglish,

@@ -3,7 +3,7 @@ package okauth
 // russian is the built-in Russian, written with Russian typography:
 // «ёлочки», ё, and a non-breaking space (\u00a0) before a dash and between
 // a number and its unit. To add a message for a new error, add one line to
-// Errors here and in messages_en.go, before any more general error it also
+// Errors here and in the built-in English, before any more general error it also
 // matches.
 var russian = Messages{
 	Lang:         LangRussian,

@@ -162,7 +162,7 @@ func (a *Auth) nativeVerify(ctx context.Context, req nativeRequest) (*User, erro
 }
 
 // nativeRedirect reports whether uri is a redirect URI of OK's SDKs for
-// this app (seed 003): Android's okauth://ok{app_id} (okauth://auth in the
+// this app, as OK's SDKs use them: Android's okauth://ok{app_id} (okauth://auth in the
 // 2023 SDK) and iOS's ok{app_id}://authorize. OK checks it against the
 // app's registered URIs too; this keeps the route to what phones send.
 func (a *Auth) nativeRedirect(uri string) bool {
@@ -219,14 +219,4 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	h.Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(status)
 	_, _ = w.Write(append(b, '\n'))
-}
-
-// bearerValue is the credentials of r's one "Authorization: Bearer …"
-// header, without allocating, or "".
-func bearerValue(r *http.Request) string {
-	h := r.Header["Authorization"]
-	if len(h) != 1 || len(h[0]) < 7 || !strings.EqualFold(h[0][:7], "bearer ") {
-		return ""
-	}
-	return strings.TrimSpace(h[0][7:])
 }

@@ -7,30 +7,13 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
-	"slices"
 	"strings"
 )
 
-// The App link: OK loads the URL an app registered (seed 000 "App link")
-// inside an iframe on ok.ru, with the signed-in user in its query. This
-// file checks that query, asks OK who the user is, and starts a session in
-// a cookie of its own, partitioned under ok.ru (CHIPS).
-
-var (
-	// ErrBadLaunch means a request to the App link was not a launch OK
-	// signed for this app: a wrong application_key, a missing or wrong sig
-	// or auth_sig, a missing field, or a repeated parameter.
-	ErrBadLaunch = errors.New("okauth: app launch not signed by OK.ru")
-
-	// ErrLaunchUnauthorized means OK launched the app with authorized=0:
-	// the user has not allowed the app, so OK gave no session to trust.
-	ErrLaunchUnauthorized = errors.New("okauth: app launched without the user's authorization")
-
-	// ErrLaunchUsed means a launch URL already signed someone in (or was
-	// shown for confirmation) within the last 10 minutes: a launch signs
-	// in once.
-	ErrLaunchUsed = errors.New("okauth: app launch already used")
-)
+// The App link: OK loads the URL registered in the "App link" field of the
+// app's settings at OK inside an iframe on ok.ru, with the signed-in user
+// in its query. okauth checks that query, asks OK who the user is, and
+// starts a session in a cookie of its own, partitioned under ok.ru (CHIPS).
 
 // launchMemory is how long a used launch is remembered: the longest
 // [ReplayStore] keeps anything.
@@ -39,39 +22,6 @@ const launchMemory = stateLifetime
 // OKFrameAncestors are the origins of OK's pages that frame an app: the
 // default value of Config.AppFrameAncestors.
 var OKFrameAncestors = []string{"https://ok.ru", "https://*.ok.ru"}
-
-// appRoute is the App link's path under the prefix.
-const appRoute = "/app"
-
-// appLinkDefaults fills in the App link's defaults.
-func (c Config) appLinkDefaults() Config {
-	if c.AppLandingPath == "" {
-		c.AppLandingPath = c.LandingPath
-	}
-	if c.AppFrameAncestors == nil {
-		c.AppFrameAncestors = slices.Clone(OKFrameAncestors)
-	}
-	return c
-}
-
-// validateAppLink checks the App link's fields when it is on.
-func (c Config) validateAppLink() error {
-	if !c.AppLink {
-		return nil
-	}
-	if c.AppSecret == "" {
-		return fieldErr("AppSecret", "is required with AppLink (OK signs the launch with the application secret key)")
-	}
-	if _, ok := SafeNext(c.AppLandingPath); !ok {
-		return fieldErr("AppLandingPath", fmt.Sprintf("is %q; want a same-site path such as /", c.AppLandingPath))
-	}
-	for _, o := range c.AppFrameAncestors {
-		if o == "" || strings.ContainsAny(o, " ;,'\"") {
-			return fieldErr("AppFrameAncestors", fmt.Sprintf("has %q; want one origin per element, such as %q", o, OKFrameAncestors[0]))
-		}
-	}
-	return nil
-}
 
 // appSessionName is the App link's cookie, after SessionName: always
 // __Host- and Secure, since a SameSite=None cookie must be Secure.
@@ -86,20 +36,11 @@ func appCookieOptions(sessionName string) cookieOptions {
 	return cookieOptions{name: appSessionName(sessionName), secure: true, sameSite: http.SameSiteNoneMode, partitioned: true}
 }
 
-// sessionsFor is the backend that holds u's session: the App link's for a
-// user who came in through it.
-func (a *Auth) sessionsFor(u *User) sessionBackend {
-	if u.InsideOK && a.appSessions != nil {
-		return a.appSessions
-	}
-	return a.sessions
-}
-
 // appLaunchRoute serves the App link. The query holds the user's OK session
 // for this app, so every answer drops it, sends no Referer and is not
 // stored; the query is never logged. Inside OK's frame the session starts
 // at once; a launch opened at top level asks the user first (see
-// appconfirm.go).
+// askToConfirm).
 func (a *Auth) appLaunchRoute(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	h.Set("Cache-Control", "no-store")
@@ -198,12 +139,6 @@ func (a *Auth) launched(r *http.Request) (*User, func(), error) {
 	}
 	return u, release, nil
 }
-
-// errLaunchReloaded is a used launch opened again by the browser whose
-// App link session it started (or one of the same user's): OK's page
-// reloaded with the same launch. It signs no one in and changes nothing,
-// so inside OK's frame the app just opens.
-var errLaunchReloaded = errors.New("okauth: app launch reloaded")
 
 // holdsAppSession reports whether r carries a live App link session of
 // uid. Only a used launch asks: the answer opens the app without writing
