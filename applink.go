@@ -45,99 +45,93 @@ func (a *Auth) appLaunchRoute(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	h.Set("Cache-Control", "no-store")
 	h.Set("Referrer-Policy", "no-referrer")
+	refused := pageAnswer{a: a, msg: "okauth: app launch refused"}
 	place, err := launchPlaceOf(r, a.cfg.AppFrameAncestors)
 	if err != nil {
-		a.fail(w, r, "okauth: app launch refused", err, "")
+		refused.failed(w, r, err, "")
 		return
 	}
-	u, release, err := a.launched(r)
-	if errors.Is(err, errLaunchReloaded) && place == launchInOKFrame {
-		a.openLanding(w, r) // the session it started is still this frame's
-		return
-	}
-	if err != nil {
-		release()
-		a.fail(w, r, "okauth: app launch refused", err, "")
-		return
-	}
-	if place == launchTopLevel {
+	c, u, err := a.verified(w, r, a.readLaunch)
+	switch {
+	case errors.Is(err, errLaunchReloaded) && place == launchInOKFrame:
+		a.openLanding(w, r, a.cfg.AppLandingPath) // the session it started is still this frame's
+	case err != nil:
+		refused.failed(w, r, err, "")
+	case place == launchTopLevel:
 		if !a.askToConfirm(w, r, u) {
-			release()
+			c.release()
 		}
-		return
+	default:
+		if !a.keep(w, r, u, a.cfg.AppLandingPath, pageAnswer{a: a, msg: signInFailed, open: a.openLanding}) {
+			c.release()
+		}
 	}
-	if !a.saveSession(w, r, u, a.cfg.AppLandingPath) {
-		release()
-		return
-	}
-	a.openLanding(w, r)
 }
 
 // openLanding answers a launch inside OK's frame, once its session is
-// written, with a page that opens the landing page. A redirect would not
-// do: the landing page's request would still count as made by OK's page,
-// another site, for which the App link's session does not count; the
+// written, with a page that opens the landing page next. A redirect would
+// not do: the landing page's request would still count as made by OK's
+// page, another site, for which the App link's session does not count; the
 // page's own navigation is the app's.
-func (a *Auth) openLanding(w http.ResponseWriter, r *http.Request) {
+func (a *Auth) openLanding(w http.ResponseWriter, r *http.Request, next string) {
 	m := a.langs.forRequest(r)
 	render(w, "applaunch.html", errorCSP, http.StatusOK, struct {
 		M       *Messages
 		Refresh string
 		Next    string
 		CSS     template.CSS
-	}{m, "0;url=" + a.cfg.AppLandingPath, a.cfg.AppLandingPath, template.CSS(pageCSS)})
+	}{m, "0;url=" + next, next, template.CSS(pageCSS)})
 }
 
-// launched checks the launch OK signed, marks it used and asks OK, as
-// the user, who they are. It returns a user whose AccessToken is OK's
-// session_key, and a release that forgets the mark, for when the sign-in
-// does not happen after all.
-func (a *Auth) launched(r *http.Request) (*User, func(), error) {
+// readLaunch checks the launch OK signed and marks it used. Its claim's
+// user has OK's session_key as AccessToken; OK must then vouch that the
+// key is live and the launch's user's. Its release forgets the mark, for
+// when the sign-in does not happen after all.
+func (a *Auth) readLaunch(_ http.ResponseWriter, r *http.Request) (claim, error) {
 	q, err := a.launchQuery(r.URL.RawQuery)
 	if err != nil {
-		return nil, noop, fmt.Errorf("%w: %w", ErrBadLaunch, err)
+		return claim{}, fmt.Errorf("%w: %w", ErrBadLaunch, err)
 	}
 	for _, f := range []string{"application_key", "logged_user_id", "session_key", "session_secret_key", "auth_sig", "sig", "authorized"} {
 		if q.Get(f) == "" {
-			return nil, noop, fmt.Errorf("%w: %s missing", ErrBadLaunch, f)
+			return claim{}, fmt.Errorf("%w: %s missing", ErrBadLaunch, f)
 		}
 	}
 	if !equalFold(q.Get("application_key"), a.cfg.AppKey) {
-		return nil, noop, fmt.Errorf("%w: application_key is not this app's", ErrBadLaunch)
+		return claim{}, fmt.Errorf("%w: application_key is not this app's", ErrBadLaunch)
 	}
 	if !equalFold(q.Get("sig"), Sign(q, a.cfg.AppSecret)) {
-		return nil, noop, fmt.Errorf("%w: sig does not match", ErrBadLaunch)
+		return claim{}, fmt.Errorf("%w: sig does not match", ErrBadLaunch)
 	}
 	uid, key := q.Get("logged_user_id"), q.Get("session_key")
 	if !equalFold(q.Get("auth_sig"), md5Hex(uid+key+a.cfg.AppSecret)) {
-		return nil, noop, fmt.Errorf("%w: auth_sig does not match", ErrBadLaunch)
+		return claim{}, fmt.Errorf("%w: auth_sig does not match", ErrBadLaunch)
 	}
 	if q.Get("authorized") != "1" {
-		return nil, noop, ErrLaunchUnauthorized
+		return claim{}, ErrLaunchUnauthorized
 	}
 	release, err := a.useLaunch(r.Context(), q.Get("sig"))
 	if errors.Is(err, ErrLaunchUsed) && a.holdsAppSession(r, uid) {
-		return nil, noop, fmt.Errorf("%w: %w", errLaunchReloaded, err)
+		return claim{}, fmt.Errorf("%w: %w", errLaunchReloaded, err)
 	}
 	if err != nil {
-		return nil, noop, err
+		return claim{}, err
 	}
-	u := &User{AccessToken: Secret(key), SessionSecret: Secret(q.Get("session_secret_key")),
-		InsideOK: true, TokenExpires: a.expiry("")}
-	ctx, cancel := context.WithTimeout(r.Context(), a.cfg.Timeout)
-	defer cancel()
-	if err := a.client.currentUser(ctx, u, a.cfg.Fields); err != nil {
-		if errors.Is(err, ErrTokenExpired) {
+	vouch := func(u *User, err error) error {
+		switch {
+		case errors.Is(err, ErrTokenExpired):
 			// A session_key OK no longer accepts: the launch is stale,
 			// not OK failing.
-			return nil, release, fmt.Errorf("%w: OK no longer accepts the session_key: %v", ErrBadLaunch, err)
+			return fmt.Errorf("%w: OK no longer accepts the session_key: %v", ErrBadLaunch, err)
+		case err != nil:
+			return err
+		case u.UID != uid:
+			return fmt.Errorf("%w: OK says the session_key is another user's", ErrBadLaunch)
 		}
-		return nil, release, err
+		return nil
 	}
-	if u.UID != uid {
-		return nil, release, fmt.Errorf("%w: OK says the session_key is another user's", ErrBadLaunch)
-	}
-	return u, release, nil
+	return claim{user: User{AccessToken: Secret(key), SessionSecret: Secret(q.Get("session_secret_key")),
+		InsideOK: true, TokenExpires: a.expiry("")}, vouch: vouch, release: release}, nil
 }
 
 // holdsAppSession reports whether r carries a live App link session of

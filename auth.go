@@ -34,7 +34,7 @@ type Auth struct {
 	logout       *http.CrossOriginProtection
 	failures     *failureLog
 	langs        *languages
-	// bodyTimeout bounds reading the callback's body.
+	// bodyTimeout bounds reading the body of a sign-in (see verified).
 	bodyTimeout time.Duration
 }
 

@@ -12,7 +12,8 @@ import (
 //	GET  /login?next=/path  start a sign-in and go to OK's dialog
 //	GET  /callback          the relay page OK redirects back to; in the
 //	                        code flow, with ?code=…&state=…, sign in
-//	POST /callback          the relay page's form: check and sign in
+//	POST /callback          the relay page's form: check and sign in (in
+//	                        the code flow, OK's error only)
 //	POST /logout            sign out, then go to Config.LogoutPath
 //	POST /token             a phone app's OK token or code, as JSON, for
 //	                        a bearer session (see the package documentation)
@@ -36,10 +37,12 @@ func (a *Auth) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		a.appLaunch.ServeHTTP(w, r)
 	case route == appRoute && r.Method == http.MethodPost && a.appLaunch != nil:
 		a.confirmLaunch(w, r)
-	case route == "/callback" && get && a.cfg.Flow == FlowCode && r.URL.RawQuery != "":
+	case route == "/callback" && get && a.cfg.Flow == FlowCode && fromOK(r.URL.RawQuery):
 		a.codeCallback(w, r)
 	case route == "/callback" && get:
 		a.relayPage(w, r)
+	case route == "/callback" && r.Method == http.MethodPost && a.cfg.Flow == FlowCode:
+		a.codeFlowError(w, r)
 	case route == "/callback" && r.Method == http.MethodPost:
 		a.callback(w, r)
 	case route == "/logout" && r.Method == http.MethodPost:

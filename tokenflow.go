@@ -1,9 +1,6 @@
 package okauth
 
 import (
-	"cmp"
-	"context"
-	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -11,59 +8,43 @@ import (
 	"time"
 )
 
-// callback finishes a sign-in from the relay page's POST: in the token
-// flow, OK's token; in either flow, OK's error.
+// callback finishes a sign-in of the token flow: the relay page POSTs
+// what OK put after "#" on the callback URL, OK's token or its error.
 func (a *Auth) callback(w http.ResponseWriter, r *http.Request) {
-	// Not supported by every ResponseWriter (httptest's); the server's own
-	// timeouts then apply.
-	_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(a.bodyTimeout))
-	a.finishSignIn(w, r, a.complete)
+	a.signIn(w, r, a.readToken, pageAnswer{a: a, msg: signInFailed})
 }
 
-// complete checks the callback form and the token, and returns the user,
-// where to send them, and release, to call if the sign-in fails after all
-// (it frees the state in the replay memory). It writes nothing but the
-// state cookie. On failure it still returns where the sign-in was to
-// return to, when the state told it, for the error page's "Try again".
-func (a *Auth) complete(w http.ResponseWriter, r *http.Request) (*User, string, func(), error) {
+// readToken reads the relay page's form: the state and OK's error (see
+// returned), then the token and its session secret.
+func (a *Auth) readToken(w http.ResponseWriter, r *http.Request) (claim, error) {
 	form, err := readForm(w, r)
 	if err != nil {
-		return nil, "", noop, err
+		return claim{}, err
 	}
-	next, release, err := a.returned(w, r, form)
+	c, err := a.returned(w, r, form)
 	if err != nil {
-		return nil, next, release, err
-	}
-	if a.cfg.Flow == FlowCode {
-		// The token flow's tokens are not accepted from a browser here:
-		// this app's tokens come from OK's token endpoint only.
-		return nil, next, release, fmt.Errorf("%w: a token posted to an app that uses the code flow", ErrBadForm)
+		return c, err
 	}
 	token, secret := form.Get("access_token"), form.Get("session_secret_key")
 	switch {
 	case token == "":
-		return nil, next, release, ErrTokenMissing
+		return c, ErrTokenMissing
 	case secret == "" && a.cfg.AppSecret == "":
-		return nil, next, release, ErrSecretMissing
+		return c, ErrSecretMissing
 	}
-	u := &User{AccessToken: Secret(token), SessionSecret: Secret(secret), TokenExpires: a.expiry(form.Get("expires_in")),
+	c.user = User{AccessToken: Secret(token), SessionSecret: Secret(secret), TokenExpires: a.expiry(form.Get("expires_in")),
 		Permissions: permissions(form.Get("permissions_granted"))}
-	ctx, cancel := context.WithTimeout(r.Context(), a.cfg.Timeout)
-	defer cancel()
-	if err := a.client.currentUser(ctx, u, a.cfg.Fields); err != nil {
-		return nil, next, release, err
-	}
-	return u, cmp.Or(next, a.cfg.LandingPath), release, nil
+	return c, nil
 }
 
-// returned checks what OK sent back to the callback (a form or a query):
-// the state, as the sign-in this browser started, and OK's error if it
-// sent one. It returns where the sign-in was to return to (when the state
-// told it), and release, to call if the sign-in fails after all (it frees
-// the state in the replay memory). OK's error is shown for what it is
+// returned checks what OK sent back to the callback (a form or a query),
+// in either flow: the state, as the sign-in this browser started, and OK's
+// error if it sent one. Its claim holds where the sign-in was to return to
+// (when the state told it), and the release that frees the state in the
+// replay memory if the sign-in fails after all. OK's error is shown for what it is
 // whether or not it carries a state (OK's docs do not promise one); the
 // state, if it is this browser's, is used up.
-func (a *Auth) returned(w http.ResponseWriter, r *http.Request, params url.Values) (string, func(), error) {
+func (a *Auth) returned(w http.ResponseWriter, r *http.Request, params url.Values) (claim, error) {
 	var oe *OAuthError
 	if code := params.Get("error"); code != "" {
 		oe = &OAuthError{Code: clip(code, maxErrorCodeLen), Description: clip(params.Get("error_description"), maxErrorDescShown)}
@@ -71,13 +52,15 @@ func (a *Auth) returned(w http.ResponseWriter, r *http.Request, params url.Value
 	pending, release, err := a.states.finish(r.Context(), w, r, params.Get("state"))
 	switch {
 	case err != nil && oe != nil:
-		return "", noop, unconfirmed{oe}
+		return claim{}, unconfirmed{oe}
 	case err != nil:
-		return nextOr(pending.Next, ""), noop, err
-	case oe != nil:
-		return nextOr(pending.Next, ""), release, oe
+		return claim{next: nextOr(pending.Next, "")}, err
 	}
-	return nextOr(pending.Next, ""), release, nil
+	c := claim{next: nextOr(pending.Next, ""), release: release}
+	if oe != nil {
+		return c, oe
+	}
+	return c, nil
 }
 
 // expiry turns the browser's expires_in (seconds) into when the token

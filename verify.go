@@ -1,12 +1,38 @@
 package okauth
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
 	"net/url"
 	"strings"
 )
+
+// verify asks OK who the claim's user is, under one Config.Timeout: it
+// exchanges the claim's code first, if there is one (one call to OK's
+// token endpoint), then makes one users.getCurrentUser, and lets the claim
+// vouch for the answer.
+func (a *Auth) verify(ctx context.Context, c claim) (*User, error) {
+	ctx, cancel := context.WithTimeout(ctx, a.cfg.Timeout)
+	defer cancel()
+	u := c.user
+	if c.code != "" {
+		tok, err := a.endpoint.exchangeFor(ctx, c.code, cmp.Or(c.redirect, a.endpoint.redirect), a.now())
+		if err != nil {
+			return nil, err
+		}
+		u = User{AccessToken: tok.AccessToken, RefreshToken: tok.RefreshToken, TokenExpires: tok.Expires}
+	}
+	err := a.client.currentUser(ctx, &u, a.cfg.Fields)
+	if c.vouch != nil {
+		err = c.vouch(&u, err)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &u, nil
+}
 
 // currentUser asks OK who owns u's token and fills u's profile from the
 // answer. It makes exactly one request.
