@@ -3,7 +3,6 @@ package storetest
 import (
 	"bytes"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -16,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/okauth/okauth"
+	"github.com/okauth/okauth/internal/flowtest"
 	"github.com/okauth/okauth/oktest"
 )
 
@@ -70,7 +70,7 @@ type instance struct {
 	auth *okauth.Auth
 	mux  *http.ServeMux
 	srv  *httptest.Server
-	logs *logBuffer
+	logs *flowtest.LogBuffer
 }
 
 // instance starts an instance of the app on stores from w.open, with the
@@ -82,12 +82,12 @@ func (w *world) instance(t *testing.T, secret string) *instance {
 	require.NotNil(t, stores.Replay, "open returned no ReplayStore")
 	keys, err := okauth.DeriveKeys(secret)
 	require.NoError(t, err)
-	logs := new(logBuffer)
+	logs := new(flowtest.LogBuffer)
 	auth, err := okauth.New(okauth.Config{
 		AppID: w.fake.AppID, AppKey: w.fake.AppKey, Endpoint: w.fake.Endpoint(),
 		RedirectURL: "https://app.example/auth/ok/callback", SessionKeys: keys,
 		SessionStore: stores.Sessions, Replay: stores.Replay,
-		Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		Logger: flowtest.Logger(logs),
 	})
 	require.NoError(t, err)
 	mux := http.NewServeMux()
@@ -102,24 +102,6 @@ func (w *world) instance(t *testing.T, secret string) *instance {
 	w.instances = append(w.instances, in)
 	w.mu.Unlock()
 	return in
-}
-
-// logBuffer collects an instance's log, safe for concurrent requests.
-type logBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
 
 // noRedirects is a client that shows redirects instead of following them.
