@@ -48,8 +48,26 @@ type Env struct {
 // serves its first request, the race-free moment to install test hooks.
 func Start(t testing.TB, edit func(*okauth.Config), routes func(*okauth.Auth) http.Handler, before ...func(*okauth.Auth)) *Env {
 	t.Helper()
-	ok := oktest.NewServer()
-	t.Cleanup(ok.Close)
+	return StartWith(t, Options{}, edit, routes, before...)
+}
+
+// Options change where Start serves the app and which fake OK it uses.
+type Options struct {
+	// OK is the fake OK to sign in with, shared by several apps (the
+	// instances of one app); nil starts one for this app alone.
+	OK *oktest.Server
+	// Plain serves the app over loopback HTTP instead of TLS.
+	Plain bool
+}
+
+// StartWith is Start with options.
+func StartWith(t testing.TB, o Options, edit func(*okauth.Config), routes func(*okauth.Auth) http.Handler, before ...func(*okauth.Auth)) *Env {
+	t.Helper()
+	ok := o.OK
+	if ok == nil {
+		ok = oktest.NewServer()
+		t.Cleanup(ok.Close)
+	}
 	app := httptest.NewUnstartedServer(nil)
 	logs := &LogBuffer{}
 	origin := "https://" + app.Listener.Addr().String()
@@ -78,7 +96,11 @@ func Start(t testing.TB, edit func(*okauth.Config), routes func(*okauth.Auth) ht
 		routes = DefaultApp
 	}
 	app.Config.Handler = routes(auth)
-	app.StartTLS()
+	if o.Plain {
+		app.Start()
+	} else {
+		app.StartTLS()
+	}
 	t.Cleanup(app.Close)
 	return &Env{OK: ok, App: app, Auth: auth, Logs: logs, Flow: cmp.Or(cfg.Flow, okauth.FlowToken), Prefix: prefix}
 }

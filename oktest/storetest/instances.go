@@ -82,22 +82,20 @@ func (w *world) instance(t *testing.T, secret string) *instance {
 	require.NotNil(t, stores.Replay, "open returned no ReplayStore")
 	keys, err := okauth.DeriveKeys(secret)
 	require.NoError(t, err)
-	logs := new(flowtest.LogBuffer)
-	auth, err := okauth.New(okauth.Config{
-		AppID: w.fake.AppID, AppKey: w.fake.AppKey, Endpoint: w.fake.Endpoint(),
-		RedirectURL: "https://app.example/auth/ok/callback", SessionKeys: keys,
-		SessionStore: stores.Sessions, Replay: stores.Replay,
-		Logger: flowtest.Logger(logs),
+	var mux *http.ServeMux
+	env := flowtest.StartWith(t, flowtest.Options{OK: w.fake, Plain: true}, func(c *okauth.Config) {
+		c.RedirectURL, c.Scopes, c.SessionKeys = "https://app.example/auth/ok/callback", nil, keys
+		c.SessionStore, c.Replay = stores.Sessions, stores.Replay
+	}, func(auth *okauth.Auth) http.Handler {
+		mux = http.NewServeMux()
+		mux.Handle("/auth/ok/", auth)
+		mux.Handle("/account", auth.RequireLogin(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+			u, _ := okauth.UserFrom(r.Context())
+			io.WriteString(rw, "uid "+u.UID)
+		})))
+		return mux
 	})
-	require.NoError(t, err)
-	mux := http.NewServeMux()
-	mux.Handle("/auth/ok/", auth)
-	mux.Handle("/account", auth.RequireLogin(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
-		u, _ := okauth.UserFrom(r.Context())
-		io.WriteString(rw, "uid "+u.UID)
-	})))
-	in := &instance{w: w, auth: auth, mux: mux, srv: httptest.NewServer(mux), logs: logs}
-	t.Cleanup(in.srv.Close)
+	in := &instance{w: w, auth: env.Auth, mux: mux, srv: env.App, logs: env.Logs}
 	w.mu.Lock()
 	w.instances = append(w.instances, in)
 	w.mu.Unlock()
