@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/okauth/okauth"
+	"github.com/okauth/okauth/internal/flowtest"
 	"github.com/okauth/okauth/oktest"
 )
 
@@ -75,7 +76,7 @@ func TestCallApp(t *testing.T) {
 func TestAuthCallApp(t *testing.T) {
 	fake := oktest.NewServer()
 	defer fake.Close()
-	logs := &syncBuffer{}
+	logs := &flowtest.LogBuffer{}
 	cfg := okauth.Config{AppID: fake.AppID, AppKey: fake.AppKey, AppSecret: fake.AppSecret, Endpoint: fake.Endpoint(),
 		RedirectURL: "https://app.example/auth/ok/callback", SessionKeys: testKeys, Logger: slog.New(slog.NewTextHandler(logs, nil))}
 	auth, err := okauth.New(cfg)
