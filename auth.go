@@ -121,8 +121,3 @@ func New(cfg Config) (*Auth, error) {
 func isLoopback(host string) bool {
 	return host == "localhost" || host == "127.0.0.1" || host == "::1"
 }
-
-// Client returns the REST client Auth uses, for calls with a [User] held
-// outside a request. It uses the user's token as it is: only [Auth.Call]
-// refreshes tokens and checks their expiry.
-func (a *Auth) Client() *Client { return a.client }

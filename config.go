@@ -160,7 +160,7 @@ type Config struct {
 	// user. It may set u.AccountID (the app's own account for this OK user,
 	// kept in the session) and nothing else. An error refuses the sign-in:
 	// no session is written, an existing one is left alone, and the failure
-	// handler gets an error matching [ErrSignInRefused] that wraps it. The
+	// handler gets an error matching [ErrRefusedByOnSignIn] that wraps it. The
 	// default value is nil: every verified user signs in.
 	OnSignIn func(r *http.Request, u *User) error
 

@@ -39,30 +39,24 @@ var (
 	// no AppSecret is configured to sign calls without it.
 	ErrSecretMissing = errors.New("okauth: session_secret_key missing")
 
-	// ErrBadExpiry was returned when expires_in was not a positive whole
-	// number. No sign-in fails on it any more: as OK's own SDKs do, a
-	// missing, zero or unreadable expires_in means the lifetime is unknown,
-	// and the session gets OK's default token lifetime (30 minutes).
-	ErrBadExpiry = errors.New("okauth: invalid expires_in")
-
 	// ErrReplayFull means the replay memory ([ReplayStore]) could not
 	// remember one more finished sign-in, so the sign-in was refused (503)
 	// rather than any remembered state forgotten early.
 	ErrReplayFull = errors.New("okauth: too many sign-ins to remember")
 
-	// ErrRefused is matched by every [*OAuthError]: OK.ru's dialog
+	// ErrRefusedByOK is matched by every [*OAuthError]: OK.ru's dialog
 	// answered with an error instead of a token.
-	ErrRefused = errors.New("okauth: OK.ru refused sign-in")
+	ErrRefusedByOK = errors.New("okauth: OK.ru refused sign-in")
 
-	// ErrAccessDenied is matched by an [*OAuthError] with code
+	// ErrDeniedByUser is matched by an [*OAuthError] with code
 	// access_denied: the user refused the app, or revoked it.
-	ErrAccessDenied = errors.New("okauth: access denied")
+	ErrDeniedByUser = errors.New("okauth: access denied")
 
-	// ErrAppRejected is matched by an [*OAuthError] with code
+	// ErrAppRejectedByOK is matched by an [*OAuthError] with code
 	// invalid_client or unauthorized_client: OK.ru does not accept the
 	// app's AppID or RedirectURL, which needs fixing in the app's settings
 	// at OK, not by the user.
-	ErrAppRejected = errors.New("okauth: OK.ru rejected the app")
+	ErrAppRejectedByOK = errors.New("okauth: OK.ru rejected the app")
 
 	// ErrAPI is matched by every [*APIError]: OK.ru's REST API answered
 	// with an error, such as a token it does not accept.
@@ -96,11 +90,11 @@ var (
 	// an error.
 	ErrCodeMissing = errors.New("okauth: code missing")
 
-	// ErrSignInRefused is matched by the error of a sign-in that
+	// ErrRefusedByOnSignIn is matched by the error of a sign-in that
 	// Config.OnSignIn refused; the error it returned is wrapped too, for a
 	// failure handler to find with [errors.As] or [errors.Is]. It is not
 	// shown to the user by the default error page.
-	ErrSignInRefused = errors.New("okauth: sign-in refused by the app")
+	ErrRefusedByOnSignIn = errors.New("okauth: sign-in refused by the app")
 
 	// ErrTokenExpired means OK's access token no longer works: [Auth.Call]
 	// returns it without calling OK when the token is known to have expired
@@ -165,16 +159,16 @@ func (e *OAuthError) Error() string {
 	return fmt.Sprintf("okauth: OK.ru refused sign-in: %s (%s)", e.Code, e.Description)
 }
 
-// Is reports whether e matches target: [ErrRefused] always,
-// [ErrAccessDenied] for access_denied, [ErrAppRejected] for invalid_client
+// Is reports whether e matches target: [ErrRefusedByOK] always,
+// [ErrDeniedByUser] for access_denied, [ErrAppRejectedByOK] for invalid_client
 // and unauthorized_client.
 func (e *OAuthError) Is(target error) bool {
 	switch target {
-	case ErrRefused:
+	case ErrRefusedByOK:
 		return true
-	case ErrAccessDenied:
+	case ErrDeniedByUser:
 		return e.Code == "access_denied"
-	case ErrAppRejected:
+	case ErrAppRejectedByOK:
 		return e.Code == "invalid_client" || e.Code == "unauthorized_client"
 	}
 	return false
@@ -186,11 +180,11 @@ func (e *OAuthError) Is(target error) bool {
 // send one.
 type unconfirmed struct{ *OAuthError }
 
-// Is matches [ErrRefused], and [ErrAccessDenied] for access_denied, but
-// not [ErrAppRejected]: without this browser's state, a claim that the app
+// Is matches [ErrRefusedByOK], and [ErrDeniedByUser] for access_denied, but
+// not [ErrAppRejectedByOK]: without this browser's state, a claim that the app
 // is misconfigured at OK is not believed (nor shown as a 502).
 func (e unconfirmed) Is(target error) bool {
-	return target == ErrRefused || (target == ErrAccessDenied && e.Code == "access_denied")
+	return target == ErrRefusedByOK || (target == ErrDeniedByUser && e.Code == "access_denied")
 }
 
 // APIError is an error answer of OK's REST API, such as
@@ -251,15 +245,15 @@ func StatusOf(err error) int {
 			return http.StatusForbidden
 		}
 		return http.StatusBadRequest // anyone can send one: never a 5xx
-	case errors.Is(err, ErrAccessDenied):
+	case errors.Is(err, ErrDeniedByUser):
 		return http.StatusForbidden
-	case errors.Is(err, ErrAppRejected):
+	case errors.Is(err, ErrAppRejectedByOK):
 		return http.StatusBadGateway // the app is misconfigured at OK, not the user's doing
-	case errors.Is(err, ErrRefused):
+	case errors.Is(err, ErrRefusedByOK):
 		return http.StatusBadRequest
 	case errors.As(err, &tooBig):
 		return http.StatusRequestEntityTooLarge
-	case errors.Is(err, ErrCrossOrigin), errors.Is(err, ErrSignInRefused), errors.Is(err, ErrLaunchUnauthorized):
+	case errors.Is(err, ErrCrossOrigin), errors.Is(err, ErrRefusedByOnSignIn), errors.Is(err, ErrLaunchUnauthorized):
 		return http.StatusForbidden
 	case errors.Is(err, ErrReplayFull), errors.Is(err, ErrStoreUnavailable), errors.Is(err, ErrSignOutFailed):
 		return http.StatusServiceUnavailable

@@ -168,7 +168,7 @@ type nativeError struct {
 // StatusOf gives.
 func (a *Auth) nativeFail(w http.ResponseWriter, r *http.Request, err error) {
 	status := a.logFailure(r, "okauth: native sign-in failed", err)
-	text := a.langs.forRequest(r).For(err)
+	text := a.langs.forRequest(r).text(err)
 	writeJSON(w, status, nativeError{nativeCode(err), text.Detail})
 }
 
@@ -182,7 +182,7 @@ func nativeCode(err error) string {
 		return "not_configured"
 	case errors.Is(err, ErrStoreUnavailable):
 		return "unavailable"
-	case errors.Is(err, ErrSignInRefused):
+	case errors.Is(err, ErrRefusedByOnSignIn):
 		return "sign_in_refused"
 	case errors.Is(err, ErrCrossOrigin):
 		return "cross_origin"
@@ -192,7 +192,7 @@ func nativeCode(err error) string {
 		return "token_expired"
 	case errors.Is(err, ErrAPI):
 		return "token_refused"
-	case errors.Is(err, ErrRefused):
+	case errors.Is(err, ErrRefusedByOK):
 		return "code_refused"
 	}
 	return "invalid_request"

@@ -99,7 +99,7 @@ func (a *Auth) errorPage(w http.ResponseWriter, r *http.Request) {
 		Retry, Home string
 		Status      int
 		CSS         template.CSS
-	}{m, m.For(err), retry, a.cfg.LandingPath, status, template.CSS(pageCSS)})
+	}{m, m.text(err), retry, a.cfg.LandingPath, status, template.CSS(pageCSS)})
 }
 
 // RetryURL is where a failure handler's "Try again" link goes: the login

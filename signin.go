@@ -158,10 +158,10 @@ func (a *Auth) onSignIn(r *http.Request, u *User) error {
 	}
 	c := *u
 	if err := a.cfg.OnSignIn(r, &c); err != nil {
-		return fmt.Errorf("%w: %w", ErrSignInRefused, err)
+		return fmt.Errorf("%w: %w", ErrRefusedByOnSignIn, err)
 	}
 	if len(c.AccountID) > maxAccountID || !cleanText(c.AccountID) {
-		return fmt.Errorf("%w: OnSignIn set an AccountID over %d bytes or with control characters", ErrSignInRefused, maxAccountID)
+		return fmt.Errorf("%w: OnSignIn set an AccountID over %d bytes or with control characters", ErrRefusedByOnSignIn, maxAccountID)
 	}
 	u.AccountID = c.AccountID
 	return nil
