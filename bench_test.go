@@ -184,7 +184,7 @@ func TestTypicalSession(t *testing.T) {
 
 // TestHotPathAllocations pins the allocation goals of the hot path, which
 // unlike speed do not depend on the machine: a signed-in request at most
-// 10 allocations (7 today), a repeat visit 2, and a request without a
+// 10 allocations (4 today), a repeat visit 2, and a request without a
 // session cookie none at all.
 func TestHotPathAllocations(t *testing.T) {
 	if raceEnabled {

@@ -21,8 +21,9 @@ type lazySession struct {
 
 	done atomic.Bool
 	mu   sync.Mutex
-	u    *User // nil: no valid session
-	err  error // the session store could not tell (ErrStoreUnavailable)
+	u    *User   // nil: no valid session
+	err  error   // the session store could not tell (ErrStoreUnavailable)
+	box  userBox // where a boxLoader decodes u
 }
 
 // Value returns l for userKey and defers every other key to the parent.
@@ -37,7 +38,11 @@ func (l *lazySession) user() *User {
 	if !l.done.Load() {
 		l.mu.Lock()
 		if !l.done.Load() {
-			l.u, l.err = l.backend.load(l.r, l.raw, l.now())
+			if b, ok := l.backend.(boxLoader); ok {
+				l.u, l.err = b.loadInto(l.r, l.raw, l.now(), &l.box)
+			} else {
+				l.u, l.err = l.backend.load(l.r, l.raw, l.now())
+			}
 			l.done.Store(true)
 		}
 		l.mu.Unlock()

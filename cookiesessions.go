@@ -16,7 +16,13 @@ type cookieSessions struct {
 	bufs  sync.Pool      // *[]byte for decrypted payloads
 }
 
-func (s *cookieSessions) load(_ *http.Request, raw string, now time.Time) (*User, error) {
+func (s *cookieSessions) load(r *http.Request, raw string, now time.Time) (*User, error) {
+	return s.loadInto(r, raw, now, nil)
+}
+
+// loadInto is load, decoding into box when there is no cache to share the
+// user with (a cached user must be its own allocation).
+func (s *cookieSessions) loadInto(_ *http.Request, raw string, now time.Time, box *userBox) (*User, error) {
 	if u := cachedUser(s.cache, raw, now); u != nil {
 		return u, nil
 	}
@@ -27,11 +33,14 @@ func (s *cookieSessions) load(_ *http.Request, raw string, now time.Time) (*User
 		return nil, nil
 	}
 	*bp = data
-	u := liveUser(string(data), now)
-	if u != nil {
-		s.cache.put(raw, u)
+	if box == nil || s.cache != nil {
+		box = new(userBox)
 	}
-	return u, nil
+	if decodeUserInto(bp, box) != nil || !now.Before(box.u.Expires) {
+		return nil, nil
+	}
+	s.cache.put(raw, &box.u)
+	return &box.u, nil
 }
 
 // newCookieSessions is the cookie backend for cookies with opts, sealed

@@ -24,6 +24,12 @@ type sessionBackend interface {
 	clear(w http.ResponseWriter, r *http.Request) error
 }
 
+// boxLoader is a sessionBackend that can decode a session into the
+// caller's box, which saves the signed-in request an allocation.
+type boxLoader interface {
+	loadInto(r *http.Request, raw string, now time.Time, box *userBox) (*User, error)
+}
+
 // bearerBackend is a sessionBackend whose sessions are one value, which a
 // native app sends back as "Authorization: Bearer <value>".
 type bearerBackend interface {

@@ -77,69 +77,150 @@ func storedName(u *User) (string, byte) {
 	return u.Name, 0
 }
 
-// decodeUser fills u from data made by encodeUser (or by version 1). Every
-// string in u is a slice of data, so the only allocations are the
-// permissions list and, when there are extra fields, their map.
-func decodeUser(data string, u *User) error {
+// userLayout is where each part of an encoded user lies in its data.
+type userLayout struct {
+	flags         byte
+	exp, tokenExp uint64
+	at            [12][2]int // start and end of each string field
+}
+
+// layoutOf reads the layout of data made by encodeUser (or by version 1),
+// without copying it.
+func layoutOf[T string | []byte](data T) (userLayout, error) {
+	var l userLayout
 	if len(data) < 3 || (data[0] != sessionVersion && data[0] != sessionVersionV1) {
-		return errSession
+		return l, errSession
 	}
 	v1 := data[0] == sessionVersionV1
-	flags := data[1]
-	rest := data[2:]
-	exp, n := uvarint(rest)
+	l.flags = data[1]
+	pos := 2
+	exp, n := uvarint(data[pos:])
 	if n <= 0 || exp > 1<<40 {
-		return errSession
+		return l, errSession
 	}
-	rest = rest[n:]
-	tokenExp := exp
+	pos += n
+	l.exp, l.tokenExp = exp, exp
 	if !v1 {
-		if tokenExp, n = uvarint(rest); n <= 0 || tokenExp > 1<<40 {
-			return errSession
+		if l.tokenExp, n = uvarint(data[pos:]); n <= 0 || l.tokenExp > 1<<40 {
+			return l, errSession
 		}
-		rest = rest[n:]
+		pos += n
 	}
-	var fields [12]string
-	count := len(fields)
+	count := len(l.at)
 	if v1 {
 		count = 9
 	}
 	for i := range count {
-		l, n := uvarint(rest)
-		if n <= 0 || l > uint64(len(rest)-n) {
-			return errSession
+		size, n := uvarint(data[pos:])
+		if n <= 0 || size > uint64(len(data)-pos-n) {
+			return l, errSession
 		}
-		fields[i] = rest[n : n+int(l)]
-		rest = rest[n+int(l):]
+		pos += n
+		l.at[i] = [2]int{pos, pos + int(size)}
+		pos += int(size)
 	}
-	if rest != "" || fields[0] == "" {
-		return errSession
+	for i := count; i < len(l.at); i++ {
+		l.at[i] = [2]int{pos, pos}
 	}
+	if pos != len(data) || l.at[0][0] == l.at[0][1] {
+		return l, errSession
+	}
+	return l, nil
+}
+
+// decodeUser fills u from data made by encodeUser (or by version 1). Every
+// string in u is a slice of data, so the only allocations are the joined
+// name, the permissions list and, when there are extra fields, their map.
+func decodeUser(data string, u *User) error {
+	l, err := layoutOf(data)
+	if err != nil {
+		return err
+	}
+	return l.fill(data, u, nil, "")
+}
+
+// userBox is a decoded user and room for its permissions, allocated
+// together.
+type userBox struct {
+	u     User
+	perms [4]string
+}
+
+// decodeUserInto decodes the data in *buf, as decodeUser does, into box.
+// It makes one string of the data, after appending the joined name to
+// *buf, so that the whole user costs one allocation beside box (when it
+// has at most four permissions and no extra fields).
+func decodeUserInto(buf *[]byte, box *userBox) error {
+	data := *buf
+	l, err := layoutOf(data)
+	if err != nil {
+		return err
+	}
+	n := len(data)
+	joined := l.flags&flagNameJoined != 0
+	if joined {
+		first, last := l.at[2], l.at[3]
+		data = append(data, data[first[0]:first[1]]...)
+		data = append(data, ' ')
+		data = append(data, data[last[0]:last[1]]...)
+		*buf = data
+	}
+	s := string(data)
+	name := ""
+	if joined {
+		name = s[n:]
+	}
+	return l.fill(s[:n], &box.u, box.perms[:0], name)
+}
+
+// fill sets u from data laid out as l. The permissions go into perms'
+// room when it is not nil; name, when not "", is the joined name.
+func (l *userLayout) fill(data string, u *User, perms []string, name string) error {
+	field := func(i int) string { return data[l.at[i][0]:l.at[i][1]] }
 	*u = User{
-		UID: fields[0], Name: fields[1], FirstName: fields[2], LastName: fields[3],
-		Picture: fields[4], Email: fields[5],
-		AccessToken: Secret(fields[7]), SessionSecret: Secret(fields[8]),
-		RefreshToken: Secret(fields[9]), AccountID: fields[10],
-		Expires: time.Unix(int64(exp), 0),
+		UID: field(0), Name: field(1), FirstName: field(2), LastName: field(3),
+		Picture: field(4), Email: field(5),
+		AccessToken: Secret(field(7)), SessionSecret: Secret(field(8)),
+		RefreshToken: Secret(field(9)), AccountID: field(10),
+		Expires: time.Unix(int64(l.exp), 0),
 	}
-	if tokenExp != 0 {
-		u.TokenExpires = time.Unix(int64(tokenExp), 0)
+	if l.tokenExp != 0 {
+		u.TokenExpires = time.Unix(int64(l.tokenExp), 0)
 	}
-	if flags&flagNameJoined != 0 {
-		u.Name = u.FirstName + " " + u.LastName
+	if l.flags&flagNameJoined != 0 {
+		if name == "" {
+			name = u.FirstName + " " + u.LastName
+		}
+		u.Name = name
 	}
-	u.InsideOK = flags&flagInsideOK != 0
-	if fields[6] != "" {
-		u.Permissions = strings.Split(fields[6], ";")
+	u.InsideOK = l.flags&flagInsideOK != 0
+	if p := field(6); p != "" {
+		u.Permissions = splitPermissions(perms, p)
 	}
-	if fields[11] != "" {
-		extra, ok := decodeExtra(fields[11])
+	if x := field(11); x != "" {
+		extra, ok := decodeExtra(x)
 		if !ok {
 			return errSession
 		}
 		u.Extra = extra
 	}
 	return nil
+}
+
+// splitPermissions splits s at ";" into dst's room, or into a new slice
+// when dst is nil. The result has no spare capacity: the user is shared.
+func splitPermissions(dst []string, s string) []string {
+	if dst == nil {
+		return strings.Split(s, ";")
+	}
+	for {
+		p, rest, ok := strings.Cut(s, ";")
+		dst = append(dst, p)
+		if !ok {
+			return dst[:len(dst):len(dst)]
+		}
+		s = rest
+	}
 }
 
 // decodeExtra reads the name, value pairs encodeUser wrote for User.Extra.
@@ -159,8 +240,9 @@ func decodeExtra(s string) (map[string]string, bool) {
 	return m, true
 }
 
-// uvarint is binary.Uvarint over a string, to avoid copying it.
-func uvarint(s string) (uint64, int) {
+// uvarint is binary.Uvarint over a string or bytes, to avoid copying a
+// string.
+func uvarint[T string | []byte](s T) (uint64, int) {
 	var x uint64
 	var shift uint
 	for i := 0; i < len(s) && i < binary.MaxVarintLen64; i++ {
