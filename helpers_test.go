@@ -1,3 +1,23 @@
+// The root package's tests: each X_test.go tests X.go, and these theme
+// suites test the package as a whole.
+//
+//   - attack_test.go: forged, replayed and tampered sign-ins (the attack
+//     table, a token of another app): status, words, no session written.
+//   - floods_test.go: floods and costs anyone can cause: replay memory,
+//     failure logs, slow bodies, identical callbacks, one token posted
+//     again and again, long Accept-Language headers.
+//   - faults_test.go: OK's outages and odd answers.
+//   - load_test.go: many users at once, key rotation.
+//   - fuzz_test.go: the callback form, next, session decoding, Sign.
+//   - lifetime_test.go: a session against OK's token: expiry, refresh.
+//   - bench_test.go: benchmarks and their allocation goals.
+//   - contrast_test.go: the colour contrast of the pages.
+//
+// The harness (a fake OK, the app and browser-like clients, one locked log
+// buffer) is internal/flowtest, shared with oktest/storetest, the adapters
+// and the examples; this file only names its parts for these tests. The
+// tests in a real browser (Chromium) are the e2e module's.
+
 package okauth_test
 
 import (
