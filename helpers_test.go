@@ -26,42 +26,25 @@ import (
 
 	"github.com/okauth/okauth"
 	"github.com/okauth/okauth/internal/flowtest"
-	"github.com/okauth/okauth/oktest"
 )
 
 // testKeys are fixed session keys for tests.
 var testKeys = flowtest.Keys
 
-func mustKeys(secret string) [][]byte {
-	k, err := okauth.DeriveKeys(secret)
-	if err != nil {
-		panic(err)
-	}
-	return k
-}
+// mustKeys derives session keys from secret.
+var mustKeys = flowtest.MustKeys
 
 // testEnv is an app on an httptest TLS server, wired to a fake OK: a
 // flowtest.Env whose Browser is a plain *http.Client.
 type testEnv struct{ *flowtest.Env }
 
-// flows are the two ways into a session that tests walk alike.
-var flows = []okauth.Flow{okauth.FlowToken, okauth.FlowCode}
-
-// fakeSecret is the application secret key every oktest server has.
-var fakeSecret = oktest.NewUnstartedServer().AppSecret
-
-// inFlow returns edit preceded by what flow needs: for the code flow,
-// Config.Flow and the fake's AppSecret.
-func inFlow(flow okauth.Flow, edit func(*okauth.Config)) func(*okauth.Config) {
-	return func(c *okauth.Config) {
-		if flow == okauth.FlowCode {
-			c.Flow, c.AppSecret = okauth.FlowCode, fakeSecret
-		}
-		if edit != nil {
-			edit(c)
-		}
-	}
-}
+// The two flows, the fake's AppSecret and how to sign in in either flow,
+// as flowtest has them.
+var (
+	flows      = flowtest.Flows
+	fakeSecret = flowtest.FakeSecret
+	inFlow     = flowtest.InFlow
+)
 
 // appHandler is the app under test: flowtest.DefaultApp.
 var appHandler = flowtest.DefaultApp

@@ -22,13 +22,35 @@ import (
 )
 
 // Keys are the session keys of every app Start starts.
-var Keys = func() [][]byte {
-	k, err := okauth.DeriveKeys("test secret that is at least thirty-two bytes long")
+var Keys = MustKeys("test secret that is at least thirty-two bytes long")
+
+// MustKeys derives session keys from secret, or panics.
+func MustKeys(secret string) [][]byte {
+	k, err := okauth.DeriveKeys(secret)
 	if err != nil {
 		panic(err)
 	}
 	return k
-}()
+}
+
+// Flows are the two ways into a session that tests walk alike.
+var Flows = []okauth.Flow{okauth.FlowToken, okauth.FlowCode}
+
+// FakeSecret is the application secret key every oktest server has.
+var FakeSecret = oktest.NewUnstartedServer().AppSecret
+
+// InFlow returns edit preceded by what flow needs: for the code flow,
+// Config.Flow and the fake's AppSecret.
+func InFlow(flow okauth.Flow, edit func(*okauth.Config)) func(*okauth.Config) {
+	return func(c *okauth.Config) {
+		if flow == okauth.FlowCode {
+			c.Flow, c.AppSecret = okauth.FlowCode, FakeSecret
+		}
+		if edit != nil {
+			edit(c)
+		}
+	}
+}
 
 // Env is a fake OK and an app, on a TLS test server, signing in with it.
 type Env struct {
