@@ -38,8 +38,8 @@
 // Every page okauth shows (the relay page, the error pages, the button) is
 // in Russian or English, as the request's Accept-Language prefers, unless
 // Config.Language fixes one. The words are [Messages], data an app changes
-// or extends with Config.Messages; [MessageFor] and [Auth.Message] give a
-// custom Config.FailureHandler the same words.
+// or extends with Config.Messages; [Auth.Message] gives a custom
+// Config.FailureHandler the same words.
 //
 // With Config.Flow set to [FlowCode], sign-in takes OK's server flow
 // instead: OK redirects to the callback with a one-time code in the query,

@@ -19,6 +19,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/okauth/okauth"
+	"github.com/okauth/okauth/internal/acceptlang"
 	"github.com/okauth/okauth/oktest"
 )
 
@@ -238,14 +239,14 @@ func TestAcceptLanguageCostIsBounded(t *testing.T) {
 	huge := strings.Repeat(",", 1<<20) + "ru"
 	many := strings.Repeat("xx;q=0.5,", 100_000) + "ru"
 	for _, header := range []string{huge, many, "ru-RU,ru;q=0.9,en;q=0.8"} {
-		allocs := testing.AllocsPerRun(10, func() { okauth.PreferredLanguage(header, "en", "ru") })
+		allocs := testing.AllocsPerRun(10, func() { acceptlang.Prefer(header, "en", "ru") })
 		assert.Zero(t, allocs, "allocations per call")
 		var before, after runtime.MemStats
 		runtime.ReadMemStats(&before)
-		okauth.PreferredLanguage(header, "en", "ru")
+		acceptlang.Prefer(header, "en", "ru")
 		runtime.ReadMemStats(&after)
 		assert.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(64<<10), "bytes allocated by one call")
 	}
-	assert.Empty(t, okauth.PreferredLanguage(huge, "en", "ru"), "ranges past the 32nd are not read")
-	assert.Equal(t, "ru", okauth.PreferredLanguage("ru-RU,ru;q=0.9,en;q=0.8", "en", "ru"))
+	assert.Empty(t, acceptlang.Prefer(huge, "en", "ru"), "ranges past the 32nd are not read")
+	assert.Equal(t, "ru", acceptlang.Prefer("ru-RU,ru;q=0.9,en;q=0.8", "en", "ru"))
 }

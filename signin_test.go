@@ -55,7 +55,7 @@ func TestOnSignInRefuses(t *testing.T) {
 			assert.Nil(t, sessionCookie(resp), "no session written")
 			assert.Equal(t, before, e.jarSession(c), "the existing session is untouched")
 			err, _ := seen.Load().(error)
-			assert.ErrorIs(t, err, okauth.ErrSignInRefused)
+			assert.ErrorIs(t, err, okauth.ErrRefusedByOnSignIn)
 			assert.ErrorIs(t, err, errBanned, "the app's reason reaches the failure handler")
 			assert.Equal(t, 1, strings.Count(e.Logs.String(), `msg="okauth: sign-in failed"`), "logged once")
 		})

@@ -234,6 +234,13 @@ func (in *instance) request(method, path, lang string, cookies []*http.Cookie) (
 	return in.send(req, cookies)
 }
 
+// words are what in's pages say about err to a browser that prefers lang.
+func (in *instance) words(err error, lang string) okauth.ErrorText {
+	req, _ := http.NewRequest(http.MethodGet, in.srv.URL, nil)
+	req.Header.Set("Accept-Language", lang)
+	return in.auth.Message(req, err)
+}
+
 // signedInAs reports whether cookies sign uid in on in.
 func (in *instance) signedInAs(cookies []*http.Cookie, uid string) bool {
 	status, page := in.account(cookies)
