@@ -211,30 +211,14 @@ func (b *Browser) Page(path string) Response {
 // relay's POST starts a session and redirects to next.
 func (b *Browser) SignIn(next string) {
 	b.t.Helper()
-	t, ok, prefix := b.t, b.env.OK, b.env.Prefix
-	login := b.Page(prefix + "/login?next=" + url.QueryEscape(next))
-	require.Equal(t, http.StatusFound, login.StatusCode, login.Text)
-	dialog := login.Header.Get("Location")
-	require.True(t, strings.HasPrefix(dialog, ok.URL+"/oauth/authorize?"), dialog)
-
-	back := b.Page(dialog)
-	require.Equal(t, http.StatusFound, back.StatusCode, back.Text)
-	callback, err := url.Parse(back.Header.Get("Location"))
-	require.NoError(t, err)
-	require.Equal(t, prefix+"/callback", callback.Path)
-	frag, err := url.ParseQuery(callback.Fragment)
-	require.NoError(t, err)
+	t, e := b.t, b.env
+	frag := e.StartLogin(t, b.Client, next)
 	require.NotEmpty(t, frag.Get("access_token"))
-
-	relay := b.Page(callback.Path)
-	require.Equal(t, http.StatusOK, relay.StatusCode, relay.Text)
-	require.Contains(t, relay.Text, `src="`+prefix+`/fragment.js"`)
-	script := b.Page(prefix + "/fragment.js")
+	script := b.Page(e.Prefix + "/fragment.js")
 	require.Equal(t, http.StatusOK, script.StatusCode)
 	require.Contains(t, script.Header.Get("Content-Type"), "javascript")
-
-	done := b.Do(http.MethodPost, callback.Path, "text/html", frag.Encode())
-	require.Equal(t, http.StatusSeeOther, done.StatusCode, done.Text)
+	done := e.Relay(t, b.Client, frag)
+	require.Equal(t, http.StatusSeeOther, done.StatusCode, Body(t, done))
 	require.Equal(t, next, done.Header.Get("Location"))
 	require.NotEmpty(t, b.Session(), "no session cookie after sign-in")
 }
