@@ -1,7 +1,11 @@
-// Package flowtest walks a browser through okauth's whole sign-in against
-// an app served over real HTTP (TLS, a cookie jar, redirects not followed)
-// and a fake OK. The adapter modules (okgin/, okecho/) share it, so each tests
-// the same flow through its own framework's router.
+// Package flowtest is the one harness of okauth's tests: a fake OK, an
+// app served over real HTTP (TLS by default, or loopback HTTP), and
+// browser-like clients (a cookie jar, redirects not followed) that walk
+// the whole sign-in, in the token flow or the code flow. The root
+// package's tests, oktest/storetest, the adapter modules (okgin/, okecho/)
+// and the examples' tests share it, so each tests the same flow through
+// its own router; LogBuffer is the one log sink they and the e2e module
+// read while handlers write it.
 package flowtest
 
 import (
