@@ -19,10 +19,6 @@ import (
 // [ReplayStore] keeps anything.
 const launchMemory = stateLifetime
 
-// OKFrameAncestors are the origins of OK's pages that frame an app: the
-// default value of Config.AppFrameAncestors.
-var OKFrameAncestors = []string{"https://ok.ru", "https://*.ok.ru"}
-
 // appSessionName is the App link's cookie, after SessionName: always
 // __Host- and Secure, since a SameSite=None cookie must be Secure.
 func appSessionName(sessionName string) string {
@@ -46,7 +42,7 @@ func (a *Auth) appLaunchRoute(w http.ResponseWriter, r *http.Request) {
 	h.Set("Cache-Control", "no-store")
 	h.Set("Referrer-Policy", "no-referrer")
 	refused := pageAnswer{a: a, msg: "okauth: app launch refused"}
-	place, err := launchPlaceOf(r, a.cfg.AppFrameAncestors)
+	place, err := launchPlaceOf(r, a.cfg.AppLink.FrameAncestors)
 	if err != nil {
 		refused.failed(w, r, err, "")
 		return
@@ -54,7 +50,7 @@ func (a *Auth) appLaunchRoute(w http.ResponseWriter, r *http.Request) {
 	c, u, err := a.verified(w, r, a.readLaunch)
 	switch {
 	case errors.Is(err, errLaunchReloaded) && place == launchInOKFrame:
-		a.openLanding(w, r, a.cfg.AppLandingPath) // the session it started is still this frame's
+		a.openLanding(w, r, a.cfg.AppLink.LandingPath) // the session it started is still this frame's
 	case err != nil:
 		refused.failed(w, r, err, "")
 	case place == launchTopLevel:
@@ -62,7 +58,7 @@ func (a *Auth) appLaunchRoute(w http.ResponseWriter, r *http.Request) {
 			c.release()
 		}
 	default:
-		if !a.keep(w, r, u, a.cfg.AppLandingPath, pageAnswer{a: a, msg: signInFailed, open: a.openLanding}) {
+		if !a.keep(w, r, u, a.cfg.AppLink.LandingPath, pageAnswer{a: a, msg: signInFailed, open: a.openLanding}) {
 			c.release()
 		}
 	}
@@ -147,7 +143,7 @@ func (a *Auth) holdsAppSession(r *http.Request, uid string) bool {
 }
 
 // useLaunch marks the launch whose signature is sig used, in
-// Config.Replay, for launchMemory: sig covers every parameter, so each
+// Config.ReplayStore, for launchMemory: sig covers every parameter, so each
 // launch OK made has its own. It returns the mark's release, or
 // ErrLaunchUsed for a launch already used, or the store's failure.
 func (a *Auth) useLaunch(ctx context.Context, sig string) (func(), error) {

@@ -26,7 +26,7 @@ var launchUser = oktest.User{UID: "575000111222", FirstName: "Вера", LastNam
 // OnSignIn calls.
 func newLaunchEnv(t *testing.T, signIns *atomic.Int32) *testEnv {
 	e := newEnv(t, func(c *okauth.Config) {
-		c.AppLink, c.AppSecret, c.AppLandingPath = true, fakeSecret, "/game"
+		c.AppLink, c.AppSecret = &okauth.AppLink{LandingPath: "/game"}, fakeSecret
 		c.OnSignIn = func(*http.Request, *okauth.User) error { signIns.Add(1); return nil }
 	})
 	e.OK.SetUser(launchUser)
@@ -239,14 +239,14 @@ func TestAppLinkOffIsNotFound(t *testing.T) {
 
 func TestAppLinkNeedsAppSecret(t *testing.T) {
 	_, err := okauth.New(okauth.Config{AppID: "1", AppKey: "K", RedirectURL: "https://a.example/auth/ok/callback",
-		SessionKeys: testKeys, AppLink: true})
+		SessionKeys: testKeys, AppLink: &okauth.AppLink{}})
 	require.Error(t, err)
 	assert.True(t, errors.Is(err, okauth.ErrConfig))
 	assert.Contains(t, err.Error(), "AppSecret")
 	_, err = okauth.New(okauth.Config{AppID: "1", AppKey: "K", RedirectURL: "https://a.example/auth/ok/callback",
-		SessionKeys: testKeys, AppLink: true, AppSecret: "s", AppLandingPath: "//evil.example"})
+		SessionKeys: testKeys, AppLink: &okauth.AppLink{LandingPath: "//evil.example"}, AppSecret: "s"})
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "AppLandingPath")
+	assert.Contains(t, err.Error(), "AppLink.LandingPath")
 }
 
 // cookieNamed is the cookie resp sets called name, or nil.
@@ -263,7 +263,7 @@ func cookieNamed(resp *http.Response, name string) *http.Cookie {
 const confirmName = "__Host-okauth-launch"
 
 // A launch signs in once: the same URL again, in another browser or on
-// another instance sharing Config.Replay, is refused; a launch that did
+// another instance sharing Config.ReplayStore, is refused; a launch that did
 // not sign in (OnSignIn refused it) is not used up.
 func TestAppLaunchSignsInOnce(t *testing.T) {
 	t.Run("another browser", func(t *testing.T) {
@@ -324,12 +324,12 @@ func TestAppLaunchSignsInOnce(t *testing.T) {
 		shared := okauth.NewMemoryReplay(0)
 		var signIns atomic.Int32
 		a := newEnv(t, func(c *okauth.Config) {
-			c.AppLink, c.AppSecret, c.Replay = true, fakeSecret, shared
+			c.AppLink, c.AppSecret, c.ReplayStore = &okauth.AppLink{}, fakeSecret, shared
 			c.OnSignIn = func(*http.Request, *okauth.User) error { signIns.Add(1); return nil }
 		})
 		a.OK.SetUser(launchUser)
 		b := newEnv(t, func(c *okauth.Config) {
-			c.AppLink, c.AppSecret, c.Replay, c.Endpoint = true, fakeSecret, shared, a.OK.Endpoint()
+			c.AppLink, c.AppSecret, c.ReplayStore, c.Endpoint = &okauth.AppLink{}, fakeSecret, shared, a.OK.Endpoint()
 			c.OnSignIn = func(*http.Request, *okauth.User) error { signIns.Add(1); return nil }
 		})
 		q := a.OK.LaunchParams(launchUser).Encode()
@@ -348,7 +348,7 @@ func TestAppLaunchSignsInOnce(t *testing.T) {
 		var refuse atomic.Bool
 		refuse.Store(true)
 		e := newEnv(t, func(c *okauth.Config) {
-			c.AppLink, c.AppSecret = true, fakeSecret
+			c.AppLink, c.AppSecret = &okauth.AppLink{}, fakeSecret
 			c.OnSignIn = func(*http.Request, *okauth.User) error {
 				if refuse.Load() {
 					return errors.New("not today")
@@ -366,7 +366,7 @@ func TestAppLaunchSignsInOnce(t *testing.T) {
 	})
 	t.Run("the replay memory full", func(t *testing.T) {
 		e := newEnv(t, func(c *okauth.Config) {
-			c.AppLink, c.AppSecret, c.Replay = true, fakeSecret, okauth.NewMemoryReplay(1)
+			c.AppLink, c.AppSecret, c.ReplayStore = &okauth.AppLink{}, fakeSecret, okauth.NewMemoryReplay(1)
 		})
 		e.OK.SetUser(launchUser)
 		require.Equal(t, http.StatusOK, launch(t, e, e.Browser(t), e.OK.LaunchParams(launchUser).Encode()).StatusCode)

@@ -91,7 +91,7 @@ func New(cfg Config) (*Auth, error) {
 			return nil, err
 		}
 	}
-	if cfg.AppLink {
+	if cfg.AppLink != nil {
 		opts := appCookieOptions(cfg.SessionName)
 		if a.appSessions, err = newSessionBackend(cfg, opts); err != nil {
 			return nil, err
@@ -107,7 +107,7 @@ func New(cfg Config) (*Auth, error) {
 	if err != nil {
 		return nil, err
 	}
-	replay := cfg.Replay
+	replay := cfg.ReplayStore
 	if replay == nil {
 		replay = NewMemoryReplay(0)
 	}

@@ -38,11 +38,8 @@ func (c Config) withDefaults() Config {
 	}
 	if c.SessionLifetime == 0 {
 		c.SessionLifetime = defaultLifetime
-	}
-	if c.MaxSessionAge == 0 {
-		c.MaxSessionAge = c.SessionLifetime
-		if c.SessionLifetime == UntilTokenExpires {
-			c.MaxSessionAge = defaultMaxSessionAge
+		if c.SessionEndsWithToken {
+			c.SessionLifetime = defaultTokenBoundLifetime
 		}
 	}
 	if c.Flow == "" {
@@ -108,14 +105,11 @@ func (c Config) validate() error {
 	if c.InsecureCookies && (strings.HasPrefix(c.SessionName, "__Host-") || strings.HasPrefix(c.SessionName, "__Secure-")) {
 		return fieldErr("SessionName", fmt.Sprintf("is %q; browsers keep a __Host- or __Secure- cookie only when Secure, which InsecureCookies turns off", c.SessionName))
 	}
-	if c.SessionLifetime != UntilTokenExpires && c.SessionLifetime < time.Minute {
-		return fieldErr("SessionLifetime", fmt.Sprintf("is %v; want at least a minute, or okauth.UntilTokenExpires", c.SessionLifetime))
+	if c.SessionLifetime < time.Minute {
+		return fieldErr("SessionLifetime", fmt.Sprintf("is %v; want at least a minute", c.SessionLifetime))
 	}
-	if c.MaxSessionAge < time.Minute {
-		return fieldErr("MaxSessionAge", fmt.Sprintf("is %v; want at least a minute", c.MaxSessionAge))
-	}
-	if c.Store != nil && c.SessionStore != nil {
-		return fieldErr("SessionStore", "is set with Store; sessions are kept in one of them")
+	if c.GorillaStore != nil && c.SessionStore != nil {
+		return fieldErr("SessionStore", "is set with GorillaStore; sessions are kept in one of them")
 	}
 	switch c.Flow {
 	case FlowToken:
@@ -207,31 +201,50 @@ func fieldErr(field, what string) error {
 	return fmt.Errorf("%w: %s %s", ErrConfig, field, what)
 }
 
-// appLinkDefaults fills in the App link's defaults.
+// okFrameAncestors are the origins of OK's pages that frame an app: the
+// default value of AppLink.FrameAncestors.
+var okFrameAncestors = []string{"https://ok.ru", "https://*.ok.ru"}
+
+// appLinkDefaults fills in the App link's defaults, on a copy of the
+// caller's AppLink.
 func (c Config) appLinkDefaults() Config {
-	if c.AppLandingPath == "" {
-		c.AppLandingPath = c.LandingPath
+	if c.AppLink == nil {
+		return c
 	}
-	if c.AppFrameAncestors == nil {
-		c.AppFrameAncestors = slices.Clone(OKFrameAncestors)
+	l := *c.AppLink
+	if l.LandingPath == "" {
+		l.LandingPath = c.LandingPath
 	}
+	if l.FrameAncestors == nil {
+		l.FrameAncestors = okFrameAncestors
+	}
+	l.FrameAncestors = slices.Clone(l.FrameAncestors)
+	c.AppLink = &l
 	return c
+}
+
+// frameAncestors are the origins [Auth.Frameable] lets frame a page.
+func (c Config) frameAncestors() []string {
+	if c.AppLink == nil {
+		return okFrameAncestors
+	}
+	return c.AppLink.FrameAncestors
 }
 
 // validateAppLink checks the App link's fields when it is on.
 func (c Config) validateAppLink() error {
-	if !c.AppLink {
+	if c.AppLink == nil {
 		return nil
 	}
 	if c.AppSecret == "" {
 		return fieldErr("AppSecret", "is required with AppLink (OK signs the launch with the application secret key)")
 	}
-	if _, ok := SafeNext(c.AppLandingPath); !ok {
-		return fieldErr("AppLandingPath", fmt.Sprintf("is %q; want a same-site path such as /", c.AppLandingPath))
+	if _, ok := SafeNext(c.AppLink.LandingPath); !ok {
+		return fieldErr("AppLink.LandingPath", fmt.Sprintf("is %q; want a same-site path such as /", c.AppLink.LandingPath))
 	}
-	for _, o := range c.AppFrameAncestors {
+	for _, o := range c.AppLink.FrameAncestors {
 		if o == "" || strings.ContainsAny(o, " ;,'\"") {
-			return fieldErr("AppFrameAncestors", fmt.Sprintf("has %q; want one origin per element, such as %q", o, OKFrameAncestors[0]))
+			return fieldErr("AppLink.FrameAncestors", fmt.Sprintf("has %q; want one origin per element, such as %q", o, okFrameAncestors[0]))
 		}
 	}
 	return nil

@@ -37,7 +37,7 @@ func (s *cookieSessions) load(_ *http.Request, raw string, now time.Time) (*User
 // newCookieSessions is the cookie backend for cookies with opts, sealed
 // with cfg's SessionKeys. Bearer sessions use one too, under bearerName.
 func newCookieSessions(cfg Config, opts cookieOptions) (*cookieSessions, error) {
-	codec, err := newCookieCodec(cfg.MaxSessionAge, cfg.SessionKeys)
+	codec, err := newCookieCodec(cfg.SessionLifetime, cfg.SessionKeys)
 	if err != nil {
 		return nil, err
 	}

@@ -29,7 +29,7 @@ import (
 // callback now leaves nothing behind; a memory that is full refuses new
 // sign-ins with 503 and still refuses a replay of every state it holds.
 func TestReplayMemoryCannotBeFlooded(t *testing.T) {
-	e := newEnv(t, func(c *okauth.Config) { c.Replay = okauth.NewMemoryReplay(2) })
+	e := newEnv(t, func(c *okauth.Config) { c.ReplayStore = okauth.NewMemoryReplay(2) })
 	anon := e.Browser(t)
 	for i := range 50 {
 		state, _ := loginOnce(t, e, anon, "/")

@@ -14,7 +14,7 @@ import (
 
 func TestFrameable(t *testing.T) {
 	auth, err := okauth.New(okauth.Config{AppID: "1", AppKey: "K", RedirectURL: "https://a.example/auth/ok/callback",
-		SessionKeys: testKeys, AppFrameAncestors: []string{"https://site.test"}})
+		SessionKeys: testKeys, AppSecret: "s", AppLink: &okauth.AppLink{FrameAncestors: []string{"https://site.test"}}})
 	require.NoError(t, err)
 	for _, r := range []struct {
 		name      string

@@ -10,7 +10,7 @@ import (
 // valuesKey is where a sessions.Store session keeps the encoded user.
 const valuesKey = "okauth.user"
 
-// gorillaSessions keeps sessions in a gorilla sessions.Store (Config.Store).
+// gorillaSessions keeps sessions in a gorilla sessions.Store (Config.GorillaStore).
 type gorillaSessions struct {
 	opts  cookieOptions
 	store sessions.Store

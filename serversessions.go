@@ -44,7 +44,7 @@ type storedUser struct {
 }
 
 func newIDSessions(cfg Config, opts cookieOptions) (*idSessions, error) {
-	codec, err := newCookieCodec(cfg.MaxSessionAge, cfg.SessionKeys)
+	codec, err := newCookieCodec(cfg.SessionLifetime, cfg.SessionKeys)
 	if err != nil {
 		return nil, err
 	}

@@ -33,18 +33,18 @@ type bearerBackend interface {
 }
 
 // newSessionBackend is where sessions in the cookie opts names are kept:
-// cfg.SessionStore (the cookie holds an ID), cfg.Store, or the cookie
+// cfg.SessionStore (the cookie holds an ID), cfg.GorillaStore, or the cookie
 // itself.
 func newSessionBackend(cfg Config, opts cookieOptions) (sessionBackend, error) {
-	if cfg.Store != nil {
-		return &gorillaSessions{opts: opts, store: cfg.Store}, nil
+	if cfg.GorillaStore != nil {
+		return &gorillaSessions{opts: opts, store: cfg.GorillaStore}, nil
 	}
 	return newBackend(cfg, opts)
 }
 
 // newBackend is a backend of sessions that seal into one value: an ID in
 // cfg.SessionStore, or the whole session. Native apps' bearer sessions
-// use one whatever cfg.Store is.
+// use one whatever cfg.GorillaStore is.
 func newBackend(cfg Config, opts cookieOptions) (bearerBackend, error) {
 	if cfg.SessionStore != nil {
 		return newIDSessions(cfg, opts)

@@ -140,14 +140,11 @@ func (a *Auth) admit(r *http.Request, u *User) error {
 // sessionEnd is when a session started at now ends, for a token that
 // expires at tokenExpires.
 func (a *Auth) sessionEnd(tokenExpires, now time.Time) time.Time {
-	end := now.Add(a.cfg.MaxSessionAge)
-	if a.cfg.SessionLifetime == UntilTokenExpires {
-		if tokenExpires.Before(end) {
-			return tokenExpires
-		}
-		return end
+	end := now.Add(a.cfg.SessionLifetime)
+	if a.cfg.SessionEndsWithToken && tokenExpires.Before(end) {
+		return tokenExpires
 	}
-	return now.Add(min(a.cfg.SessionLifetime, a.cfg.MaxSessionAge))
+	return end
 }
 
 // onSignIn runs Config.OnSignIn on a copy of u and keeps only the account

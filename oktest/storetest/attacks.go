@@ -186,7 +186,7 @@ func attackRows() []attackRow {
 			theirs, err := okauth.New(okauth.Config{
 				AppID: other, AppKey: x.w.fake.AppKey, Endpoint: x.w.fake.Endpoint(),
 				RedirectURL: "https://other.example/auth/ok/callback", SessionKeys: keys,
-				SessionStore: stores.Sessions, Replay: stores.Replay,
+				SessionStore: stores.Sessions, ReplayStore: stores.Replay,
 			})
 			require.NoError(t, err)
 			require.NoError(t, theirs.SignOutEverywhere(context.Background(), x.uid))

@@ -85,7 +85,7 @@ func (w *world) instance(t *testing.T, secret string) *instance {
 	var mux *http.ServeMux
 	env := flowtest.StartWith(t, flowtest.Options{OK: w.fake, Plain: true}, func(c *okauth.Config) {
 		c.RedirectURL, c.Scopes, c.SessionKeys = "https://app.example/auth/ok/callback", nil, keys
-		c.SessionStore, c.Replay = stores.Sessions, stores.Replay
+		c.SessionStore, c.ReplayStore = stores.Sessions, stores.Replay
 	}, func(auth *okauth.Auth) http.Handler {
 		mux = http.NewServeMux()
 		mux.Handle("/auth/ok/", auth)
