@@ -1,7 +1,11 @@
-// Package flowtest walks a browser through okauth's whole sign-in against
-// an app served over real HTTP (TLS, a cookie jar, redirects not followed)
-// and a fake OK. The adapter modules (okgin/, okecho/) share it, so each tests
-// the same flow through its own framework's router.
+// Package flowtest is the one harness of okauth's tests: a fake OK, an
+// app served over real HTTP (TLS by default, or loopback HTTP), and
+// browser-like clients (a cookie jar, redirects not followed) that walk
+// the whole sign-in, in the token flow or the code flow. The root
+// package's tests, oktest/storetest, the adapter modules (okgin/, okecho/)
+// and the examples' tests share it, so each tests the same flow through
+// its own router; LogBuffer is the one log sink they and the e2e module
+// read while handlers write it.
 package flowtest
 
 import (
@@ -22,13 +26,35 @@ import (
 )
 
 // Keys are the session keys of every app Start starts.
-var Keys = func() [][]byte {
-	k, err := okauth.DeriveKeys("test secret that is at least thirty-two bytes long")
+var Keys = MustKeys("test secret that is at least thirty-two bytes long")
+
+// MustKeys derives session keys from secret, or panics.
+func MustKeys(secret string) [][]byte {
+	k, err := okauth.DeriveKeys(secret)
 	if err != nil {
 		panic(err)
 	}
 	return k
-}()
+}
+
+// Flows are the two ways into a session that tests walk alike.
+var Flows = []okauth.Flow{okauth.FlowToken, okauth.FlowCode}
+
+// FakeSecret is the application secret key every oktest server has.
+var FakeSecret = oktest.NewUnstartedServer().AppSecret
+
+// InFlow returns edit preceded by what flow needs: for the code flow,
+// Config.Flow and the fake's AppSecret.
+func InFlow(flow okauth.Flow, edit func(*okauth.Config)) func(*okauth.Config) {
+	return func(c *okauth.Config) {
+		if flow == okauth.FlowCode {
+			c.Flow, c.AppSecret = okauth.FlowCode, FakeSecret
+		}
+		if edit != nil {
+			edit(c)
+		}
+	}
+}
 
 // Env is a fake OK and an app, on a TLS test server, signing in with it.
 type Env struct {
@@ -189,30 +215,14 @@ func (b *Browser) Page(path string) Response {
 // relay's POST starts a session and redirects to next.
 func (b *Browser) SignIn(next string) {
 	b.t.Helper()
-	t, ok, prefix := b.t, b.env.OK, b.env.Prefix
-	login := b.Page(prefix + "/login?next=" + url.QueryEscape(next))
-	require.Equal(t, http.StatusFound, login.StatusCode, login.Text)
-	dialog := login.Header.Get("Location")
-	require.True(t, strings.HasPrefix(dialog, ok.URL+"/oauth/authorize?"), dialog)
-
-	back := b.Page(dialog)
-	require.Equal(t, http.StatusFound, back.StatusCode, back.Text)
-	callback, err := url.Parse(back.Header.Get("Location"))
-	require.NoError(t, err)
-	require.Equal(t, prefix+"/callback", callback.Path)
-	frag, err := url.ParseQuery(callback.Fragment)
-	require.NoError(t, err)
+	t, e := b.t, b.env
+	frag := e.StartLogin(t, b.Client, next)
 	require.NotEmpty(t, frag.Get("access_token"))
-
-	relay := b.Page(callback.Path)
-	require.Equal(t, http.StatusOK, relay.StatusCode, relay.Text)
-	require.Contains(t, relay.Text, `src="`+prefix+`/fragment.js"`)
-	script := b.Page(prefix + "/fragment.js")
+	script := b.Page(e.Prefix + "/fragment.js")
 	require.Equal(t, http.StatusOK, script.StatusCode)
 	require.Contains(t, script.Header.Get("Content-Type"), "javascript")
-
-	done := b.Do(http.MethodPost, callback.Path, "text/html", frag.Encode())
-	require.Equal(t, http.StatusSeeOther, done.StatusCode, done.Text)
+	done := e.Relay(t, b.Client, frag)
+	require.Equal(t, http.StatusSeeOther, done.StatusCode, Body(t, done))
 	require.Equal(t, next, done.Header.Get("Location"))
 	require.NotEmpty(t, b.Session(), "no session cookie after sign-in")
 }
