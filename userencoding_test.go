@@ -86,3 +86,28 @@ func typicalUser() *User {
 		AccessToken: Secret("-s-" + strings.Repeat("aB3dE5fG7h", 8)), SessionSecret: Secret(strings.Repeat("0123456789abcdef", 2)),
 	}
 }
+
+// TestDecodeUserInto: the signed-in request's decoder, which shares one
+// allocation for the user and appends the joined name to its buffer,
+// reads every user (joined name or not, more permissions than its room,
+// extra fields, version 1) exactly as decodeUser does, and leaves no spare
+// capacity in the permissions it shares.
+func TestDecodeUserInto(t *testing.T) {
+	many := typicalUser()
+	many.Permissions = []string{"A", "", "B", "C", "D", "E"}
+	many.Extra = map[string]string{"birthday": "1990-01-01"}
+	users := append([]User{*typicalUser(), *many}, fuzzUsers...)
+	for i, u := range users {
+		for _, plain := range [][]byte{encodeUser(&u), encodeUserV1(&u)} {
+			var want User
+			require.NoError(t, decodeUser(string(plain), &want), "user %d", i)
+			buf := append(make([]byte, 0, len(plain)), plain...)
+			var box userBox
+			require.NoError(t, decodeUserInto(&buf, &box), "user %d", i)
+			assert.Equal(t, want, box.u, "user %d", i)
+			assert.Equal(t, len(box.u.Permissions), cap(box.u.Permissions), "user %d", i)
+		}
+	}
+	buf := []byte{sessionVersion, 0, 1}
+	assert.Error(t, decodeUserInto(&buf, &userBox{}), "truncated")
+}
