@@ -51,14 +51,10 @@ func (a *Auth) codeFlowError(w http.ResponseWriter, r *http.Request) {
 }
 
 // readCodeFlowError reads the relay page's form in the code flow: the
-// state and OK's error (see returned). Without an error, the form is
+// state and OK's error (see relayed). Without an error, the form is
 // refused.
 func (a *Auth) readCodeFlowError(w http.ResponseWriter, r *http.Request) (claim, error) {
-	form, err := readForm(w, r)
-	if err != nil {
-		return claim{}, err
-	}
-	c, err := a.returned(w, r, form)
+	_, c, err := a.relayed(w, r)
 	if err == nil {
 		err = fmt.Errorf("%w: a token posted to an app that uses the code flow", ErrBadForm)
 	}

@@ -17,11 +17,7 @@ func (a *Auth) callback(w http.ResponseWriter, r *http.Request) {
 // readToken reads the relay page's form: the state and OK's error (see
 // returned), then the token and its session secret.
 func (a *Auth) readToken(w http.ResponseWriter, r *http.Request) (claim, error) {
-	form, err := readForm(w, r)
-	if err != nil {
-		return claim{}, err
-	}
-	c, err := a.returned(w, r, form)
+	form, c, err := a.relayed(w, r)
 	if err != nil {
 		return c, err
 	}
@@ -35,6 +31,17 @@ func (a *Auth) readToken(w http.ResponseWriter, r *http.Request) (claim, error) 
 	c.user = User{AccessToken: Secret(token), SessionSecret: Secret(secret), TokenExpires: a.expiry(form.Get("expires_in")),
 		Permissions: permissions(form.Get("permissions_granted"))}
 	return c, nil
+}
+
+// relayed reads the relay page's form and checks what OK sent in it (see
+// returned), in either flow.
+func (a *Auth) relayed(w http.ResponseWriter, r *http.Request) (url.Values, claim, error) {
+	form, err := readForm(w, r)
+	if err != nil {
+		return nil, claim{}, err
+	}
+	c, err := a.returned(w, r, form)
+	return form, c, err
 }
 
 // returned checks what OK sent back to the callback (a form or a query),
