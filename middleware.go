@@ -11,12 +11,8 @@ import (
 // untouched, and one with a cookie costs a context until UserFrom is
 // called. It never refuses a request; see [Auth.RequireLogin].
 //
-// The session is the cookie's, or a native app's bearer session from
-// POST {Prefix}/token sent as "Authorization: Bearer <session>" (with
-// Config.AppSecret set, which that route needs); when a request has both,
-// the header's. A bearer session ends when the app drops it, or, with
-// Config.SessionStore, when [Auth.SignOutEverywhere] ends the user's
-// sessions; otherwise it lasts until it expires.
+// The session is the cookie's, or a native app's bearer session (see
+// Native apps in the package documentation).
 func (a *Auth) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		next.ServeHTTP(w, a.attach(r))
