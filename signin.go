@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"time"
 )
 
@@ -195,4 +196,41 @@ func (p pageAnswer) failed(w http.ResponseWriter, r *http.Request, err error, ne
 func (p pageAnswer) broken(w http.ResponseWriter, r *http.Request, err error) {
 	p.a.cfg.Logger.ErrorContext(r.Context(), "okauth: cannot save session", "error", err)
 	http.Error(w, "500 cannot save session", http.StatusInternalServerError)
+}
+
+// relayed reads the relay page's form and checks what OK sent in it (see
+// returned), in either flow.
+func (a *Auth) relayed(w http.ResponseWriter, r *http.Request) (url.Values, claim, error) {
+	form, err := readForm(w, r)
+	if err != nil {
+		return nil, claim{}, err
+	}
+	c, err := a.returned(w, r, form)
+	return form, c, err
+}
+
+// returned checks what OK sent back to the callback (a form or a query),
+// in either flow: the state, as the sign-in this browser started, and OK's
+// error if it sent one. Its claim holds where the sign-in was to return to
+// (when the state told it), and the release that frees the state in the
+// replay memory if the sign-in fails after all. OK's error is shown for what it is
+// whether or not it carries a state (OK's docs do not promise one); the
+// state, if it is this browser's, is used up.
+func (a *Auth) returned(w http.ResponseWriter, r *http.Request, params url.Values) (claim, error) {
+	var oe *OAuthError
+	if code := params.Get("error"); code != "" {
+		oe = &OAuthError{Code: clip(code, maxErrorCodeLen), Description: clip(params.Get("error_description"), maxErrorDescShown)}
+	}
+	pending, release, err := a.states.finish(r.Context(), w, r, params.Get("state"))
+	switch {
+	case err != nil && oe != nil:
+		return claim{}, unconfirmed{oe}
+	case err != nil:
+		return claim{next: nextOr(pending.Next, "")}, err
+	}
+	c := claim{next: nextOr(pending.Next, ""), release: release}
+	if oe != nil {
+		return c, oe
+	}
+	return c, nil
 }
