@@ -55,7 +55,7 @@ var DefaultEndpoint = Endpoint{
 // on it.
 type Config struct {
 	// The OK app: what OK knows it by, and how it signs in.
-
+	//
 	// AppID is the application ID OK sent on registration (client_id).
 	// Required.
 	AppID string
@@ -102,7 +102,7 @@ type Config struct {
 	Fields []string
 
 	// Routes.
-
+	//
 	// Prefix is where the routes live: Prefix+"/login", "/callback",
 	// "/logout" and the others [Auth.ServeHTTP] lists. The default value
 	// is "/auth/ok".
@@ -117,7 +117,7 @@ type Config struct {
 	LogoutPath string
 
 	// Sessions.
-
+	//
 	// SessionKeys are the cookie keys, in pairs as for
 	// [github.com/gorilla/securecookie.CodecsFromPairs]: a hash key of at
 	// least 32 bytes, then a block key of 16, 24 or 32 bytes (AES-128, -192
@@ -180,7 +180,7 @@ type Config struct {
 
 	// Shared stores: several instances of an app share them, with
 	// SessionStore.
-
+	//
 	// ReplayStore remembers finished sign-ins for the rest of their
 	// state's lifetime (10 minutes), so a replayed callback is refused,
 	// and used App link launches. The default value is
@@ -194,7 +194,7 @@ type Config struct {
 	TokenStore TokenStore
 
 	// Hooks and pages.
-
+	//
 	// OnSignIn, when set, is called after OK has verified the user and
 	// before the session is written, with the callback request and the
 	// user. It may set u.AccountID (the app's own account for this OK user,
@@ -229,14 +229,14 @@ type Config struct {
 	Messages map[string]*Messages
 
 	// Inside ok.ru.
-
+	//
 	// AppLink, when set, turns on the App link (see [AppLink]). It needs
 	// AppSecret. The default value is nil: the App link's route answers
 	// 404.
 	AppLink *AppLink
 
 	// Transport and logs.
-
+	//
 	// Endpoint is OK's hosts. The default value is [DefaultEndpoint].
 	Endpoint Endpoint
 
