@@ -2,8 +2,6 @@ package okauth
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -11,7 +9,7 @@ import (
 	"time"
 )
 
-// idLen is the length of a session ID: 32 random bytes, base64url.
+// idLen is the length of a session ID (NewSessionID).
 const idLen = 43
 
 // idSessions keeps sessions in a SessionStore. The cookie (or bearer
@@ -106,14 +104,13 @@ func (s *idSessions) load(r *http.Request, raw string, now time.Time) (*User, er
 
 // seal stores u's session under a new ID and returns the ID, sealed.
 func (s *idSessions) seal(ctx context.Context, u *User) (string, error) {
-	var b [32]byte
-	_, _ = rand.Read(b[:]) // never fails (crypto/rand)
-	id := base64.RawURLEncoding.EncodeToString(b[:])
+	uid := storeUID(s.appID, u.UID)
+	id := NewSessionID(s.store, uid)
 	data, err := s.codec.encode(s.dataName, encodeUser(u))
 	if err != nil {
 		return "", err
 	}
-	if err := s.store.Save(ctx, id, storeUID(s.appID, u.UID), []byte(data), u.Expires); err != nil {
+	if err := s.store.Save(ctx, id, uid, []byte(data), u.Expires); err != nil {
 		return "", unavailable(err)
 	}
 	return s.codec.encode(s.opts.name, []byte(id))

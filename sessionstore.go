@@ -2,6 +2,8 @@ package okauth
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"time"
 )
 
@@ -40,7 +42,7 @@ const DefaultMaxUserSessions = 50
 type SessionStore interface {
 	// Save stores data, the encoded session of uid, under id until
 	// expires, then ends uid's oldest sessions past the store's bound.
-	// id is new: 32 random bytes, base64url-encoded.
+	// id is new, made by [NewSessionID].
 	Save(ctx context.Context, id, uid string, data []byte, expires time.Time) error
 	// Load returns the data saved under id, or an error wrapping
 	// [ErrNoSession] when there is none. A session ended by Delete or
@@ -53,4 +55,44 @@ type SessionStore interface {
 	Delete(ctx context.Context, id string) error
 	// DeleteUser ends every session of uid.
 	DeleteUser(ctx context.Context, uid string) error
+}
+
+// SessionGrouper is implemented by a [SessionStore] that keeps the
+// sessions of one user together and must find that place from a
+// session's ID alone, such as one on Redis Cluster, where the keys a
+// script changes together must share a hash slot. okauth then begins each
+// new session ID with the group of its user.
+type SessionGrouper interface {
+	// SessionGroup returns the group of uid: 1 to 8 base64url characters,
+	// the same for every call with uid.
+	SessionGroup(uid string) string
+}
+
+// NewSessionID returns a new ID for a session of uid in store, as okauth
+// makes them: 43 base64url characters, random but for the group of uid
+// first when store is a [SessionGrouper] (at least 35 random characters,
+// 210 bits). Tests of a store use it to make the IDs they save.
+func NewSessionID(store SessionStore, uid string) string {
+	var b [32]byte
+	_, _ = rand.Read(b[:]) // never fails (crypto/rand)
+	id := base64.RawURLEncoding.EncodeToString(b[:])
+	if g, ok := store.(SessionGrouper); ok {
+		if group := g.SessionGroup(uid); validGroup(group) {
+			id = group + id[len(group):]
+		}
+	}
+	return id
+}
+
+// validGroup reports whether group is 1 to 8 base64url characters.
+func validGroup(group string) bool {
+	if len(group) == 0 || len(group) > 8 {
+		return false
+	}
+	for _, c := range []byte(group) {
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
 }

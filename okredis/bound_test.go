@@ -23,7 +23,7 @@ func TestSessionsPerUserBounded(t *testing.T) {
 	hour := time.Now().Add(time.Hour)
 	var ids []string
 	for range 5 {
-		id := newID()
+		id := sid("app:7")
 		ids = append(ids, id)
 		require.NoError(t, s.Save(ctx, id, "app:7", []byte("x"), hour))
 	}
@@ -37,7 +37,7 @@ func TestSessionsPerUserBounded(t *testing.T) {
 	}
 	// A session saved with an earlier expiry than the others is still the
 	// newest: the oldest saved goes.
-	short := newID()
+	short := sid("app:7")
 	require.NoError(t, s.Save(ctx, short, "app:7", []byte("x"), time.Now().Add(time.Minute)))
 	_, err := s.Load(ctx, short)
 	assert.NoError(t, err, "the session just saved is never the one ended")
@@ -45,7 +45,7 @@ func TestSessionsPerUserBounded(t *testing.T) {
 	assert.ErrorIs(t, err, okauth.ErrNoSession, "the oldest went instead")
 
 	for range 300 {
-		require.NoError(t, s.Save(ctx, newID(), "app:7", []byte(strings.Repeat("x", 700)), hour))
+		require.NoError(t, s.Save(ctx, sid("app:7"), "app:7", []byte(strings.Repeat("x", 700)), hour))
 	}
 	keys := func() []string {
 		keys, err := c.rc.Do(ctx, c.rc.B().Keys().Pattern("okauth:[su]:*").Build()).AsStrSlice()
@@ -67,7 +67,7 @@ func TestFullRedisKeepsSessions(t *testing.T) {
 	srv := redistest.Start(t, "--maxmemory", "4mb", "--maxmemory-policy", "noeviction")
 	a := open(t, srv, Options{TrackingCheck: time.Hour})
 	ctx := context.Background()
-	id, other := newID(), newID()
+	id, other := sid("app:7"), sid("app:8")
 	require.NoError(t, a.Sessions().Save(ctx, id, "app:7", []byte("alice"), time.Now().Add(time.Hour)))
 	require.NoError(t, a.Sessions().Save(ctx, other, "app:8", []byte("bob"), time.Now().Add(time.Hour)))
 

@@ -25,7 +25,11 @@
 // [Open] refuses a Redis whose maxmemory-policy is not noeviction
 // ([ErrEvictionPolicy]): okredis's keys must never be evicted.
 //
-// okredis needs one Redis server (6.2 or later); it does not work with
-// Redis Cluster, as a user's sessions and the set that lists them change
-// in one script.
+// okredis works on one Redis server (6.2 or later), on a primary with
+// replicas managed by Sentinel, and on Redis Cluster; [Open] reads which
+// from its URL. A user's sessions and the set that lists them share a
+// hash slot, so they change together in one script on a Cluster too. When
+// Redis has replicas, ending a session, ending a user's sessions and
+// recording a credited payment wait until a replica has them (WAIT), so
+// that a failover cannot undo them unnoticed ([ErrNotReplicated]).
 package okredis

@@ -16,11 +16,20 @@ import (
 // credited payment, and nothing would tell.
 var ErrEvictionPolicy = errors.New("okredis: Redis may evict keys")
 
-// checkNoEviction returns an error wrapping ErrEvictionPolicy unless the
-// Redis server rc talks to has maxmemory-policy noeviction. It reads the
-// policy from INFO memory, which managed Redis services answer where they
-// disable CONFIG GET.
+// checkNoEviction returns an error wrapping ErrEvictionPolicy unless
+// every Redis server rc talks to (each node of a Cluster) has
+// maxmemory-policy noeviction. It reads the policy from INFO memory, which
+// managed Redis services answer where they disable CONFIG GET.
 func checkNoEviction(ctx context.Context, rc rueidis.Client) error {
+	for _, node := range rc.Nodes() {
+		if err := checkNodeNoEviction(ctx, node); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func checkNodeNoEviction(ctx context.Context, rc rueidis.Client) error {
 	info, err := rc.Do(ctx, rc.B().Info().Section("memory").Build()).ToString()
 	if err != nil {
 		return unavailable("reading INFO memory", err)

@@ -2,8 +2,12 @@ package okredis_test
 
 import (
 	"context"
+	"crypto/x509"
+	"errors"
 	"log"
 	"os"
+
+	"github.com/redis/rueidis"
 
 	"github.com/okauth/okauth"
 	"github.com/okauth/okauth/okpay"
@@ -42,4 +46,28 @@ func Example() {
 		log.Fatal(err)
 	}
 	_ = pay
+}
+
+// A Sentinel set whose sentinels have a password of their own, over TLS
+// with a private CA; on a Cluster the URL names some of its nodes instead
+// ("rediss://app:secret@n1:6379?addr=n2:6379&addr=n3:6379"). A sign-out
+// that no replica confirmed is reported, and can be run again.
+func ExampleOpen_sentinel() {
+	ca := x509.NewCertPool()
+	ca.AppendCertsFromPEM([]byte(os.Getenv("REDIS_CA")))
+	rc, err := okredis.Open("rediss://app:"+os.Getenv("REDIS_PASSWORD")+"@s1:26379?addr=s2:26379&addr=s3:26379&master_set=main",
+		okredis.Options{Configure: func(o *rueidis.ClientOption) {
+			o.Sentinel.Password = os.Getenv("SENTINEL_PASSWORD")
+			o.TLSConfig.RootCAs, o.Sentinel.TLSConfig.RootCAs = ca, ca
+		}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer rc.Close()
+
+	// Auth.SignOutEverywhere returns what this returns for the app's user.
+	err = rc.Sessions().DeleteUser(context.Background(), "512000000000:574385021466")
+	if errors.Is(err, okredis.ErrNotReplicated) {
+		log.Print("signed out on the primary, not yet on a replica: try again")
+	}
 }

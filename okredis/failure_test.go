@@ -22,7 +22,7 @@ func allStores(ctx context.Context, c *Client, id string) map[string]error {
 	_, _, getErr := tk.Get(ctx, "k")
 	_, lockErr := tk.LockToken(ctx, "k", time.Second)
 	return map[string]error{
-		"Save":         s.Save(ctx, newID(), "1", []byte("x"), time.Now().Add(time.Hour)),
+		"Save":         s.Save(ctx, sid("1"), "1", []byte("x"), time.Now().Add(time.Hour)),
 		"Load":         loadErr,
 		"Delete":       s.Delete(ctx, id),
 		"DeleteUser":   s.DeleteUser(ctx, "1"),
@@ -48,12 +48,12 @@ func TestRedisDownFailsClosed(t *testing.T) {
 	c := open(t, srv, Options{Timeout: 300 * time.Millisecond})
 	ctx := context.Background()
 
-	cached := newID()
+	cached := sid("1")
 	require.NoError(t, c.Sessions().Save(ctx, cached, "1", []byte("x"), time.Now().Add(time.Hour)))
 	_, err := c.Sessions().Load(ctx, cached)
 	require.NoError(t, err)
 	var credits atomic.Int32
-	shop := payInstance(t, fake, srv, &credits)
+	shop := payInstance(t, fake, open(t, srv, Options{}).Payments(0, 0), &credits)
 
 	srv.Stop()
 	start := time.Now()
@@ -107,7 +107,7 @@ func TestRedisHungFailsClosed(t *testing.T) {
 	srv := redistest.Start(t)
 	c := open(t, srv, Options{Timeout: 200 * time.Millisecond, HangTimeout: 500 * time.Millisecond})
 	ctx := context.Background()
-	id := newID()
+	id := sid("1")
 	require.NoError(t, c.Sessions().Save(ctx, id, "1", []byte("x"), time.Now().Add(time.Hour)))
 	_, err := c.Sessions().Load(ctx, id) // cached from now on
 	require.NoError(t, err)

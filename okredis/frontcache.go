@@ -24,7 +24,7 @@ import (
 // reservation, which any invalidation of the ID (or of everything) has
 // removed meanwhile. Entries also expire after CacheTTL, like rueidis's.
 type frontCache struct {
-	prefix string // of session keys: prefix + "s:"
+	prefix string // of session keys: prefix + "s:", then {group}id
 	max    int    // entries at most
 	ttl    time.Duration
 
@@ -122,8 +122,10 @@ func (f *frontCache) invalidate(keys []string) {
 		return
 	}
 	for _, key := range keys {
-		if id, ok := strings.CutPrefix(key, f.prefix); ok {
-			delete(f.m, id)
+		if rest, ok := strings.CutPrefix(key, f.prefix); ok {
+			if _, id, ok := strings.Cut(rest, "}"); ok { // after the hash tag
+				delete(f.m, id)
+			}
 		}
 	}
 }

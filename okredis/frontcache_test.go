@@ -27,7 +27,7 @@ func TestFrontCache(t *testing.T) {
 
 	mark := f.reserve("b")
 	assert.False(t, has("b"), "reserved is not filled")
-	f.invalidate([]string{"okauth:s:b"})
+	f.invalidate([]string{"okauth:s:{b}b"})
 	f.fill("b", mark, []byte("stale"), now)
 	assert.False(t, has("b"), "an invalidation during the read wins over its answer")
 
@@ -43,7 +43,7 @@ func TestFrontCache(t *testing.T) {
 
 	fill("e", "E")
 	fill("f", "F")
-	f.invalidate([]string{"okauth:s:e", "okauth:u:f", "other:s:f"})
+	f.invalidate([]string{"okauth:s:{e}e", "okauth:u:{f}f", "other:s:{f}f"})
 	assert.False(t, has("e"))
 	assert.True(t, has("f"), "only session keys of this prefix count")
 	f.invalidate(nil)

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"testing"
 
+	"github.com/okauth/okauth"
 	"github.com/okauth/okauth/okredis/internal/redistest"
 )
 
@@ -19,7 +20,10 @@ func open(t testing.TB, srv *redistest.Server, opts Options) *Client {
 	return c
 }
 
-// newID is a session ID as okauth makes them: 32 random bytes, base64url.
+// sid is a session ID of uid as okauth makes them for a SessionStore.
+func sid(uid string) string { return okauth.NewSessionID((*SessionStore)(nil), uid) }
+
+// newID is 32 random bytes, base64url: a state, a transaction, a key.
 func newID() string {
 	var b [32]byte
 	_, _ = rand.Read(b[:])

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	neturl "net/url"
+	"strings"
 	"sync"
 	"time"
 
@@ -60,9 +61,33 @@ type Options struct {
 	MaxUserSessions int
 
 	// CacheBytes bounds the client-side cache of each connection (a client
-	// has 4), and the sessions kept in front of them (about one per KiB).
-	// The default value is 16 MiB.
+	// has 4 per Redis server), and the sessions kept in front of them
+	// (about one per KiB). The default value is 16 MiB.
 	CacheBytes int
+
+	// WaitReplicas is how many replicas must confirm a change that must
+	// not be undone — ending a session, ending a user's sessions,
+	// recording a credited payment — before it succeeds (Redis's WAIT);
+	// with fewer in time it fails with [ErrNotReplicated]. Redis
+	// replicates asynchronously: without the wait, a failover moments
+	// after a sign-out can bring the session back. The default (0) is 1
+	// on Sentinel, on a Cluster whose primaries have replicas, and on one
+	// server with a replica connected at Open, and no wait otherwise; -1
+	// never waits.
+	WaitReplicas int
+
+	// ReplicaWait bounds how long a change waits for WaitReplicas
+	// replicas. The default value is 1 second: replicas on a working
+	// network confirm within a round trip, and a busy one well within
+	// that; when none can, a sign-out takes this long to say so.
+	ReplicaWait time.Duration
+
+	// Configure, if set, is called with the client options read from the
+	// URL, before okredis sets its own, to set what a URL cannot say: the
+	// sentinels' own credentials (Sentinel.Username, Sentinel.Password),
+	// client certificates or a private CA (TLSConfig, Sentinel.TLSConfig).
+	// okredis then sets the timeouts, the cache and retries from Options.
+	Configure func(*rueidis.ClientOption)
 }
 
 func (o Options) withDefaults() Options {
@@ -90,15 +115,23 @@ func (o Options) withDefaults() Options {
 	if o.CacheBytes <= 0 {
 		o.CacheBytes = 16 << 20
 	}
+	if o.ReplicaWait <= 0 {
+		o.ReplicaWait = time.Second
+	}
 	return o
 }
 
-// Client is a connection to one Redis server that hands out okauth's shared stores: [Client.Sessions],
-// [Client.Replay], [Client.Payments] and [Client.Tokens]. It reconnects by
-// itself after Redis returns. It is safe for concurrent use.
+// Client is a connection to Redis — one server, a Sentinel-managed
+// primary, or a Redis Cluster — that hands out okauth's shared stores:
+// [Client.Sessions], [Client.Replay], [Client.Payments] and
+// [Client.Tokens]. It reconnects by itself after Redis returns, and
+// follows a failover to the promoted replica. It is safe for concurrent
+// use.
 type Client struct {
 	rc   rueidis.Client
 	opts Options
+
+	waitReplicas int // replicas a durable change waits for; 0: none
 
 	sessionsOnce sync.Once
 	sessions     *SessionStore
@@ -106,29 +139,27 @@ type Client struct {
 	track        *tracking   // nil with NoCache
 }
 
-// Open connects to the Redis at url, such as
-// "redis://127.0.0.1:6379/0" or "rediss://user:password@host:6380/1".
-// It fails, with an error wrapping [okauth.ErrStoreUnavailable], when
-// Redis does not answer; the Client then made reconnects on its own, so
-// only the first connection has to succeed. It fails with an error
-// wrapping [ErrEvictionPolicy] when Redis's maxmemory-policy is not
-// noeviction.
+// Open connects to the Redis deployment url names:
+//
+//   - one server: "redis://host:6379/0";
+//   - a primary found through Sentinel: the sentinels and the name they
+//     monitor, "redis://s1:26379?addr=s2:26379&addr=s3:26379&master_set=NAME";
+//   - Redis Cluster: some of its nodes,
+//     "redis://n1:6379?addr=n2:6379&addr=n3:6379".
+//
+// "rediss://" connects with TLS, and "user:password@" before the first
+// host authenticates with Redis (with Sentinel, with the primary; the
+// sentinels' own credentials go in [Options.Configure]). Open fails, with
+// an error wrapping [okauth.ErrStoreUnavailable], when Redis does not
+// answer; the Client then made reconnects on its own, so only the first
+// connection has to succeed. It fails with an error wrapping
+// [ErrEvictionPolicy] when Redis's maxmemory-policy is not noeviction.
 func Open(url string, opts Options) (*Client, error) {
 	opts = opts.withDefaults()
-	co, err := rueidis.ParseURL(url)
+	co, err := clientOption(url, opts)
 	if err != nil {
-		var ue *neturl.Error
-		if errors.As(err, &ue) {
-			err = ue.Err // its URL may hold a password
-		}
-		return nil, fmt.Errorf("okredis: the Redis URL: %w", err)
+		return nil, err
 	}
-	co.Dialer = net.Dialer{Timeout: opts.DialTimeout, KeepAlive: opts.HangTimeout / 4}
-	co.ConnWriteTimeout = opts.HangTimeout
-	co.DisableCache = opts.NoCache
-	co.CacheSizeEachConn = opts.CacheBytes
-	co.ForceSingleClient = true
-	co.DisableRetry = true // a short Timeout decides; retries would hide an outage
 	c := &Client{opts: opts}
 	if !opts.NoCache {
 		c.front = newFrontCache(opts.Prefix+"s:", max(opts.CacheBytes/1024, 64), opts.CacheTTL)
@@ -149,11 +180,61 @@ func Open(url string, opts Options) (*Client, error) {
 		rc.Close()
 		return nil, err
 	}
+	c.waitReplicas = max(opts.WaitReplicas, 0)
+	if opts.WaitReplicas == 0 {
+		n, err := c.countReplicas(ctx)
+		if err != nil {
+			rc.Close()
+			return nil, unavailable("counting the replicas (or set Options.WaitReplicas)", err)
+		}
+		c.waitReplicas = min(n, 1)
+	}
 	if c.track != nil {
 		c.track.start(rc)
 	}
 	return c, nil
 }
+
+// clientOption is what rueidis is given for url and opts (with their
+// defaults).
+func clientOption(url string, opts Options) (rueidis.ClientOption, error) {
+	if strings.ContainsAny(opts.Prefix, "{}") {
+		// Redis Cluster would read a brace as the start of a hash tag.
+		return rueidis.ClientOption{}, fmt.Errorf("okredis: Options.Prefix %q holds a brace", opts.Prefix)
+	}
+	co, err := rueidis.ParseURL(url)
+	if err != nil {
+		var ue *neturl.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // its URL may hold a password
+		}
+		return rueidis.ClientOption{}, fmt.Errorf("okredis: the Redis URL: %w", err)
+	}
+	if co.TLSConfig != nil && (len(co.InitAddress) > 1 || co.Sentinel.MasterSet != "") {
+		// Several servers: each is checked under its own name, as dialled.
+		co.TLSConfig.ServerName = ""
+		if co.Sentinel.MasterSet != "" {
+			co.Sentinel.TLSConfig = co.TLSConfig.Clone() // the sentinels speak TLS too
+		}
+	}
+	if opts.Configure != nil {
+		opts.Configure(&co)
+	}
+	co.Dialer = net.Dialer{Timeout: opts.DialTimeout, KeepAlive: opts.HangTimeout / 4}
+	co.Sentinel.Dialer = co.Dialer
+	// Sentinel: besides the sentinels' announcement of a new primary, ask
+	// them now and then, so that a missed announcement is caught.
+	co.Sentinel.TopologyRefreshInterval = sentinelRefresh
+	co.ConnWriteTimeout = opts.HangTimeout
+	co.DisableCache = opts.NoCache
+	co.CacheSizeEachConn = opts.CacheBytes
+	co.DisableRetry = true // a short Timeout decides; retries would hide an outage
+	return co, nil
+}
+
+// sentinelRefresh is how often a Client on Sentinel asks the sentinels
+// which server is the primary, besides listening for their announcements.
+const sentinelRefresh = 2 * time.Second
 
 // Close closes the connections. The stores of c fail afterwards.
 func (c *Client) Close() {

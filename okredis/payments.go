@@ -65,11 +65,15 @@ func (p *PaymentStore) Claim(ctx context.Context, id string) (okpay.Claim, error
 	}
 }
 
-// MarkCredited implements [okpay.Store].
+// MarkCredited implements [okpay.Store]. When Redis has replicas it
+// returns once one has the record ([Options.WaitReplicas]), or fails with
+// [ErrNotReplicated]: then a failover could forget it.
 func (p *PaymentStore) MarkCredited(ctx context.Context, id string) error {
-	ctx, cancel := p.c.call(ctx)
+	ctx, cancel := p.c.callDurably(ctx)
 	defer cancel()
-	err := p.c.rc.Do(ctx, p.c.rc.B().Set().Key(p.key(id)).Value("credited").PxMilliseconds(p.retention.Milliseconds()).Build()).Error()
+	_, err := p.c.doDurably(ctx, func(b rueidis.Builder) rueidis.Completed {
+		return b.Set().Key(p.key(id)).Value("credited").PxMilliseconds(p.retention.Milliseconds()).Build()
+	})
 	if err != nil {
 		return unavailable("recording a credited payment", err)
 	}

@@ -21,14 +21,15 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// payInstance is one instance of a shop: an okpay handler on its own
-// Client of the shared Redis, counting the calls of Credit into credits.
-func payInstance(t *testing.T, fake *oktest.Server, srv *redistest.Server, credits *atomic.Int32) *httptest.Server {
+// payInstance is one instance of a shop: an okpay handler on store (its
+// own Client of the shared Redis), counting the calls of Credit into
+// credits.
+func payInstance(t *testing.T, fake *oktest.Server, store *PaymentStore, credits *atomic.Int32) *httptest.Server {
 	t.Helper()
 	h, err := okpay.New(okpay.Config{
 		AppKey: fake.AppKey, AppSecret: fake.AppSecret,
 		Networks: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")},
-		Store:    open(t, srv, Options{}).Payments(0, 0),
+		Store:    store,
 		Logger:   slog.New(slog.DiscardHandler),
 		Credit: func(context.Context, okpay.Payment) error {
 			credits.Add(1)
@@ -71,7 +72,7 @@ func TestPaymentsCreditedOnceAcrossInstances(t *testing.T) {
 	defer fake.Close()
 	srv := redistest.Start(t)
 	var credits atomic.Int32
-	a, b := payInstance(t, fake, srv, &credits), payInstance(t, fake, srv, &credits)
+	a, b := payInstance(t, fake, open(t, srv, Options{}).Payments(0, 0), &credits), payInstance(t, fake, open(t, srv, Options{}).Payments(0, 0), &credits)
 	pay := oktest.Payment{UID: "42", ProductCode: "coins100", Amount: 10}
 
 	params := fake.PaymentParams(pay)

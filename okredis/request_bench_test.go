@@ -62,20 +62,23 @@ func benchAuth(b *testing.B, fake *oktest.Server, store okauth.SessionStore) (*o
 // BenchmarkSignedInRequest is a signed-in user's repeat visit (okauth's
 // default session cache on) with the session in the cookie, in
 // NewMemorySessions, and in Redis through okredis with and without its
-// client-side cache: the rows the goal compares (Redis, cached,
-// at most 2× the cookie).
+// client-side cache, on one server and on a Cluster: the rows bench/run's
+// goals compare (Redis, cached, at most 2× the cookie; a Cluster at most
+// 1.2× one server cached, 1.5× uncached).
 func BenchmarkSignedInRequest(b *testing.B) {
 	srv := redistest.Start(b)
+	cluster := redistest.StartCluster(b)
 	fake := oktest.NewServer()
 	defer fake.Close()
-	open := func(opts okredis.Options) okauth.SessionStore {
-		rc, err := okredis.Open(srv.URL(), opts)
+	openAt := func(url string, opts okredis.Options) okauth.SessionStore {
+		rc, err := okredis.Open(url, opts)
 		if err != nil {
 			b.Fatal(err)
 		}
 		b.Cleanup(rc.Close)
 		return rc.Sessions()
 	}
+	open := func(opts okredis.Options) okauth.SessionStore { return openAt(srv.URL(), opts) }
 	for _, tc := range []struct {
 		name  string
 		store func() okauth.SessionStore
@@ -84,6 +87,8 @@ func BenchmarkSignedInRequest(b *testing.B) {
 		{"memory-sessions", func() okauth.SessionStore { return okauth.NewMemorySessions() }},
 		{"redis-cached", func() okauth.SessionStore { return open(okredis.Options{}) }},
 		{"redis-uncached", func() okauth.SessionStore { return open(okredis.Options{NoCache: true}) }},
+		{"cluster-cached", func() okauth.SessionStore { return openAt(cluster.URL(), okredis.Options{}) }},
+		{"cluster-uncached", func() okauth.SessionStore { return openAt(cluster.URL(), okredis.Options{NoCache: true}) }},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			auth, r := benchAuth(b, fake, tc.store())
@@ -100,13 +105,24 @@ func BenchmarkSignedInRequest(b *testing.B) {
 // on one Redis (sessions cached): requests of one signed-in user spread
 // over both, from parallel goroutines.
 func BenchmarkTwoInstancesParallel(b *testing.B) {
-	srv := redistest.Start(b)
+	twoInstances(b, redistest.Start(b).URL())
+}
+
+// BenchmarkTwoInstancesParallelCluster is BenchmarkTwoInstancesParallel
+// on a Cluster of 3 primaries with a replica each (started once, outside
+// the timed sub-benchmark).
+func BenchmarkTwoInstancesParallelCluster(b *testing.B) {
+	url := redistest.StartCluster(b).URL()
+	b.Run("cached", func(b *testing.B) { twoInstances(b, url) })
+}
+
+func twoInstances(b *testing.B, url string) {
 	fake := oktest.NewServer()
 	defer fake.Close()
 	var hs [2]http.Handler
 	var r *http.Request
 	for i := range hs {
-		rc, err := okredis.Open(srv.URL(), okredis.Options{})
+		rc, err := okredis.Open(url, okredis.Options{})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -119,6 +135,7 @@ func BenchmarkTwoInstancesParallel(b *testing.B) {
 	}
 	var n atomic.Uint32
 	b.ReportAllocs()
+	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		w := &discard{h: http.Header{}}
 		for pb.Next() {

@@ -21,26 +21,26 @@ func TestSessionUserSetBounded(t *testing.T) {
 	s := c.Sessions()
 	ctx := context.Background()
 	zcard := func() int64 {
-		n, err := c.rc.Do(ctx, c.rc.B().Zcard().Key("okauth:u:7").Build()).AsInt64()
+		n, err := c.rc.Do(ctx, c.rc.B().Zcard().Key(s.ukey("7")).Build()).AsInt64()
 		require.NoError(t, err)
 		return n
 	}
 	saved := time.Now()
 	for range 20 {
-		require.NoError(t, s.Save(ctx, newID(), "7", []byte("x"), saved.Add(time.Second)))
+		require.NoError(t, s.Save(ctx, sid("7"), "7", []byte("x"), saved.Add(time.Second)))
 	}
 	if time.Since(saved) < 900*time.Millisecond { // not measurable on a machine that slow
 		assert.EqualValues(t, 20, zcard())
 	}
 	time.Sleep(time.Until(saved.Add(1100 * time.Millisecond)))
-	live := newID()
+	live := sid("7")
 	require.NoError(t, s.Save(ctx, live, "7", []byte("x"), time.Now().Add(300*time.Millisecond)))
 	assert.EqualValues(t, 1, zcard(), "expired members pruned on Save")
 	require.NoError(t, s.Delete(ctx, live))
 	assert.EqualValues(t, 0, zcard(), "Delete removes the member")
 
-	require.NoError(t, s.Save(ctx, newID(), "7", []byte("x"), time.Now().Add(100*time.Millisecond)))
-	pttl, err := c.rc.Do(ctx, c.rc.B().Pttl().Key("okauth:u:7").Build()).AsInt64()
+	require.NoError(t, s.Save(ctx, sid("7"), "7", []byte("x"), time.Now().Add(100*time.Millisecond)))
+	pttl, err := c.rc.Do(ctx, c.rc.B().Pttl().Key(s.ukey("7")).Build()).AsInt64()
 	require.NoError(t, err)
 	assert.True(t, pttl > 0 && pttl <= 100, "the set expires with its last session: PTTL %d", pttl)
 }
@@ -54,7 +54,7 @@ func TestSessionRevocationReachesOtherInstance(t *testing.T) {
 	ctx := context.Background()
 	for _, byUser := range []bool{false, true} {
 		t.Run(fmt.Sprintf("DeleteUser=%v", byUser), func(t *testing.T) {
-			id := newID()
+			id := sid("42")
 			require.NoError(t, a.Save(ctx, id, "42", []byte("session"), time.Now().Add(time.Hour)))
 			for range 3 { // B reads it: cached from now on
 				_, err := b.Load(ctx, id)
@@ -94,7 +94,7 @@ func TestSessionDeleteThenLoadSameInstance(t *testing.T) {
 	s := open(t, srv, Options{}).Sessions()
 	ctx := context.Background()
 	for i := range 300 {
-		id := newID()
+		id := sid("9")
 		require.NoError(t, s.Save(ctx, id, "9", []byte("x"), time.Now().Add(time.Hour)))
 		_, err := s.Load(ctx, id)
 		require.NoError(t, err)
@@ -121,7 +121,7 @@ func TestSessionConcurrent(t *testing.T) {
 		wg.Go(func() {
 			s := stores[g%2]
 			for i := range 50 {
-				id := newID()
+				id := sid("55")
 				data := fmt.Sprintf("g%d-%d", g, i)
 				if !assert.NoError(t, s.Save(ctx, id, "55", []byte(data), time.Now().Add(time.Hour))) {
 					return
@@ -146,5 +146,27 @@ func TestSessionConcurrent(t *testing.T) {
 			_, err := stores[1].Load(ctx, id)
 			return err != nil
 		}, 100*time.Millisecond, time.Millisecond)
+	}
+}
+
+// TestDeleteUserEndsASessionSavedMeanwhile: a session another instance
+// saves after DeleteUser read the user's set, and before it ended what it
+// read, is ended too: DeleteUser returns only once the set is empty.
+func TestDeleteUserEndsASessionSavedMeanwhile(t *testing.T) {
+	srv := redistest.Start(t)
+	a, b := open(t, srv, Options{}).Sessions(), open(t, srv, Options{}).Sessions()
+	ctx := context.Background()
+	hour := time.Now().Add(time.Hour)
+	first, meanwhile := sid("app:9"), sid("app:9")
+	require.NoError(t, a.Save(ctx, first, "app:9", []byte("first"), hour))
+	afterMembersRead = func() {
+		afterMembersRead = nil
+		require.NoError(t, b.Save(ctx, meanwhile, "app:9", []byte("meanwhile"), hour))
+	}
+	t.Cleanup(func() { afterMembersRead = nil })
+	require.NoError(t, a.DeleteUser(ctx, "app:9"))
+	for _, id := range []string{first, meanwhile} {
+		_, err := b.Load(ctx, id)
+		assert.ErrorIs(t, err, okauth.ErrNoSession)
 	}
 }

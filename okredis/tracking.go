@@ -4,6 +4,9 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
+	"maps"
+	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -29,6 +32,7 @@ import (
 // after invalidations stop, whatever stops them.
 type tracking struct {
 	rc       rueidis.Client
+	base     string   // the canaries' names begin with it
 	keys     []string // canaries, one per connection cached reads take
 	interval time.Duration
 	ttl      time.Duration // CacheTTL
@@ -54,24 +58,13 @@ const connections = 4
 func newTracking(prefix string, interval, ttl time.Duration, onFail func()) *tracking {
 	var b [8]byte
 	_, _ = rand.Read(b[:])
-	return &tracking{keys: []string{prefix + "canary:" + hex.EncodeToString(b[:]) + ":"},
+	return &tracking{base: prefix + "canary:" + hex.EncodeToString(b[:]) + ":",
 		interval: interval, ttl: ttl, onFail: onFail, stop: make(chan struct{}), done: make(chan struct{})}
 }
 
 // start runs the first round, then one every interval until close.
 func (t *tracking) start(rc rueidis.Client) {
 	t.rc = rc
-	// One canary per connection: keys whose slots differ modulo 4.
-	base, covered := t.keys[0], [connections]bool{}
-	t.keys = nil
-	for n := 0; len(t.keys) < connections; n++ {
-		key := base + strconv.Itoa(n)
-		cmd := rc.B().Get().Key(key).Cache()
-		if s := cmd.Slot() % connections; !covered[s] {
-			covered[s] = true
-			t.keys = append(t.keys, key)
-		}
-	}
 	t.round()
 	go func() {
 		defer close(t.done)
@@ -99,11 +92,76 @@ func (t *tracking) trusted(now int64) bool {
 	return now-t.verified.Load() <= 2*int64(t.interval) && (f == 0 || now-f > int64(t.ttl))
 }
 
+// pick chooses the canaries: one per connection cached reads take, keys
+// whose slots differ modulo 4; on a Cluster, that for each primary, as
+// the slots are served now (a failover or a resharding moves them).
+func (t *tracking) pick(ctx context.Context) error {
+	owner := func(uint16) string { return "" }
+	owners := 1
+	if t.rc.Mode() == rueidis.ClientModeCluster {
+		slots, err := clusterSlots(ctx, t.rc)
+		if err != nil {
+			return err
+		}
+		owner = func(slot uint16) string { return slots[slot] }
+		owners = len(slices.Compact(slices.Sorted(maps.Values(slots))))
+	}
+	covered := map[string]bool{}
+	var keys []string
+	for n := 0; len(keys) < owners*connections && n < 1_000_000; n++ {
+		key := t.base + strconv.Itoa(n)
+		cmd := t.rc.B().Get().Key(key).Cache()
+		slot := cmd.Slot()
+		at := owner(slot)
+		if class := at + "/" + strconv.Itoa(int(slot%connections)); !covered[class] && (at != "" || owners == 1) {
+			covered[class] = true
+			keys = append(keys, key)
+		}
+	}
+	t.mu.Lock()
+	t.keys = keys
+	t.mu.Unlock()
+	return nil
+}
+
+// clusterSlots maps each slot a Cluster serves to its primary's address,
+// from CLUSTER SLOTS.
+func clusterSlots(ctx context.Context, rc rueidis.Client) (map[uint16]string, error) {
+	ranges, err := rc.Do(ctx, rc.B().ClusterSlots().Build()).ToArray()
+	if err != nil {
+		return nil, err
+	}
+	slots := make(map[uint16]string, 16384)
+	for _, r := range ranges {
+		f, err := r.ToArray()
+		if err != nil || len(f) < 3 {
+			return nil, errors.New("okredis: CLUSTER SLOTS: malformed")
+		}
+		lo, err1 := f[0].AsInt64()
+		hi, err2 := f[1].AsInt64()
+		node, err3 := f[2].ToArray()
+		if err1 != nil || err2 != nil || err3 != nil || len(node) < 2 {
+			return nil, errors.New("okredis: CLUSTER SLOTS: malformed")
+		}
+		host, _ := node[0].ToString()
+		port, _ := node[1].AsInt64()
+		for s := lo; s <= hi && s < 16384; s++ {
+			slots[uint16(s)] = host + ":" + strconv.FormatInt(port, 10)
+		}
+	}
+	return slots, nil
+}
+
 // round checks every canary once.
 func (t *tracking) round() {
 	began := time.Now()
 	ctx, cancel := context.WithTimeout(context.Background(), t.interval)
 	defer cancel()
+	if err := t.pick(ctx); err != nil {
+		t.failed.Store(time.Now().UnixNano())
+		t.onFail()
+		return
+	}
 	arrived := make(chan struct{})
 	t.mu.Lock()
 	t.waiting = make(map[string]bool, len(t.keys))

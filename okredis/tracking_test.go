@@ -25,7 +25,7 @@ func TestCacheDistrustedWhenInvalidationsStop(t *testing.T) {
 	require.NoError(t, err)
 	t.Cleanup(b.Close)
 	ctx := context.Background()
-	id := newID()
+	id := sid("app:7")
 	require.NoError(t, a.Sessions().Save(ctx, id, "app:7", []byte("alice"), time.Now().Add(time.Hour)))
 	for range 3 { // B caches it
 		_, err := b.Sessions().Load(ctx, id)
@@ -42,7 +42,7 @@ func TestCacheDistrustedWhenInvalidationsStop(t *testing.T) {
 	}, 5*time.Second, 10*time.Millisecond, "the session ended on A is refused by B although no invalidation reaches it")
 	t.Logf("refused by B after %v", time.Since(start))
 
-	id2 := newID()
+	id2 := sid("app:7")
 	require.NoError(t, a.Sessions().Save(ctx, id2, "app:7", []byte("bob"), time.Now().Add(time.Hour)))
 	got, err := b.Sessions().Load(ctx, id2)
 	require.NoError(t, err, "B still reads sessions, from Redis")

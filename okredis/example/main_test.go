@@ -52,6 +52,22 @@ func TestExampleKeepsStateInRedis(t *testing.T) {
 	assert.Equal(t, []string{"signed in", "paid", "signed out"}, stages)
 }
 
+// TestExampleOnSentinelAndCluster: the example runs its site (sign-in,
+// payment, sign-out) on a Sentinel set and on a Cluster with REDIS_URL
+// alone.
+func TestExampleOnSentinelAndCluster(t *testing.T) {
+	for name, start := range map[string]func(testing.TB) string{
+		"sentinel": func(t testing.TB) string { return redistest.StartSentinel(t).URL() },
+		"cluster":  func(t testing.TB) string { return redistest.StartCluster(t).URL() },
+	} {
+		t.Run(name, func(t *testing.T) {
+			var stages []string
+			flowtest.ExampleRun(t, run, func(stage string) { stages = append(stages, stage) }, "REDIS_URL", start(t))
+			assert.Equal(t, []string{"signed in", "paid", "signed out"}, stages)
+		})
+	}
+}
+
 // TestExampleWithoutRedis: with no Redis at REDIS_URL the example says so
 // and stops, without the URL's password.
 func TestExampleWithoutRedis(t *testing.T) {

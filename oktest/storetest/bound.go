@@ -25,12 +25,12 @@ func testBound(t *testing.T, open func(t *testing.T) Stores) {
 	ctx := context.Background()
 	uid, bystander := randomUID(), randomUID()
 	hour := time.Now().Add(time.Hour)
-	kept := random(32)
+	kept := okauth.NewSessionID(a, bystander)
 	require.NoError(t, a.Save(ctx, kept, bystander, []byte("another user"), hour))
 
 	ids := make([]string, limit+2)
 	for i := range ids {
-		ids[i] = random(32)
+		ids[i] = okauth.NewSessionID(a, uid)
 		require.NoError(t, [2]okauth.SessionStore{a, b}[i%2].Save(ctx, ids[i], uid, []byte("s"), hour.Add(time.Duration(i)*time.Second)))
 	}
 	for _, id := range ids[:2] {
@@ -42,7 +42,7 @@ func testBound(t *testing.T, open func(t *testing.T) Stores) {
 		assert.NoError(t, err, "session %d, within the bound", i+2)
 	}
 
-	short := random(32)
+	short := okauth.NewSessionID(a, uid)
 	require.NoError(t, a.Save(ctx, short, uid, []byte("short"), time.Now().Add(time.Minute)))
 	_, err := b.Load(ctx, short)
 	assert.NoError(t, err, "the session being saved is never ended, even one that expires first")

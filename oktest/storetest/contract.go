@@ -34,7 +34,7 @@ func testSessions(t *testing.T, open func(t *testing.T) Stores) {
 	ctx := context.Background()
 	hour := time.Now().Add(time.Hour)
 	alice, bob := randomUID(), randomUID()
-	a1, a2, b1 := random(32), random(32), random(32)
+	a1, a2, b1 := okauth.NewSessionID(a, alice), okauth.NewSessionID(b, alice), okauth.NewSessionID(b, bob)
 	require.NoError(t, a.Save(ctx, a1, alice, []byte("alice one\x00binary"), hour))
 	require.NoError(t, b.Save(ctx, a2, alice, []byte("alice two"), hour)) // one user, two instances
 	require.NoError(t, b.Save(ctx, b1, bob, []byte("bob"), hour))
@@ -44,7 +44,7 @@ func testSessions(t *testing.T, open func(t *testing.T) Stores) {
 		require.NoError(t, err, "what A saved, B loads")
 		assert.Equal(t, "alice one\x00binary", string(got))
 	}
-	_, err := b.Load(ctx, random(32))
+	_, err := b.Load(ctx, okauth.NewSessionID(b, alice))
 	assert.ErrorIs(t, err, okauth.ErrNoSession, "an ID never saved")
 	assert.NotErrorIs(t, err, okauth.ErrStoreUnavailable, "an ID never saved")
 
@@ -52,7 +52,7 @@ func testSessions(t *testing.T, open func(t *testing.T) Stores) {
 	assert.True(t, gone(ctx, b, a1, Revocation), "deleted on A, gone on B within %v", Revocation)
 	assert.True(t, gone(ctx, a, a1, 0), "deleted on A, gone on A at once")
 	require.NoError(t, b.Delete(ctx, a1), "deleting again is no error")
-	require.NoError(t, b.Delete(ctx, random(32)), "deleting what never was is no error")
+	require.NoError(t, b.Delete(ctx, okauth.NewSessionID(b, bob)), "deleting what never was is no error")
 
 	_, err = b.Load(ctx, a2) // cached on B, if B caches
 	require.NoError(t, err)
@@ -65,7 +65,7 @@ func testSessions(t *testing.T, open func(t *testing.T) Stores) {
 	require.NoError(t, a.DeleteUser(ctx, randomUID()), "a user with no sessions")
 
 	// A session lasts until it expires, and no longer.
-	brief, saved := random(32), time.Now()
+	brief, saved := okauth.NewSessionID(a, bob), time.Now()
 	require.NoError(t, a.Save(ctx, brief, bob, []byte("brief"), saved.Add(time.Second)))
 	if _, err := b.Load(ctx, brief); time.Since(saved) < 500*time.Millisecond {
 		require.NoError(t, err, "a session before it expires")
@@ -77,7 +77,7 @@ func testSessions(t *testing.T, open func(t *testing.T) Stores) {
 	assert.True(t, gone(ctx, b, brief, 3*time.Second), "expired on B, cached or not")
 	assert.True(t, gone(ctx, a, brief, 0), "expired on A")
 
-	past := random(32)
+	past := okauth.NewSessionID(a, bob)
 	err = a.Save(ctx, past, bob, []byte("past"), time.Now().Add(-time.Second))
 	if err == nil {
 		assert.True(t, gone(ctx, b, past, 0), "a session saved already expired never loads")
@@ -88,7 +88,8 @@ func testSessions(t *testing.T, open func(t *testing.T) Stores) {
 	for i := range 16 {
 		wg.Go(func() {
 			s := [2]okauth.SessionStore{a, b}[i%2]
-			id, uid := random(32), randomUID()
+			uid := randomUID()
+			id := okauth.NewSessionID(s, uid)
 			if assert.NoError(t, s.Save(ctx, id, uid, []byte(uid), hour)) {
 				got, err := s.Load(ctx, id)
 				assert.NoError(t, err)

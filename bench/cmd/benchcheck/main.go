@@ -199,6 +199,13 @@ var redisRows = []row{
 	{"SignedInRequest/redis-cached", "same, okredis sessions, client-side cache", false},
 	{"SignedInRequest/redis-uncached", "same, okredis sessions, every request asks Redis", false},
 	{"TwoInstancesParallel", "two instances on one Redis, parallel requests (cached)", false},
+	{"SignedInRequest/cluster-cached", "signed-in repeat visit, okredis on a Cluster (3 primaries + 3 replicas), cached", false},
+	{"SignedInRequest/cluster-uncached", "same, every request asks the Cluster", false},
+	{"TwoInstancesParallelCluster/cached", "two instances on the Cluster, parallel requests (cached)", false},
+	{"SignOut/no-wait", "a session saved then ended, primary with a replica, no wait", false},
+	{"SignOut/wait", "same, the end waits for the replica (WAIT)", false},
+	{"SignOut/set", "for scale: a SET on one connection", false},
+	{"SignOut/set-wait", "same, WAIT for the replica pipelined behind it", false},
 }
 
 var paymentRows = []row{
@@ -354,11 +361,23 @@ func report(w io.Writer, res results, needThroughput bool) bool {
 		{"AuthenticatedAppLink", "Authenticated", "an App link session ≤ 1.2× the first-party cookie's", 1.2},
 		{"AuthenticatedServer", "AuthenticatedCached", "a server-side session (memory) ≤ 2× the cookie's repeat visit", 2},
 		{"SignedInRequest/redis-cached", "SignedInRequest/cookie", "a Redis session, cached, ≤ 2× the cookie's repeat visit", 2},
+		{"SignedInRequest/cluster-cached", "SignedInRequest/redis-cached", "a Cluster session, cached, ≤ 1.2× one server's", 1.2},
+		{"SignedInRequest/cluster-uncached", "SignedInRequest/redis-uncached", "a Cluster session, uncached, ≤ 1.5× one server's", 1.5},
 	} {
 		if have(other.base, other.name) {
 			r := res.runRatio(other.name, other.base)
 			goal(r <= other.limit, "%s: %.2f×", other.what, r)
 		}
+	}
+	if have("SignOut/no-wait", "SignOut/wait", "SignOut/set", "SignOut/set-wait") {
+		nw, w := res["SignOut/no-wait"]["ns/op"], res["SignOut/wait"]["ns/op"]
+		set, setWait := res["SignOut/set"]["ns/op"], res["SignOut/set-wait"]["ns/op"]
+		names := []string{"SignOut/no-wait", "SignOut/wait", "SignOut/set", "SignOut/set-wait"}
+		extra, _ := res.perRun(func(i int) float64 { return w[i] - nw[i] }, names...)
+		trip, _ := res.perRun(func(i int) float64 { return setWait[i] - set[i] }, names...)
+		trips, _ := res.perRun(func(i int) float64 { return (w[i] - nw[i]) / (setWait[i] - set[i]) }, names...)
+		goal(trips <= 2, "a sign-out waiting for a replica ≤ 2 replication round trips more than one that does not: +%.0f µs, %.1f round trips of %.0f µs",
+			extra/1000, trips, trip/1000)
 	}
 	if have("CallbackCode") {
 		calls, _, ok := res.stat("CallbackCode", "okcalls/op")

@@ -33,6 +33,13 @@ BenchmarkSignedInRequest/memory-sessions-2 	 1500000	       820 ns/op	     432 B
 BenchmarkSignedInRequest/redis-cached-2    	 1500000	       745 ns/op	     432 B/op	       2 allocs/op
 BenchmarkSignedInRequest/redis-uncached-2  	   10000	    150000 ns/op	    1200 B/op	      20 allocs/op
 BenchmarkTwoInstancesParallel-2            	 2000000	       600 ns/op	     432 B/op	       2 allocs/op
+BenchmarkSignedInRequest/cluster-cached-2    	 1500000	       800 ns/op	     432 B/op	       2 allocs/op
+BenchmarkSignedInRequest/cluster-uncached-2  	   10000	    180000 ns/op	    1200 B/op	      20 allocs/op
+BenchmarkTwoInstancesParallelCluster/cached-2	 2000000	       650 ns/op	     432 B/op	       2 allocs/op
+BenchmarkSignOut/no-wait-2                	    5000	    200000 ns/op
+BenchmarkSignOut/wait-2                   	    4000	    260000 ns/op
+BenchmarkSignOut/set-2                    	   30000	     40000 ns/op
+BenchmarkSignOut/set-wait-2               	   20000	     80000 ns/op
 BenchmarkPaymentCallback-2    	   16990	     17083 ns/op	         1.000 credits/op	    3257 B/op	      39 allocs/op
 BenchmarkPaymentRepeat-2      	   30778	      9974 ns/op	         0 credits/op	    2680 B/op	      34 allocs/op
 BenchmarkPaymentSignFloor-2   	  117405	      1812 ns/op	     920 B/op	       9 allocs/op
@@ -75,6 +82,9 @@ func TestGoalsMet(t *testing.T) {
 	assert.Contains(t, out, "an App link session ≤ 1.2× the first-party cookie's: 1.04×")
 	assert.Contains(t, out, "a server-side session (memory) ≤ 2× the cookie's repeat visit: 1.36×")
 	assert.Contains(t, out, "a Redis session, cached, ≤ 2× the cookie's repeat visit: 1.49×")
+	assert.Contains(t, out, "a Cluster session, cached, ≤ 1.2× one server's: 1.07×")
+	assert.Contains(t, out, "a Cluster session, uncached, ≤ 1.5× one server's: 1.20×")
+	assert.Contains(t, out, "≤ 2 replication round trips more than one that does not: +60 µs, 1.5 round trips of 40 µs")
 	assert.Contains(t, out, "two instances on Redis, throughput ≥ 0.8 of two bare servers under the same split load: 0.882")
 	assert.Contains(t, out, "| same, okredis sessions, client-side cache | 745 | 0% | 432 | 2 | – | 1.49× |")
 	assert.Contains(t, out, "| new payment: every check, Credit, record, XML answer | 17083 | 0% | 3257 | 39 | 1 | 9.4× |")
