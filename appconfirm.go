@@ -121,7 +121,7 @@ func (a *Auth) confirmLaunch(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, "okauth: app launch refused", err, "")
 		return
 	}
-	if !a.startSession(w, r, u, a.cfg.AppLandingPath) {
+	if !a.keep(w, r, u, a.cfg.AppLink.LandingPath, pageAnswer{a: a, msg: signInFailed}) {
 		a.states.used.Release(context.WithoutCancel(r.Context()), key)
 	}
 }

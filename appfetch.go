@@ -9,7 +9,7 @@ import (
 // The App link's cookie is SameSite=None and kept in OK's partition, so
 // the browser sends it with every request any frame under ok.ru makes to
 // the app: OK's own frame of the app, but also another app's or an ad's.
-// Only the browser's Fetch Metadata tells them apart, so this file decides
+// Only the browser's Fetch Metadata tells them apart, so the App link decides
 // from it which requests the App link's session counts for, and which
 // requests may start one.
 

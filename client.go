@@ -150,101 +150,22 @@ func apiError(body []byte) error {
 	return &APIError{Code: *e.Code, Msg: clip(e.Msg, maxErrorMsg)}
 }
 
-// okUser is the answer of users.getCurrentUser.
-type okUser struct {
-	UID       json.RawMessage `json:"uid"`
-	Name      string          `json:"name"`
-	FirstName string          `json:"first_name"`
-	LastName  string          `json:"last_name"`
-	Pic3      string          `json:"pic_3"`
-	Email     string          `json:"email"`
-}
-
-// uid returns the user id, whether OK sent it as a string or a number, if
-// it is 1 to 32 digits.
-func (o *okUser) uid() (string, bool) {
-	s := strings.Trim(string(o.UID), `"`)
-	if s == "" || len(s) > 32 {
-		return "", false
+// CallApp invokes a REST method that needs no user, such as
+// users.getInfo with uids, as the app itself: no access token, signed with
+// AppSecret alone. It decodes OK's JSON answer into out (unless out is
+// nil) and fails as [Client.Call] does. Without AppSecret it returns an
+// error wrapping [ErrConfig] that names the field.
+//
+// OK accepts these calls only from the server IP addresses registered for
+// the app (the "server IP addresses" field of its settings); from anywhere
+// else it refuses them. Call them from the app's servers, never on behalf
+// of a browser's input without checking it: the app secret vouches for
+// every call.
+func (c *Client) CallApp(ctx context.Context, method string, params url.Values, out any) error {
+	if c.AppSecret == "" {
+		return fmt.Errorf("%w: AppSecret is required for calls signed by the app (%s)", ErrConfig, method)
 	}
-	for _, c := range s {
-		if c < '0' || c > '9' {
-			return "", false
-		}
-	}
-	return s, true
-}
-
-// currentUser asks OK who owns u's token and fills u's profile from the
-// answer. It makes exactly one request.
-func (c *Client) currentUser(ctx context.Context, u *User, fields []string) error {
-	var raw json.RawMessage
-	params := url.Values{"fields": {strings.Join(fields, ",")}}
-	if err := c.Call(ctx, *u, "users.getCurrentUser", params, &raw); err != nil {
-		return err
-	}
-	var o okUser
-	if err := json.Unmarshal(raw, &o); err != nil {
-		return fmt.Errorf("%w: users.getCurrentUser: %v", ErrBadResponse, err)
-	}
-	uid, ok := o.uid()
-	if !ok {
-		return fmt.Errorf("%w: users.getCurrentUser returned no valid uid", ErrBadResponse)
-	}
-	u.UID = uid
-	u.Name = clip(o.Name, maxProfileField)
-	u.FirstName = clip(o.FirstName, maxProfileField)
-	u.LastName = clip(o.LastName, maxProfileField)
-	u.Email = clip(o.Email, maxProfileField)
-	if p := o.Pic3; len(p) <= maxPictureURL && (strings.HasPrefix(p, "https://") || strings.HasPrefix(p, "http://")) {
-		u.Picture = p
-	}
-	u.Extra = extraFields(raw, fields)
-	return nil
-}
-
-// builtinFields are the users.getCurrentUser fields User has a place for.
-var builtinFields = map[string]bool{"uid": true, "name": true, "first_name": true, "last_name": true, "pic_3": true, "email": true}
-
-// extraFields picks the fields asked for beyond the built-in ones out of
-// OK's answer: a JSON string as its text, anything else as its JSON. A
-// string over maxExtraValue bytes is clipped, other JSON that long is
-// dropped, and fields stop being added at maxExtraTotal bytes in all.
-func extraFields(raw json.RawMessage, fields []string) map[string]string {
-	var wanted []string
-	for _, f := range fields {
-		if !builtinFields[f] {
-			wanted = append(wanted, f)
-		}
-	}
-	if len(wanted) == 0 {
-		return nil
-	}
-	var all map[string]json.RawMessage
-	if json.Unmarshal(raw, &all) != nil {
-		return nil
-	}
-	var out map[string]string
-	total := 0
-	for _, f := range wanted {
-		v, ok := all[f]
-		if !ok || string(v) == "null" {
-			continue
-		}
-		var text string
-		if json.Unmarshal(v, &text) == nil {
-			text = clip(text, maxExtraValue)
-		} else if text = string(v); len(text) > maxExtraValue {
-			continue
-		}
-		if !cleanText(text) || total+len(f)+len(text) > maxExtraTotal {
-			continue
-		}
-		total += len(f) + len(text)
-		if out == nil {
-			out = map[string]string{}
-		}
-		out[f] = text
-	}
-	return out
+	form := c.form(method, params)
+	form.Set("sig", Sign(form, c.AppSecret))
+	return c.send(ctx, method, form, out)
 }

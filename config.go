@@ -1,11 +1,11 @@
 package okauth
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/url"
-	"strings"
 	"time"
 
 	"github.com/gorilla/sessions"
@@ -51,26 +51,32 @@ var DefaultEndpoint = Endpoint{
 }
 
 // Config configures an [Auth]. Only AppID, AppKey, RedirectURL and
-// SessionKeys are required (SessionKeys even with Store, for the sign-in's
-// state cookie); every other field has a secure default.
+// SessionKeys are required; every other field has a secure default, stated
+// on it.
 type Config struct {
+	// The OK app: what OK knows it by, and how it signs in.
+	//
 	// AppID is the application ID OK sent on registration (client_id).
+	// Required.
 	AppID string
 
 	// AppKey is the public application key (application_key) used in every
-	// REST call.
+	// REST call. Required.
 	AppKey string
 
-	// AppSecret is the application's secret key. It is optional: when set,
-	// REST calls are signed with the server rule md5(access_token+AppSecret)
-	// instead of the session_secret_key the browser relayed, and a callback
-	// may then omit session_secret_key. It is never sent to a browser.
+	// AppSecret is the application's secret key. When set, REST calls are
+	// signed with the server rule md5(access_token+AppSecret) instead of
+	// the session_secret_key the browser relayed, and a callback may then
+	// omit session_secret_key. FlowCode, AppLink, the token route of native
+	// apps and [Auth.CallApp] need it. It is never sent to a browser. The
+	// default value is "".
 	AppSecret string
 
 	// RedirectURL is the absolute URL of the callback route, exactly as
 	// registered for the app at OK, for example
 	// "https://example.com/auth/ok/callback". Its path must be Prefix +
 	// "/callback". It must be https unless InsecureCookies is set.
+	// Required.
 	RedirectURL string
 
 	// Scopes are the permissions to ask for, such as [ScopeGetEmail]. They
@@ -81,8 +87,25 @@ type Config struct {
 	// [LayoutMobileNoHead]. The default value is [LayoutWeb].
 	Layout string
 
+	// Flow is how OK hands over the token: [FlowToken], the client-side flow
+	// whose token arrives after "#" and is relayed by a small page, or
+	// [FlowCode], the server flow, where the callback gets a one-time code
+	// that the server exchanges for a token and a refresh token. FlowCode
+	// needs AppSecret. The default value is [FlowToken].
+	Flow Flow
+
+	// Fields are the user fields asked of users.getCurrentUser. It must
+	// include "uid". Fields beyond uid, name, first_name, last_name, pic_3
+	// and email reach the app in [User.Extra], each at most 256 bytes and
+	// all together at most 512, so the session stays small. The default
+	// value is uid, name, first_name, last_name, pic_3 and email.
+	Fields []string
+
+	// Routes.
+	//
 	// Prefix is where the routes live: Prefix+"/login", "/callback",
-	// "/logout" and "/fragment.js". The default value is "/auth/ok".
+	// "/logout" and the others [Auth.ServeHTTP] lists. The default value
+	// is "/auth/ok".
 	Prefix string
 
 	// LandingPath is where a user goes after signing in when the login
@@ -93,20 +116,48 @@ type Config struct {
 	// is "/".
 	LogoutPath string
 
+	// Sessions.
+	//
 	// SessionKeys are the cookie keys, in pairs as for
 	// [github.com/gorilla/securecookie.CodecsFromPairs]: a hash key of at
 	// least 32 bytes, then a block key of 16, 24 or 32 bytes (AES-128, -192
 	// or -256). The first pair signs new cookies; later pairs are still
 	// accepted, so keys rotate by putting a new pair first. [DeriveKeys]
-	// makes one pair from a passphrase. Required even with Store, because
-	// the short-lived state cookie of a sign-in uses them.
+	// makes one pair from a passphrase. Required, whatever keeps the
+	// sessions: the short-lived state cookie of a sign-in uses them too.
 	SessionKeys [][]byte
 
-	// Store, when set, keeps sessions in any gorilla [sessions.Store]
-	// (filesystem, Redis, a database) instead of the built-in cookie store.
-	// The default value is nil: sessions live in one encrypted cookie under
-	// 1 KB, read without gob on every request.
-	Store sessions.Store
+	// SessionName is the name of the session cookie. The default value is
+	// "__Host-okauth", or "okauth" with InsecureCookies: the __Host- prefix
+	// makes browsers refuse the cookie unless this host set it over https
+	// with Path=/ and no Domain, so a sibling subdomain cannot plant a
+	// session of its choosing. A name without it gives that up.
+	SessionName string
+
+	// SessionLifetime is how long a sign-in lasts: the user stays signed in
+	// for this long whatever becomes of OK's access token, which only
+	// matters for calls to OK's API (see [User.TokenExpires]). No session
+	// lasts longer, and older session cookies are refused. It must be at
+	// least a minute. The default value is 7 days, or 24 hours with
+	// SessionEndsWithToken.
+	SessionLifetime time.Duration
+
+	// SessionEndsWithToken also ends each session when OK's access token
+	// expires, if that comes first. The default value is false.
+	SessionEndsWithToken bool
+
+	// SessionCache is how many signed-in users the built-in cookie store
+	// remembers as already verified, keyed by their whole cookie value, so
+	// their next requests skip the HMAC and AES work. It changes no answer,
+	// only the cost: a hit needs the exact bytes that verified, and expiry is
+	// checked on each hit. Each entry takes about 1.5 KB. Negative disables
+	// it; it does not apply to GorillaStore. The default value is 4096.
+	SessionCache int
+
+	// InsecureCookies drops the Secure flag from cookies so that sign-in
+	// works over plain http://localhost during development. Never set it in
+	// production. The default value is false.
+	InsecureCookies bool
 
 	// SessionStore, when set, keeps sessions on the server so that they
 	// can be ended from anywhere: the cookie, and a native app's bearer
@@ -116,52 +167,41 @@ type Config struct {
 	// store; if it cannot answer, the request is not signed in
 	// ([Auth.RequireLogin] answers 503) and a sign-in is refused with 503.
 	// [NewMemorySessions] is one for a single instance; the okredis module
-	// shares one between instances. Not with Store. The default value is
-	// nil: sessions live in the cookie and end when it does.
+	// shares one between instances. Not with GorillaStore. The default
+	// value is nil: sessions live in one encrypted cookie under 1 KB, read
+	// without gob on every request, and end when it does.
 	SessionStore SessionStore
 
-	// SessionCache is how many signed-in users the built-in cookie store
-	// remembers as already verified, keyed by their whole cookie value, so
-	// their next requests skip the HMAC and AES work. It changes no answer,
-	// only the cost: a hit needs the exact bytes that verified, and expiry is
-	// checked on each hit. Each entry takes about 1.5 KB. Negative disables
-	// it; it does not apply to Store. The default value is 4096.
-	SessionCache int
+	// GorillaStore, when set, keeps browsers' sessions in any gorilla
+	// [sessions.Store] (filesystem, Redis, a database) instead of the
+	// built-in cookie; a native app's bearer sessions stay sealed values.
+	// Not with SessionStore. The default value is nil.
+	GorillaStore sessions.Store
 
-	// SessionName is the name of the session cookie. The default value is
-	// "__Host-okauth", or "okauth" with InsecureCookies: the __Host- prefix
-	// makes browsers refuse the cookie unless this host set it over https
-	// with Path=/ and no Domain, so a sibling subdomain cannot plant a
-	// session of its choosing. A name without it gives that up.
-	SessionName string
+	// Shared stores: several instances of an app share them, with
+	// SessionStore.
+	//
+	// ReplayStore remembers finished sign-ins for the rest of their
+	// state's lifetime (10 minutes), so a replayed callback is refused,
+	// and used App link launches. The default value is
+	// NewMemoryReplay(0), which is per process.
+	ReplayStore ReplayStore
 
-	// MaxSessionAge caps how long any session lasts, whatever
-	// SessionLifetime says; session cookies older than it are refused. Most
-	// apps set only SessionLifetime. The default value is SessionLifetime,
-	// or 24 hours with [UntilTokenExpires].
-	MaxSessionAge time.Duration
+	// TokenStore keeps the access tokens [Auth.Call] gets by refreshing
+	// (code flow), because a request's session cookie cannot be rewritten
+	// from inside a call. A shared store lets instances reuse each other's
+	// refreshes. The default value is an in-memory store of this process.
+	TokenStore TokenStore
 
-	// SessionLifetime is how long a sign-in lasts: the user stays signed in
-	// for this long whatever becomes of OK's access token, which only
-	// matters for calls to OK's API (see [User.TokenExpires]).
-	// [UntilTokenExpires] instead ends each session when OK's token expires,
-	// as okauth did before it had this field. The default value is 7 days.
-	SessionLifetime time.Duration
-
-	// Flow is how OK hands over the token: [FlowToken], the client-side flow
-	// whose token arrives after "#" and is relayed by a small page, or
-	// [FlowCode], the server flow, where the callback gets a one-time code
-	// that the server exchanges for a token and a refresh token. FlowCode
-	// needs AppSecret. The default value is [FlowToken].
-	Flow Flow
-
+	// Hooks and pages.
+	//
 	// OnSignIn, when set, is called after OK has verified the user and
 	// before the session is written, with the callback request and the
 	// user. It may set u.AccountID (the app's own account for this OK user,
 	// kept in the session) and nothing else. An error refuses the sign-in:
 	// no session is written, an existing one is left alone, and the failure
-	// handler gets an error matching [ErrSignInRefused] that wraps it. The
-	// default value is nil: every verified user signs in.
+	// handler gets an error matching [ErrRefusedByOnSignIn] that wraps it.
+	// The default value is nil: every verified user signs in.
 	OnSignIn func(r *http.Request, u *User) error
 
 	// Unauthenticated answers what [Auth.RequireLogin] and
@@ -170,64 +210,6 @@ type Config struct {
 	// in with OK. The default value sends a browser's GET or HEAD that
 	// accepts HTML to sign in and answers anything else 401 with JSON.
 	Unauthenticated http.Handler
-
-	// TokenStore keeps the access tokens [Auth.Call] gets by refreshing
-	// (code flow), because a request's session cookie cannot be rewritten
-	// from inside a call. The default value is an in-memory store of this
-	// process; a shared store lets instances reuse each other's refreshes.
-	TokenStore TokenStore
-
-	// InsecureCookies drops the Secure flag from cookies so that sign-in
-	// works over plain http://localhost during development. Never set it in
-	// production. The default value is false.
-	InsecureCookies bool
-
-	// AppLink turns on the App link route, Prefix + "/app": the URL an
-	// app registers at OK as its App link for OK to load inside an iframe
-	// on ok.ru with the signed-in user. A launch starts a session only in
-	// a frame whose parent page is one of AppFrameAncestors; opened in a
-	// tab of its own, it asks the user to confirm first; each launch signs
-	// in once (marked in Replay). The session counts only for the app's own
-	// requests (Sec-Fetch-Site: same-origin) and a tab's page loads. It
-	// needs AppSecret. Off, the route answers 404. The default value is
-	// false.
-	AppLink bool
-	// AppLandingPath is where the App link sends a user it signed in,
-	// inside the iframe. The default value is LandingPath.
-	AppLandingPath string
-	// AppFrameAncestors are the origins allowed to frame the App link's
-	// pages (its error page) and the pages wrapped in [Auth.Frameable], and
-	// the only pages whose frame may start an App link session (as the
-	// launch's Referer shows). The default value is OKFrameAncestors.
-	AppFrameAncestors []string
-
-	// Replay remembers finished sign-ins for the rest of their state's
-	// lifetime (10 minutes), so a replayed callback is refused. The default
-	// value is NewMemoryReplay(0), which is per process: several instances
-	// of an app need a shared store.
-	Replay ReplayStore
-
-	// Endpoint is OK's hosts. The default value is [DefaultEndpoint].
-	Endpoint Endpoint
-
-	// HTTPClient makes the calls to OK. The default value is a client with
-	// Timeout as its timeout.
-	HTTPClient *http.Client
-
-	// Timeout bounds each call to OK. The default value is 10 seconds.
-	Timeout time.Duration
-
-	// Fields are the user fields asked of users.getCurrentUser. It must
-	// include "uid". Fields beyond uid, name, first_name, last_name, pic_3
-	// and email reach the app in [User.Extra], each at most 256 bytes and
-	// all together at most 512, so the session stays small. The default
-	// value is uid, name, first_name, last_name, pic_3 and email.
-	Fields []string
-
-	// Logger receives one record per failed sign-in and per failed call to
-	// OK. Tokens and secrets are never logged. The default value is
-	// [slog.Default].
-	Logger *slog.Logger
 
 	// FailureHandler answers a failed sign-in or logout. It finds the error
 	// with [ErrorFrom] and the suggested status with [StatusOf]. The default
@@ -245,11 +227,52 @@ type Config struct {
 	// ("uk", "ru"). Start from [DefaultMessages] to change a few words.
 	// The default value is nil: Russian and English as built in.
 	Messages map[string]*Messages
+
+	// Inside ok.ru.
+	//
+	// AppLink, when set, turns on the App link (see [AppLink]). It needs
+	// AppSecret. The default value is nil: the App link's route answers
+	// 404.
+	AppLink *AppLink
+
+	// Transport and logs.
+	//
+	// Endpoint is OK's hosts. The default value is [DefaultEndpoint].
+	Endpoint Endpoint
+
+	// HTTPClient makes the calls to OK. The default value is a client with
+	// Timeout as its timeout.
+	HTTPClient *http.Client
+
+	// Timeout bounds each call to OK. The default value is 10 seconds.
+	Timeout time.Duration
+
+	// Logger receives one record per failed sign-in and per failed call to
+	// OK. Tokens and secrets are never logged. The default value is
+	// [slog.Default].
+	Logger *slog.Logger
 }
 
-// UntilTokenExpires, as Config.SessionLifetime, ends each session when
-// OK's access token expires (capped by Config.MaxSessionAge).
-const UntilTokenExpires time.Duration = -1
+// AppLink is the App link's settings ([Config.AppLink]). The App link is
+// the route Prefix + "/app": the URL an app registers in the "App link"
+// field of its settings at OK, for OK to load inside an iframe on ok.ru
+// with the signed-in user. A launch starts a session only in a frame whose
+// parent page is one of FrameAncestors; opened in a tab of its own, it
+// asks the user to confirm first; each launch signs in once (marked in
+// Config.ReplayStore). The session counts only for the app's own requests
+// (Sec-Fetch-Site: same-origin) and a tab's page loads.
+type AppLink struct {
+	// LandingPath is where the App link sends a user it signed in, inside
+	// the iframe. The default value is Config.LandingPath.
+	LandingPath string
+
+	// FrameAncestors are the origins allowed to frame the App link's
+	// pages (its error page) and the pages wrapped in [Auth.Frameable], and
+	// the only pages whose frame may start an App link session (as the
+	// launch's Referer shows). The default value is OK's pages:
+	// "https://ok.ru" and "https://*.ok.ru".
+	FrameAncestors []string
+}
 
 // Flow is the OAuth flow a sign-in takes; see [Config.Flow].
 type Flow string
@@ -269,206 +292,25 @@ const (
 var defaultFields = []string{"uid", "name", "first_name", "last_name", "pic_3", "email"}
 
 const (
-	defaultPrefix        = "/auth/ok"
-	defaultSessionName   = "okauth"
-	defaultMaxSessionAge = 24 * time.Hour // with UntilTokenExpires
-	defaultLifetime      = 7 * 24 * time.Hour
-	defaultTimeout       = 10 * time.Second
+	defaultPrefix             = "/auth/ok"
+	defaultSessionName        = "okauth"
+	defaultTokenBoundLifetime = 24 * time.Hour // with SessionEndsWithToken
+	defaultLifetime           = 7 * 24 * time.Hour
+	defaultTimeout            = 10 * time.Second
 )
 
-// withDefaults returns a copy of c with every unset field at its default.
-func (c Config) withDefaults() Config {
-	if c.Layout == "" {
-		c.Layout = LayoutWeb
+// DeriveKeys makes one SessionKeys pair (an HMAC-SHA256 hash key and an
+// AES-256 block key) from a secret of at least 32 bytes, such as a
+// passphrase kept in the environment. The same secret gives the same keys,
+// so sessions survive restarts.
+func DeriveKeys(secret string) ([][]byte, error) {
+	if len(secret) < 32 {
+		return nil, fmt.Errorf("%w: DeriveKeys: the secret is %d bytes; want at least 32", ErrConfig, len(secret))
 	}
-	if c.Prefix == "" {
-		c.Prefix = defaultPrefix
+	derive := func(label string) []byte {
+		m := hmac.New(sha256.New, []byte(secret))
+		m.Write([]byte("okauth session " + label))
+		return m.Sum(nil)
 	}
-	if c.Prefix != "/" {
-		c.Prefix = strings.TrimRight(c.Prefix, "/")
-	}
-	if c.LandingPath == "" {
-		c.LandingPath = "/"
-	}
-	if c.LogoutPath == "" {
-		c.LogoutPath = "/"
-	}
-	if c.SessionCache == 0 {
-		c.SessionCache = defaultSessionCache
-	}
-	if c.SessionName == "" {
-		c.SessionName = defaultSessionName
-		if !c.InsecureCookies {
-			c.SessionName = "__Host-" + defaultSessionName
-		}
-	}
-	if c.SessionLifetime == 0 {
-		c.SessionLifetime = defaultLifetime
-	}
-	if c.MaxSessionAge == 0 {
-		c.MaxSessionAge = c.SessionLifetime
-		if c.SessionLifetime == UntilTokenExpires {
-			c.MaxSessionAge = defaultMaxSessionAge
-		}
-	}
-	if c.Flow == "" {
-		c.Flow = FlowToken
-	}
-	if c.Endpoint.TokenURL == "" {
-		c.Endpoint.TokenURL = DefaultEndpoint.TokenURL
-	}
-	if c.Endpoint.AuthURL == "" {
-		c.Endpoint.AuthURL = DefaultEndpoint.AuthURL
-	}
-	if c.Endpoint.APIURL == "" {
-		c.Endpoint.APIURL = DefaultEndpoint.APIURL
-	}
-	if c.Timeout == 0 {
-		c.Timeout = defaultTimeout
-	}
-	if c.HTTPClient == nil {
-		c.HTTPClient = &http.Client{Timeout: c.Timeout}
-	}
-	if len(c.Fields) == 0 {
-		c.Fields = defaultFields
-	}
-	if c.Logger == nil {
-		c.Logger = slog.Default()
-	}
-	return c.appLinkDefaults()
-}
-
-// validate reports the first field that is missing or wrong, naming it.
-// It expects c to have its defaults.
-func (c Config) validate() error {
-	if c.AppID == "" {
-		return fieldErr("AppID", "is required (the application ID, client_id)")
-	}
-	if c.AppKey == "" {
-		return fieldErr("AppKey", "is required (the public application key)")
-	}
-	switch c.Layout {
-	case LayoutWeb, LayoutMobile, LayoutMobileNoHead:
-	default:
-		return fieldErr("Layout", fmt.Sprintf("is %q; want %q, %q or %q", c.Layout, LayoutWeb, LayoutMobile, LayoutMobileNoHead))
-	}
-	if !strings.HasPrefix(c.Prefix, "/") || c.Prefix == "/" {
-		return fieldErr("Prefix", fmt.Sprintf("is %q; want a path below / such as %q", c.Prefix, defaultPrefix))
-	}
-	for _, f := range []struct{ name, path string }{{"LandingPath", c.LandingPath}, {"LogoutPath", c.LogoutPath}} {
-		if _, ok := SafeNext(f.path); !ok {
-			return fieldErr(f.name, fmt.Sprintf("is %q; want a same-site path such as /", f.path))
-		}
-	}
-	if err := c.validateRedirect(); err != nil {
-		return err
-	}
-	for _, s := range c.Scopes {
-		if s == "" || strings.ContainsAny(s, "; ,") {
-			return fieldErr("Scopes", fmt.Sprintf("has %q; want one permission per element, such as %q", s, ScopeGetEmail))
-		}
-	}
-	if err := validateKeys(c.SessionKeys); err != nil {
-		return err
-	}
-	if c.InsecureCookies && (strings.HasPrefix(c.SessionName, "__Host-") || strings.HasPrefix(c.SessionName, "__Secure-")) {
-		return fieldErr("SessionName", fmt.Sprintf("is %q; browsers keep a __Host- or __Secure- cookie only when Secure, which InsecureCookies turns off", c.SessionName))
-	}
-	if c.SessionLifetime != UntilTokenExpires && c.SessionLifetime < time.Minute {
-		return fieldErr("SessionLifetime", fmt.Sprintf("is %v; want at least a minute, or okauth.UntilTokenExpires", c.SessionLifetime))
-	}
-	if c.MaxSessionAge < time.Minute {
-		return fieldErr("MaxSessionAge", fmt.Sprintf("is %v; want at least a minute", c.MaxSessionAge))
-	}
-	if c.Store != nil && c.SessionStore != nil {
-		return fieldErr("SessionStore", "is set with Store; sessions are kept in one of them")
-	}
-	switch c.Flow {
-	case FlowToken:
-	case FlowCode:
-		if c.AppSecret == "" {
-			return fieldErr("AppSecret", "is required with FlowCode (the code is exchanged with the application secret key)")
-		}
-	default:
-		return fieldErr("Flow", fmt.Sprintf("is %q; want okauth.FlowToken or okauth.FlowCode", c.Flow))
-	}
-	if err := validateFields(c.Fields); err != nil {
-		return err
-	}
-	if err := c.validateAppLink(); err != nil {
-		return err
-	}
-	if c.Timeout < 0 {
-		return fieldErr("Timeout", "is negative")
-	}
-	for _, f := range []struct{ name, raw string }{{"Endpoint.AuthURL", c.Endpoint.AuthURL}, {"Endpoint.APIURL", c.Endpoint.APIURL}, {"Endpoint.TokenURL", c.Endpoint.TokenURL}} {
-		u, err := url.Parse(f.raw)
-		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-			return fieldErr(f.name, fmt.Sprintf("is %q; want an absolute http(s) URL", f.raw))
-		}
-	}
-	return nil
-}
-
-func (c Config) validateRedirect() error {
-	if c.RedirectURL == "" {
-		return fieldErr("RedirectURL", "is required (the callback URL registered at OK, such as https://example.com"+c.Prefix+"/callback)")
-	}
-	u, err := url.Parse(c.RedirectURL)
-	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
-		return fieldErr("RedirectURL", fmt.Sprintf("is %q; want an absolute http(s) URL", c.RedirectURL))
-	}
-	if u.Fragment != "" {
-		return fieldErr("RedirectURL", "has a #fragment; OK puts the token there, so it must have none")
-	}
-	if want := c.Prefix + "/callback"; u.Path != want {
-		return fieldErr("RedirectURL", fmt.Sprintf("has path %q; want %q, the callback route under Prefix", u.Path, want))
-	}
-	if u.Scheme == "http" && !c.InsecureCookies {
-		return fieldErr("RedirectURL", "is http://; use https, or set InsecureCookies for local development")
-	}
-	return nil
-}
-
-// validateFields refuses Fields without uid, which every sign-in needs,
-// and names that could not be one field of OK's comma list.
-func validateFields(fields []string) error {
-	hasUID := false
-	for _, f := range fields {
-		hasUID = hasUID || f == "uid"
-		if f == "" || len(f) > 64 || strings.ContainsFunc(f, func(r rune) bool {
-			return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '.')
-		}) {
-			return fieldErr("Fields", fmt.Sprintf("has %q; want OK field names such as \"birthday\"", f))
-		}
-	}
-	if !hasUID {
-		return fieldErr("Fields", "lacks \"uid\"; every sign-in needs it to know who the user is")
-	}
-	return nil
-}
-
-func validateKeys(keys [][]byte) error {
-	if len(keys) == 0 {
-		return fieldErr("SessionKeys", "is required: at least one pair of hash key (32+ bytes) and block key (16, 24 or 32 bytes); see DeriveKeys")
-	}
-	if len(keys)%2 != 0 {
-		return fieldErr("SessionKeys", fmt.Sprintf("has %d keys; want pairs of hash key and block key", len(keys)))
-	}
-	for i := 0; i < len(keys); i += 2 {
-		if len(keys[i]) < 32 {
-			return fieldErr("SessionKeys", fmt.Sprintf("pair %d has a %d-byte hash key; want at least 32 bytes", i/2, len(keys[i])))
-		}
-		switch len(keys[i+1]) {
-		case 16, 24, 32:
-		default:
-			return fieldErr("SessionKeys", fmt.Sprintf("pair %d has a %d-byte block key; want 16, 24 or 32 bytes", i/2, len(keys[i+1])))
-		}
-	}
-	return nil
-}
-
-// fieldErr wraps ErrConfig with the field's name and what is wrong with it.
-func fieldErr(field, what string) error {
-	return fmt.Errorf("%w: %s %s", ErrConfig, field, what)
+	return [][]byte{derive("hash key"), derive("block key")}, nil
 }

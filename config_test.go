@@ -45,7 +45,7 @@ func TestNewValidates(t *testing.T) {
 		{"odd keys", func(c *okauth.Config) { c.SessionKeys = testKeys[:1] }, "SessionKeys"},
 		{"short hash key", func(c *okauth.Config) { c.SessionKeys = [][]byte{make([]byte, 16), make([]byte, 32)} }, "SessionKeys"},
 		{"bad block key", func(c *okauth.Config) { c.SessionKeys = [][]byte{make([]byte, 32), make([]byte, 20)} }, "SessionKeys"},
-		{"short session", func(c *okauth.Config) { c.MaxSessionAge = time.Second }, "MaxSessionAge"},
+		{"short session", func(c *okauth.Config) { c.SessionEndsWithToken, c.SessionLifetime = true, time.Second }, "SessionLifetime"},
 		{"bad api url", func(c *okauth.Config) { c.Endpoint.APIURL = "ftp://x" }, "Endpoint.APIURL"},
 		{"bad token url", func(c *okauth.Config) { c.Endpoint.TokenURL = "token.do" }, "Endpoint.TokenURL"},
 		{"short lifetime", func(c *okauth.Config) { c.SessionLifetime = time.Second }, "SessionLifetime"},

@@ -19,8 +19,6 @@ import (
 // this package keeps: a browser drops cookies over 4 KB.
 const maxCookieLen = 4096
 
-var errCookie = errors.New("okauth: session cookie invalid")
-
 // cookieCodec writes session cookies with securecookie (HMAC-SHA256 over
 // "name|time|value", AES-CTR, base64) and reads them with its own decoder
 // of exactly that format. The decoder does the same checks as

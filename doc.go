@@ -38,8 +38,8 @@
 // Every page okauth shows (the relay page, the error pages, the button) is
 // in Russian or English, as the request's Accept-Language prefers, unless
 // Config.Language fixes one. The words are [Messages], data an app changes
-// or extends with Config.Messages; [MessageFor] and [Auth.Message] give a
-// custom Config.FailureHandler the same words.
+// or extends with Config.Messages; [Auth.Message] gives a custom
+// Config.FailureHandler the same words.
 //
 // With Config.Flow set to [FlowCode], sign-in takes OK's server flow
 // instead: OK redirects to the callback with a one-time code in the query,
@@ -63,6 +63,20 @@
 // holds a sealed ID, and [Auth.Logout] and [Auth.SignOutEverywhere] end
 // sessions for every copy of the cookie.
 //
+// # Native apps
+//
+// A phone app that signed the user in with OK's Android or iOS SDK posts
+// OK's token (or a code, with the SDK's redirect URI) as JSON to POST
+// {Prefix}/token, which needs Config.AppSecret. okauth asks OK who the
+// token's user is, as for any sign-in, and answers with the user and a
+// bearer session: a sealed value, like the session cookie's but under a
+// name no cookie can have, that the app sends back as
+// "Authorization: Bearer <session>". [Auth.Middleware], [Auth.RequireLogin]
+// and [UserFrom] read it as they read the cookie; when a request has both,
+// the header's counts. A bearer session ends when it expires or the app
+// drops it, or, with Config.SessionStore, when [Auth.SignOutEverywhere]
+// ends the user's sessions.
+//
 // # Security
 //
 //   - Identity: only the uid that OK returns for the token is trusted;
@@ -84,11 +98,10 @@
 //     Content-Security-Policy allows only fragment.js from this origin.
 //   - Logout CSRF: logout is POST only and refuses cross-origin requests
 //     ([net/http.CrossOriginProtection]).
-//   - Native apps: POST {Prefix}/token trades an OK SDK's token or code for
-//     a bearer session ("Authorization: Bearer", which [Auth.Middleware]
-//     reads). It sets no cookie, reads only application/json and refuses a
-//     browser's cross-site request; the bearer value is sealed for bearer
-//     use only, so it is no session cookie, nor a cookie's value a bearer.
+//   - Native apps: the token route sets no cookie, reads only
+//     application/json and refuses a browser's cross-site request; a bearer
+//     value is sealed for bearer use only, so it is no session cookie, nor
+//     a cookie's value a bearer.
 //   - Cookies: HttpOnly, Secure (unless Config.InsecureCookies), SameSite=Lax,
 //     HMAC-SHA256 signed and AES encrypted with keys that rotate. The
 //     session cookie is __Host-okauth, so a sibling subdomain cannot plant

@@ -39,30 +39,24 @@ var (
 	// no AppSecret is configured to sign calls without it.
 	ErrSecretMissing = errors.New("okauth: session_secret_key missing")
 
-	// ErrBadExpiry was returned when expires_in was not a positive whole
-	// number. No sign-in fails on it any more: as OK's own SDKs do, a
-	// missing, zero or unreadable expires_in means the lifetime is unknown,
-	// and the session gets OK's default token lifetime (30 minutes).
-	ErrBadExpiry = errors.New("okauth: invalid expires_in")
-
 	// ErrReplayFull means the replay memory ([ReplayStore]) could not
 	// remember one more finished sign-in, so the sign-in was refused (503)
 	// rather than any remembered state forgotten early.
 	ErrReplayFull = errors.New("okauth: too many sign-ins to remember")
 
-	// ErrRefused is matched by every [*OAuthError]: OK.ru's dialog
+	// ErrRefusedByOK is matched by every [*OAuthError]: OK.ru's dialog
 	// answered with an error instead of a token.
-	ErrRefused = errors.New("okauth: OK.ru refused sign-in")
+	ErrRefusedByOK = errors.New("okauth: OK.ru refused sign-in")
 
-	// ErrAccessDenied is matched by an [*OAuthError] with code
+	// ErrDeniedByUser is matched by an [*OAuthError] with code
 	// access_denied: the user refused the app, or revoked it.
-	ErrAccessDenied = errors.New("okauth: access denied")
+	ErrDeniedByUser = errors.New("okauth: access denied")
 
-	// ErrAppRejected is matched by an [*OAuthError] with code
+	// ErrAppRejectedByOK is matched by an [*OAuthError] with code
 	// invalid_client or unauthorized_client: OK.ru does not accept the
 	// app's AppID or RedirectURL, which needs fixing in the app's settings
 	// at OK, not by the user.
-	ErrAppRejected = errors.New("okauth: OK.ru rejected the app")
+	ErrAppRejectedByOK = errors.New("okauth: OK.ru rejected the app")
 
 	// ErrAPI is matched by every [*APIError]: OK.ru's REST API answered
 	// with an error, such as a token it does not accept.
@@ -96,11 +90,11 @@ var (
 	// an error.
 	ErrCodeMissing = errors.New("okauth: code missing")
 
-	// ErrSignInRefused is matched by the error of a sign-in that
+	// ErrRefusedByOnSignIn is matched by the error of a sign-in that
 	// Config.OnSignIn refused; the error it returned is wrapped too, for a
 	// failure handler to find with [errors.As] or [errors.Is]. It is not
 	// shown to the user by the default error page.
-	ErrSignInRefused = errors.New("okauth: sign-in refused by the app")
+	ErrRefusedByOnSignIn = errors.New("okauth: sign-in refused by the app")
 
 	// ErrTokenExpired means OK's access token no longer works: [Auth.Call]
 	// returns it without calling OK when the token is known to have expired
@@ -121,14 +115,38 @@ var (
 	// Config.AppSecret is not set, which it needs to verify a phone's
 	// token with OK (501).
 	ErrNativeDisabled = errors.New("okauth: native sign-in needs Config.AppSecret")
+
+	// ErrBadLaunch means a request to the App link was not a launch OK
+	// signed for this app: a wrong application_key, a missing or wrong sig
+	// or auth_sig, a missing field, or a repeated parameter.
+	ErrBadLaunch = errors.New("okauth: app launch not signed by OK.ru")
+
+	// ErrLaunchUnauthorized means OK launched the app with authorized=0:
+	// the user has not allowed the app, so OK gave no session to trust.
+	ErrLaunchUnauthorized = errors.New("okauth: app launched without the user's authorization")
+
+	// ErrLaunchUsed means a launch URL already signed someone in (or was
+	// shown for confirmation) within the last 10 minutes: a launch signs
+	// in once.
+	ErrLaunchUsed = errors.New("okauth: app launch already used")
+
+	// ErrNoSession is wrapped by what [SessionStore.Load] returns for an ID
+	// it holds no session under: never saved, expired, or ended.
+	ErrNoSession = errors.New("okauth: no such session")
+
+	// ErrStoreUnavailable is wrapped by the errors of a shared store that
+	// cannot answer (a [SessionStore], [ReplayStore] or [TokenStore] on a
+	// server that is down or too slow). okauth fails closed on it: a
+	// sign-in is refused with 503 and nothing is written.
+	ErrStoreUnavailable = errors.New("okauth: shared store unavailable")
 )
 
 // OAuthError is the error OK put in the redirect fragment
 // (error=CODE&error_description=…) instead of a token.
 //
 // OK's codes are invalid_request, invalid_client, unauthorized_client,
-// access_denied, invalid_grant and invalid_token; the README's table "What
-// a failed sign-in shows" gives each one's status and message.
+// access_denied, invalid_grant and invalid_token; [StatusOf] and
+// [Auth.Message] give each one's status and words.
 type OAuthError struct {
 	Code        string // such as "access_denied"
 	Description string // OK's error_description, possibly empty; never trusted as HTML
@@ -141,16 +159,16 @@ func (e *OAuthError) Error() string {
 	return fmt.Sprintf("okauth: OK.ru refused sign-in: %s (%s)", e.Code, e.Description)
 }
 
-// Is reports whether e matches target: [ErrRefused] always,
-// [ErrAccessDenied] for access_denied, [ErrAppRejected] for invalid_client
+// Is reports whether e matches target: [ErrRefusedByOK] always,
+// [ErrDeniedByUser] for access_denied, [ErrAppRejectedByOK] for invalid_client
 // and unauthorized_client.
 func (e *OAuthError) Is(target error) bool {
 	switch target {
-	case ErrRefused:
+	case ErrRefusedByOK:
 		return true
-	case ErrAccessDenied:
+	case ErrDeniedByUser:
 		return e.Code == "access_denied"
-	case ErrAppRejected:
+	case ErrAppRejectedByOK:
 		return e.Code == "invalid_client" || e.Code == "unauthorized_client"
 	}
 	return false
@@ -162,11 +180,11 @@ func (e *OAuthError) Is(target error) bool {
 // send one.
 type unconfirmed struct{ *OAuthError }
 
-// Is matches [ErrRefused], and [ErrAccessDenied] for access_denied, but
-// not [ErrAppRejected]: without this browser's state, a claim that the app
+// Is matches [ErrRefusedByOK], and [ErrDeniedByUser] for access_denied, but
+// not [ErrAppRejectedByOK]: without this browser's state, a claim that the app
 // is misconfigured at OK is not believed (nor shown as a 502).
 func (e unconfirmed) Is(target error) bool {
-	return target == ErrRefused || (target == ErrAccessDenied && e.Code == "access_denied")
+	return target == ErrRefusedByOK || (target == ErrDeniedByUser && e.Code == "access_denied")
 }
 
 // APIError is an error answer of OK's REST API, such as
@@ -227,15 +245,15 @@ func StatusOf(err error) int {
 			return http.StatusForbidden
 		}
 		return http.StatusBadRequest // anyone can send one: never a 5xx
-	case errors.Is(err, ErrAccessDenied):
+	case errors.Is(err, ErrDeniedByUser):
 		return http.StatusForbidden
-	case errors.Is(err, ErrAppRejected):
+	case errors.Is(err, ErrAppRejectedByOK):
 		return http.StatusBadGateway // the app is misconfigured at OK, not the user's doing
-	case errors.Is(err, ErrRefused):
+	case errors.Is(err, ErrRefusedByOK):
 		return http.StatusBadRequest
 	case errors.As(err, &tooBig):
 		return http.StatusRequestEntityTooLarge
-	case errors.Is(err, ErrCrossOrigin), errors.Is(err, ErrSignInRefused), errors.Is(err, ErrLaunchUnauthorized):
+	case errors.Is(err, ErrCrossOrigin), errors.Is(err, ErrRefusedByOnSignIn), errors.Is(err, ErrLaunchUnauthorized):
 		return http.StatusForbidden
 	case errors.Is(err, ErrReplayFull), errors.Is(err, ErrStoreUnavailable), errors.Is(err, ErrSignOutFailed):
 		return http.StatusServiceUnavailable
@@ -252,3 +270,26 @@ func StatusOf(err error) int {
 	}
 	return http.StatusBadRequest
 }
+
+// apiCode is OK's error code in err, or 0.
+func apiCode(err error) int {
+	var ae *APIError
+	if errors.As(err, &ae) {
+		return ae.Code
+	}
+	return 0
+}
+
+// Errors that stay inside okauth: a session, cookie or state cookie that
+// does not decode is no session, and a reloaded launch opens the app.
+var (
+	errSession = errors.New("okauth: session data invalid")
+	errCookie  = errors.New("okauth: session cookie invalid")
+	errPending = errors.New("okauth: state cookie invalid")
+
+	// errLaunchReloaded is a used launch opened again by the browser whose
+	// App link session it started (or one of the same user's): OK's page
+	// reloaded with the same launch. It signs no one in and changes nothing,
+	// so inside OK's frame the app just opens.
+	errLaunchReloaded = errors.New("okauth: app launch reloaded")
+)

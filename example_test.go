@@ -200,13 +200,21 @@ func ExampleAuth_Button() {
 	// true
 }
 
-// okauth's own words for an error, in Russian and English (the space in
-// «10 минут» is a non-breaking one), for a failure handler without an
-// Auth at hand; with one, [Auth.Message] also honours Config.Messages.
-func ExampleMessageFor() {
-	err := fmt.Errorf("callback: %w", okauth.ErrStateExpired)
+// okauth's own words for an error, in the request's language (here
+// Russian, then English; the space in «10 минут» is a non-breaking one),
+// with Config.Messages applied: what a custom failure handler shows.
+func ExampleAuth_Message() {
+	keys, _ := okauth.DeriveKeys("an example secret of at least 32 bytes")
+	auth, err := okauth.New(okauth.Config{AppID: "512000000001", AppKey: "CBAEXAMPLEKEY",
+		RedirectURL: "https://example.com/auth/ok/callback", SessionKeys: keys})
+	if err != nil {
+		log.Fatal(err)
+	}
+	failed := fmt.Errorf("callback: %w", okauth.ErrStateExpired)
 	for _, lang := range []string{"ru", "en"} {
-		msg := okauth.MessageFor(err, lang)
+		r := httptest.NewRequest(http.MethodGet, "/", nil)
+		r.Header.Set("Accept-Language", lang)
+		msg := auth.Message(r, failed)
 		fmt.Printf("%s: %s\n", msg.Title, msg.Detail)
 	}
 	// Output:

@@ -30,3 +30,10 @@ func SetFailureLogInterval(a *Auth, d time.Duration) { a.failures.interval = d }
 
 // SetBodyTimeout makes a give up reading a callback's body after d.
 func SetBodyTimeout(a *Auth, d time.Duration) { a.bodyTimeout = d }
+
+// MessageFor is what the built-in pages say about err in lang, for tests
+// of the tables without a request.
+func MessageFor(err error, lang string) ErrorText { return DefaultMessages(lang).text(err) }
+
+// For is what m says about err, for tests of a table of Messages.
+func (m *Messages) For(err error) ErrorText { return m.text(err) }

@@ -6,14 +6,15 @@ import (
 )
 
 // Frameable lets the pages of h be shown in an iframe by
-// Config.AppFrameAncestors (by default, OK's pages, [OKFrameAncestors]):
+// AppLink.FrameAncestors (by default, and without Config.AppLink, OK's
+// pages):
 // every policy in every Content-Security-Policy header line gets that
 // frame-ancestors directive, in place of its own, with its other
 // directives kept, and X-Frame-Options is dropped. Wrap only the pages an
-// app shows inside ok.ru (such as Config.AppLandingPath); okauth's own
+// app shows inside ok.ru (such as AppLink.LandingPath); okauth's own
 // pages, and every other page, should keep frame-ancestors 'none'.
 func (a *Auth) Frameable(h http.Handler) http.Handler {
-	directive := "frame-ancestors " + strings.Join(a.cfg.AppFrameAncestors, " ")
+	directive := "frame-ancestors " + strings.Join(a.cfg.frameAncestors(), " ")
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h.ServeHTTP(&frameWriter{ResponseWriter: w, directive: directive}, r)
 	})

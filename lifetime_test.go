@@ -65,10 +65,10 @@ func TestSessionOutlivesToken(t *testing.T) {
 	assert.Equal(t, http.StatusSeeOther, code, "signed out once the 7 days end")
 }
 
-// TestUntilTokenExpires: the constant keeps the old behaviour, a session
-// that ends with OK's token.
-func TestUntilTokenExpires(t *testing.T) {
-	e, clock := newClockEnv(t, func(c *okauth.Config) { c.SessionLifetime = okauth.UntilTokenExpires })
+// TestSessionEndsWithToken: with SessionEndsWithToken a session ends
+// with OK's token.
+func TestSessionEndsWithToken(t *testing.T) {
+	e, clock := newClockEnv(t, func(c *okauth.Config) { c.SessionEndsWithToken = true })
 	c := e.Browser(t)
 	ck := sessionCookie(e.SignIn(t, c, "/"))
 	require.NotNil(t, ck)

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/okauth/okauth/internal/acceptlang"
 )
 
 // Messages are the words of every page okauth shows, in one language: the
@@ -42,7 +44,7 @@ type Messages struct {
 
 	// Errors say what went wrong, checked in order: the first whose Err
 	// matches the failure with [errors.Is] is shown. Put a more specific
-	// error before a more general one (ErrAccessDenied before ErrRefused).
+	// error before a more general one (ErrDeniedByUser before ErrRefusedByOK).
 	Errors []ErrorText
 
 	// ByStatus is for failures none of Errors matches, by the status
@@ -84,10 +86,10 @@ func (m *Messages) clone() *Messages {
 	return &c
 }
 
-// For is what the messages say about err: the first of m.Errors that
+// text is what the messages say about err: the first of m.Errors that
 // matches it, else the text for its status, else the text for 400 or 500.
 // It never includes anything the browser or OK sent.
-func (m *Messages) For(err error) ErrorText {
+func (m *Messages) text(err error) ErrorText {
 	for _, t := range m.Errors {
 		if t.Err != nil && errors.Is(err, t.Err) {
 			return t
@@ -100,69 +102,6 @@ func (m *Messages) For(err error) ErrorText {
 		}
 	}
 	return english.ByStatus[status/100*100]
-}
-
-// MessageFor is what okauth's built-in pages say about err in lang ("ru"
-// or "en"; any other tag gets English), for a custom Config.FailureHandler
-// that shows the same words. [Auth.Message] also honours Config.Messages
-// and Config.Language.
-func MessageFor(err error, lang string) ErrorText {
-	return DefaultMessages(lang).For(err)
-}
-
-// PreferredLanguage is the tag among supported that an Accept-Language
-// header value prefers, such as "ru" for "ru-RU,ru;q=0.9,en;q=0.8", or ""
-// when it accepts none of them. A range matches a tag when they are equal
-// or the tag is the range's first subtag ("ru-RU" matches "ru"); higher
-// q-values win, then the earlier range; q=0 refuses; "*" means the first
-// supported tag. Only the first 32 ranges are read.
-func PreferredLanguage(acceptLanguage string, supported ...string) string {
-	best, bestQ := "", 0.0
-	rest := acceptLanguage
-	// Ranges are cut off one at a time, so a header of any length costs
-	// no more than its first 32 ranges.
-	for i := 0; i < maxLanguageRanges && rest != ""; i++ {
-		var part string
-		part, rest, _ = strings.Cut(rest, ",")
-		tag, params, _ := strings.Cut(strings.TrimSpace(part), ";")
-		q := 1.0
-		if v, ok := strings.CutPrefix(strings.TrimSpace(params), "q="); ok {
-			f, err := strconv.ParseFloat(v, 64)
-			if err != nil || f < 0 || f > 1 {
-				continue
-			}
-			q = f
-		}
-		if q <= bestQ {
-			continue
-		}
-		if m := matchLanguage(strings.TrimSpace(tag), supported); m != "" {
-			best, bestQ = m, q
-		}
-	}
-	return best
-}
-
-// maxLanguageRanges is how many ranges of Accept-Language are read.
-const maxLanguageRanges = 32
-
-// matchLanguage is the tag of supported that the language range r names.
-func matchLanguage(r string, supported []string) string {
-	if r == "*" && len(supported) > 0 {
-		return supported[0]
-	}
-	primary, _, _ := strings.Cut(r, "-")
-	for _, s := range supported {
-		if strings.EqualFold(s, r) {
-			return s
-		}
-	}
-	for _, s := range supported {
-		if strings.EqualFold(s, primary) {
-			return s
-		}
-	}
-	return ""
 }
 
 // languages are an Auth's messages by tag, built-in ones included.
@@ -204,7 +143,7 @@ func (l *languages) forRequest(r *http.Request) *Messages {
 	if l.fixed != "" {
 		return l.byTag[l.fixed]
 	}
-	if tag := PreferredLanguage(r.Header.Get("Accept-Language"), l.tags...); tag != "" {
+	if tag := acceptlang.Prefer(r.Header.Get("Accept-Language"), l.tags...); tag != "" {
 		return l.byTag[tag]
 	}
 	return l.byTag[LangEnglish]
@@ -214,15 +153,11 @@ func (l *languages) forRequest(r *http.Request) *Messages {
 // "ru", so an app can show its own pages in the same one.
 func (a *Auth) Language(r *http.Request) string { return a.langs.forRequest(r).Lang }
 
-// Messages are the messages okauth shows r's pages with, in the language of
-// [Auth.Language]. Do not modify them.
-func (a *Auth) Messages(r *http.Request) *Messages { return a.langs.forRequest(r) }
-
 // Message is what okauth's error page would say about err to r, in its
 // language and with Config.Messages applied: a custom FailureHandler shows
 // the same words with it.
 func (a *Auth) Message(r *http.Request, err error) ErrorText {
-	return a.langs.forRequest(r).For(err)
+	return a.langs.forRequest(r).text(err)
 }
 
 // with is t for err, for texts several errors share.

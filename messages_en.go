@@ -1,7 +1,7 @@
 package okauth
 
 // english is the built-in English. To add a message for a new error, add
-// one line to Errors here and in messages_ru.go, before any more general
+// one line to Errors here and in the built-in Russian, before any more general
 // error it also matches.
 var english = Messages{
 	Lang:         LangEnglish,
@@ -22,10 +22,10 @@ var english = Messages{
 	LaunchOpening:  "Opening the app…",
 	Continue:       "Continue",
 	Errors: []ErrorText{
-		{ErrSignInRefused, "Sign-in refused", "This site did not accept this sign-in. Nothing was saved."},
-		{ErrAccessDenied, "Sign-in cancelled", "You did not allow this site to use your OK.ru account. Nothing was saved."},
-		{ErrAppRejected, "OK.ru refused this site", "OK.ru did not accept this site's sign-in request. The site's OK.ru app settings need attention."},
-		{ErrRefused, "OK.ru could not sign you in", "OK.ru reported a problem with this sign-in. Please try again."},
+		{ErrRefusedByOnSignIn, "Sign-in refused", "This site did not accept this sign-in. Nothing was saved."},
+		{ErrDeniedByUser, "Sign-in cancelled", "You did not allow this site to use your OK.ru account. Nothing was saved."},
+		{ErrAppRejectedByOK, "OK.ru refused this site", "OK.ru did not accept this site's sign-in request. The site's OK.ru app settings need attention."},
+		{ErrRefusedByOK, "OK.ru could not sign you in", "OK.ru reported a problem with this sign-in. Please try again."},
 		{ErrStateExpired, "Sign-in took too long", "The sign-in was not finished within 10 minutes. Please start again."},
 		{ErrStateReused, "Sign-in already used", "This sign-in was already completed. Please start again."},
 		enNotRecognised.with(ErrStateMissing),
@@ -44,7 +44,6 @@ var english = Messages{
 		{ErrBadLaunch, "Launch not recognised", "This app was not opened by OK.ru, or the link was changed. Open the app from OK.ru again. Nothing was saved."},
 		enIncomplete.with(ErrTokenMissing),
 		enIncomplete.with(ErrSecretMissing),
-		enIncomplete.with(ErrBadExpiry),
 		enIncomplete.with(ErrCodeMissing),
 		enNotSignedIn.with(ErrNotSignedIn),
 		enBadForm.with(ErrBadForm),

@@ -3,7 +3,7 @@ package okauth
 // russian is the built-in Russian, written with Russian typography:
 // «ёлочки», ё, and a non-breaking space (\u00a0) before a dash and between
 // a number and its unit. To add a message for a new error, add one line to
-// Errors here and in messages_en.go, before any more general error it also
+// Errors here and in the built-in English, before any more general error it also
 // matches.
 var russian = Messages{
 	Lang:         LangRussian,
@@ -24,10 +24,10 @@ var russian = Messages{
 	LaunchOpening:  "Открываем приложение…",
 	Continue:       "Продолжить",
 	Errors: []ErrorText{
-		{ErrSignInRefused, "Вход отклонён", "Сайт не принял этот вход. Ничего не сохранено."},
-		{ErrAccessDenied, "Вход отменён", "Вы не разрешили этому сайту доступ к аккаунту OK.ru. Ничего не сохранено."},
-		{ErrAppRejected, "OK.ru отклонил запрос сайта", "OK.ru не принял запрос этого сайта на вход. Нужно проверить настройки приложения сайта в OK.ru."},
-		{ErrRefused, "Не удалось войти через OK.ru", "OK.ru сообщил о проблеме при входе. Попробуйте ещё раз."},
+		{ErrRefusedByOnSignIn, "Вход отклонён", "Сайт не принял этот вход. Ничего не сохранено."},
+		{ErrDeniedByUser, "Вход отменён", "Вы не разрешили этому сайту доступ к аккаунту OK.ru. Ничего не сохранено."},
+		{ErrAppRejectedByOK, "OK.ru отклонил запрос сайта", "OK.ru не принял запрос этого сайта на вход. Нужно проверить настройки приложения сайта в OK.ru."},
+		{ErrRefusedByOK, "Не удалось войти через OK.ru", "OK.ru сообщил о проблеме при входе. Попробуйте ещё раз."},
 		{ErrStateExpired, "Вход занял слишком много времени", "Вход не был завершён за 10\u00a0минут. Начните заново."},
 		{ErrStateReused, "Вход уже завершён", "Этот вход уже был завершён. Чтобы войти ещё раз, начните заново."},
 		ruNotRecognised.with(ErrStateMissing),
@@ -46,7 +46,6 @@ var russian = Messages{
 		{ErrBadLaunch, "Запуск не распознан", "Это приложение открыто не из OK.ru, или ссылку изменили. Откройте приложение из OK.ru ещё раз. Ничего не сохранено."},
 		ruIncomplete.with(ErrTokenMissing),
 		ruIncomplete.with(ErrSecretMissing),
-		ruIncomplete.with(ErrBadExpiry),
 		ruIncomplete.with(ErrCodeMissing),
 		ruNotSignedIn.with(ErrNotSignedIn),
 		ruBadForm.with(ErrBadForm),

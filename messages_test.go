@@ -19,6 +19,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/okauth/okauth"
+	"github.com/okauth/okauth/internal/acceptlang"
 )
 
 func TestPreferredLanguage(t *testing.T) {
@@ -42,7 +43,7 @@ func TestPreferredLanguage(t *testing.T) {
 		{strings.Repeat("de,", 32) + "ru", ""}, // only 32 ranges are read
 	} {
 		t.Run(tc.header, func(t *testing.T) {
-			assert.Equal(t, tc.want, okauth.PreferredLanguage(tc.header, "en", "ru"))
+			assert.Equal(t, tc.want, acceptlang.Prefer(tc.header, "en", "ru"))
 		})
 	}
 }
@@ -203,7 +204,7 @@ func TestDefaultMessagesIsACopy(t *testing.T) {
 	m := okauth.DefaultMessages("en")
 	m.Errors[0].Title = "changed"
 	m.ByStatus[400] = okauth.ErrorText{Title: "changed"}
-	assert.Equal(t, "Sign-in cancelled", okauth.MessageFor(okauth.ErrAccessDenied, "en").Title)
+	assert.Equal(t, "Sign-in cancelled", okauth.MessageFor(okauth.ErrDeniedByUser, "en").Title)
 	assert.Equal(t, "Bad sign-in request", okauth.MessageFor(errors.New("x"), "en").Title)
 }
 
@@ -213,7 +214,7 @@ func TestDefaultMessagesIsACopy(t *testing.T) {
 func TestConfigLanguages(t *testing.T) {
 	uk := okauth.DefaultMessages("en")
 	uk.SignIn = "Увійти через OK.ru"
-	uk.Errors = append([]okauth.ErrorText{{Err: okauth.ErrAccessDenied, Title: "Вхід скасовано"}}, uk.Errors...)
+	uk.Errors = append([]okauth.ErrorText{{Err: okauth.ErrDeniedByUser, Title: "Вхід скасовано"}}, uk.Errors...)
 	myRu := okauth.DefaultMessages("ru")
 	myRu.Errors = append([]okauth.ErrorText{{Err: okauth.ErrStateExpired, Title: "Слишком долго"}}, myRu.Errors...)
 	cfg := func(lang string) okauth.Config {

@@ -11,12 +11,8 @@ import (
 // untouched, and one with a cookie costs a context until UserFrom is
 // called. It never refuses a request; see [Auth.RequireLogin].
 //
-// The session is the cookie's, or a native app's bearer session from
-// POST {Prefix}/token sent as "Authorization: Bearer <session>" (with
-// Config.AppSecret set, which that route needs); when a request has both,
-// the header's. A bearer session ends when the app drops it, or, with
-// Config.SessionStore, when [Auth.SignOutEverywhere] ends the user's
-// sessions; otherwise it lasts until it expires.
+// The session is the cookie's, or a native app's bearer session (see
+// Native apps in the package documentation).
 func (a *Auth) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		next.ServeHTTP(w, a.attach(r))
@@ -75,20 +71,6 @@ func (a *Auth) RequireLogin(next http.Handler) http.Handler {
 	})
 }
 
-// storeDown answers a request whose session the SessionStore could not
-// check, and reports whether it did: 503 through the failure handler,
-// rather than sending a signed-in user to sign in again (the store
-// logged its failure, once a minute).
-func (a *Auth) storeDown(w http.ResponseWriter, r *http.Request) bool {
-	err := storeError(r.Context())
-	if err == nil {
-		return false
-	}
-	w.Header().Set("Cache-Control", "no-store")
-	a.failure.ServeHTTP(w, withError(r, err, ""))
-	return true
-}
-
 // RequireToken is [Auth.RequireLogin] for pages that need a live OK token:
 // a signed-in user whose token is known to have expired, and cannot be
 // refreshed (the token flow), has their browser's GET sent through OK's
@@ -141,4 +123,36 @@ func acceptsHTML(r *http.Request) bool {
 		}
 	}
 	return false
+}
+
+// cookieValue finds the value of the cookie called name in r's Cookie
+// headers without allocating, or returns "".
+func cookieValue(r *http.Request, name string) string {
+	for _, line := range r.Header["Cookie"] {
+		for line != "" {
+			var part string
+			part, line, _ = strings.Cut(line, ";")
+			part = strings.TrimLeft(part, " \t")
+			if len(part) > len(name) && part[len(name)] == '=' && part[:len(name)] == name {
+				v := strings.TrimRight(part[len(name)+1:], " \t")
+				if len(v) > 1 && v[0] == '"' && v[len(v)-1] == '"' {
+					v = v[1 : len(v)-1]
+				}
+				if v != "" {
+					return v
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// bearerValue is the credentials of r's one "Authorization: Bearer …"
+// header, without allocating, or "".
+func bearerValue(r *http.Request) string {
+	h := r.Header["Authorization"]
+	if len(h) != 1 || len(h[0]) < 7 || !strings.EqualFold(h[0][:7], "bearer ") {
+		return ""
+	}
+	return strings.TrimSpace(h[0][7:])
 }

@@ -1,7 +1,6 @@
 package okauth
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -59,51 +58,59 @@ type nativeAnswer struct {
 // HTML form on another site cannot send, and refuses a browser's request
 // from another site. Every answer is JSON.
 func (a *Auth) nativeSignIn(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Cache-Control", "no-store")
+	a.signIn(w, r, a.readNativeClaim, nativeOutcome{a})
+}
+
+// readNativeClaim checks that the route is on and the request is not a
+// browser's from another site, then reads its body (see readNative).
+func (a *Auth) readNativeClaim(w http.ResponseWriter, r *http.Request) (claim, error) {
 	if a.cfg.AppSecret == "" {
-		a.nativeFail(w, r, ErrNativeDisabled)
-		return
+		return claim{}, ErrNativeDisabled
 	}
 	// Phone apps send no Origin; a browser does, and one on another site
 	// is refused even if the app's CORS rules would let its JSON through.
 	if err := a.logout.Check(r); err != nil {
-		a.nativeFail(w, r, fmt.Errorf("%w: %w", ErrCrossOrigin, err))
-		return
+		return claim{}, fmt.Errorf("%w: %w", ErrCrossOrigin, err)
 	}
-	_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(a.bodyTimeout))
 	req, err := readNative(w, r)
 	if err != nil {
-		a.nativeFail(w, r, err)
-		return
+		return claim{}, err
 	}
-	ctx, cancel := context.WithTimeout(r.Context(), a.cfg.Timeout)
-	defer cancel()
-	u, err := a.nativeVerify(ctx, req)
-	if err != nil {
-		a.nativeFail(w, r, err)
-		return
+	c := claim{user: User{AccessToken: Secret(req.AccessToken), SessionSecret: Secret(req.SessionSecretKey), TokenExpires: a.expiry("")}}
+	if req.Code != "" {
+		if !a.nativeRedirect(req.RedirectURI) {
+			return claim{}, fmt.Errorf("%w: redirect_uri is not one of OK's SDK redirect URIs for this app", ErrNativeRequest)
+		}
+		c.code, c.redirect = req.Code, req.RedirectURI
 	}
-	if err := a.admit(r, u); err != nil {
-		a.nativeFail(w, r, err)
-		return
-	}
-	value, err := a.bearer.seal(r.Context(), u)
-	if errors.Is(err, ErrStoreUnavailable) {
-		a.nativeFail(w, r, err)
-		return
-	}
-	if err != nil {
-		a.cfg.Logger.ErrorContext(r.Context(), "okauth: cannot seal bearer session", "error", err)
-		writeJSON(w, http.StatusInternalServerError, nativeError{"server_error", "cannot start session"})
-		return
-	}
-	a.cfg.Logger.LogAttrs(r.Context(), slog.LevelInfo, "okauth: signed in", slog.String("uid", u.UID), slog.String("via", "native"))
+	return c, nil
+}
+
+// nativeOutcome answers the token route: the session sealed into the
+// bearer value, the answer and every failure as JSON.
+type nativeOutcome struct{ a *Auth }
+
+func (n nativeOutcome) write(_ http.ResponseWriter, r *http.Request, u *User) (string, error) {
+	return n.a.bearer.seal(r.Context(), u)
+}
+
+func (n nativeOutcome) signedIn(w http.ResponseWriter, r *http.Request, u *User, value, _ string) {
+	n.a.cfg.Logger.LogAttrs(r.Context(), slog.LevelInfo, "okauth: signed in", slog.String("uid", u.UID), slog.String("via", "native"))
 	writeJSON(w, http.StatusOK, nativeAnswer{
 		User: nativeUser{UID: u.UID, Name: u.Name, FirstName: u.FirstName, LastName: u.LastName,
 			Picture: u.Picture, Email: u.Email, AccountID: u.AccountID},
 		Session: value, TokenType: "Bearer",
-		ExpiresAt: u.Expires.UTC(), ExpiresIn: maxAgeOf(u, a.now()),
+		ExpiresAt: u.Expires.UTC(), ExpiresIn: maxAgeOf(u, n.a.now()),
 	})
+}
+
+func (n nativeOutcome) failed(w http.ResponseWriter, r *http.Request, err error, _ string) {
+	n.a.nativeFail(w, r, err)
+}
+
+func (n nativeOutcome) broken(w http.ResponseWriter, r *http.Request, err error) {
+	n.a.cfg.Logger.ErrorContext(r.Context(), "okauth: cannot seal bearer session", "error", err)
+	writeJSON(w, http.StatusInternalServerError, nativeError{"server_error", "cannot start session"})
 }
 
 // readNative reads the token route's body strictly: application/json,
@@ -141,28 +148,8 @@ func readNative(w http.ResponseWriter, r *http.Request) (nativeRequest, error) {
 	return req, nil
 }
 
-// nativeVerify asks OK who the token's (or, after exchanging it, the
-// code's) user is.
-func (a *Auth) nativeVerify(ctx context.Context, req nativeRequest) (*User, error) {
-	u := &User{AccessToken: Secret(req.AccessToken), SessionSecret: Secret(req.SessionSecretKey), TokenExpires: a.expiry("")}
-	if req.Code != "" {
-		if !a.nativeRedirect(req.RedirectURI) {
-			return nil, fmt.Errorf("%w: redirect_uri is not one of OK's SDK redirect URIs for this app", ErrNativeRequest)
-		}
-		tok, err := a.endpoint.exchangeFor(ctx, req.Code, req.RedirectURI, a.now())
-		if err != nil {
-			return nil, err
-		}
-		u = &User{AccessToken: tok.AccessToken, RefreshToken: tok.RefreshToken, TokenExpires: tok.Expires}
-	}
-	if err := a.client.currentUser(ctx, u, a.cfg.Fields); err != nil {
-		return nil, err
-	}
-	return u, nil
-}
-
 // nativeRedirect reports whether uri is a redirect URI of OK's SDKs for
-// this app (seed 003): Android's okauth://ok{app_id} (okauth://auth in the
+// this app, as OK's SDKs use them: Android's okauth://ok{app_id} (okauth://auth in the
 // 2023 SDK) and iOS's ok{app_id}://authorize. OK checks it against the
 // app's registered URIs too; this keeps the route to what phones send.
 func (a *Auth) nativeRedirect(uri string) bool {
@@ -181,7 +168,7 @@ type nativeError struct {
 // StatusOf gives.
 func (a *Auth) nativeFail(w http.ResponseWriter, r *http.Request, err error) {
 	status := a.logFailure(r, "okauth: native sign-in failed", err)
-	text := a.langs.forRequest(r).For(err)
+	text := a.langs.forRequest(r).text(err)
 	writeJSON(w, status, nativeError{nativeCode(err), text.Detail})
 }
 
@@ -195,7 +182,7 @@ func nativeCode(err error) string {
 		return "not_configured"
 	case errors.Is(err, ErrStoreUnavailable):
 		return "unavailable"
-	case errors.Is(err, ErrSignInRefused):
+	case errors.Is(err, ErrRefusedByOnSignIn):
 		return "sign_in_refused"
 	case errors.Is(err, ErrCrossOrigin):
 		return "cross_origin"
@@ -205,7 +192,7 @@ func nativeCode(err error) string {
 		return "token_expired"
 	case errors.Is(err, ErrAPI):
 		return "token_refused"
-	case errors.Is(err, ErrRefused):
+	case errors.Is(err, ErrRefusedByOK):
 		return "code_refused"
 	}
 	return "invalid_request"
@@ -219,14 +206,4 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	h.Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(status)
 	_, _ = w.Write(append(b, '\n'))
-}
-
-// bearerValue is the credentials of r's one "Authorization: Bearer …"
-// header, without allocating, or "".
-func bearerValue(r *http.Request) string {
-	h := r.Header["Authorization"]
-	if len(h) != 1 || len(h[0]) < 7 || !strings.EqualFold(h[0][:7], "bearer ") {
-		return ""
-	}
-	return strings.TrimSpace(h[0][7:])
 }

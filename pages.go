@@ -9,8 +9,6 @@ import (
 	"errors"
 	"html/template"
 	"net/http"
-	"strings"
-	"time"
 )
 
 //go:embed fragment.js
@@ -101,7 +99,7 @@ func (a *Auth) errorPage(w http.ResponseWriter, r *http.Request) {
 		Retry, Home string
 		Status      int
 		CSS         template.CSS
-	}{m, m.For(err), retry, a.cfg.LandingPath, status, template.CSS(pageCSS)})
+	}{m, m.text(err), retry, a.cfg.LandingPath, status, template.CSS(pageCSS)})
 }
 
 // RetryURL is where a failure handler's "Try again" link goes: the login
@@ -110,17 +108,6 @@ func (a *Auth) errorPage(w http.ResponseWriter, r *http.Request) {
 func (a *Auth) RetryURL(r *http.Request) string {
 	next, _ := r.Context().Value(nextKey).(string)
 	return a.LoginURL(next)
-}
-
-// serveAsset serves one of the routes' static files, revalidated by its
-// ETag.
-func serveAsset(w http.ResponseWriter, r *http.Request, name, contentType, etag, body string) {
-	h := w.Header()
-	h.Set("Content-Type", contentType)
-	h.Set("Cache-Control", "no-cache")
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("ETag", etag)
-	http.ServeContent(w, r, name, time.Time{}, strings.NewReader(body))
 }
 
 // jsonString is s as a JSON string literal.

@@ -30,19 +30,19 @@ type ReplayStore interface {
 	Used(ctx context.Context, state string) bool
 }
 
-// DefaultReplayLimit is how many finished sign-ins the default
-// [ReplayStore] remembers: every sign-in of the last 10 minutes, up to
-// about 437 a second, in about 20 MB.
-const DefaultReplayLimit = 1 << 18
+// defaultReplayLimit is how many finished sign-ins the default
+// [ReplayStore] remembers.
+const defaultReplayLimit = 1 << 18
 
 // NewMemoryReplay returns a [ReplayStore] that keeps at most limit states
-// in this process's memory (limit ≤ 0 means [DefaultReplayLimit]). Each
+// in this process's memory. A limit ≤ 0 means 262,144: every sign-in of
+// the last 10 minutes, up to about 437 a second, in about 20 MB. Each
 // call costs O(1), amortised, however full it is. When it holds limit live
 // states it refuses new ones with [ErrReplayFull] rather than forget one
 // early: new sign-ins then fail with 503 until states expire.
 func NewMemoryReplay(limit int) ReplayStore {
 	if limit <= 0 {
-		limit = DefaultReplayLimit
+		limit = defaultReplayLimit
 	}
 	return &memoryReplay{limit: limit, live: map[replayKey]replayMark{}, now: time.Now}
 }

@@ -42,7 +42,7 @@ type storedUser struct {
 }
 
 func newIDSessions(cfg Config, opts cookieOptions) (*idSessions, error) {
-	codec, err := newCookieCodec(cfg.MaxSessionAge, cfg.SessionKeys)
+	codec, err := newCookieCodec(cfg.SessionLifetime, cfg.SessionKeys)
 	if err != nil {
 		return nil, err
 	}
@@ -158,28 +158,4 @@ func unavailable(err error) error {
 		return err
 	}
 	return fmt.Errorf("%w: %w", ErrStoreUnavailable, err)
-}
-
-// SignOutEverywhere ends every session of the OK user uid, on every
-// instance sharing Config.SessionStore: browsers and native apps alike
-// are signed out on their next request. It needs a SessionStore.
-func (a *Auth) SignOutEverywhere(ctx context.Context, uid string) error {
-	if a.cfg.SessionStore == nil {
-		return fmt.Errorf("%w: SignOutEverywhere needs Config.SessionStore", ErrConfig)
-	}
-	if err := a.cfg.SessionStore.DeleteUser(ctx, storeUID(a.cfg.AppID, uid)); err != nil {
-		return unavailable(err)
-	}
-	return nil
-}
-
-// storeError is why the request's session could not be checked: its
-// SessionStore failed. It is nil when there was no session to check, or
-// the store answered.
-func storeError(ctx context.Context) error {
-	if l, ok := ctx.Value(userKey).(*lazySession); ok {
-		l.user()
-		return l.err
-	}
-	return nil
 }

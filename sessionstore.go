@@ -4,20 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
-	"errors"
 	"time"
-)
-
-var (
-	// ErrNoSession is wrapped by what [SessionStore.Load] returns for an ID
-	// it holds no session under: never saved, expired, or ended.
-	ErrNoSession = errors.New("okauth: no such session")
-
-	// ErrStoreUnavailable is wrapped by the errors of a shared store that
-	// cannot answer (a [SessionStore], [ReplayStore] or [TokenStore] on a
-	// server that is down or too slow). okauth fails closed on it: a
-	// sign-in is refused with 503 and nothing is written.
-	ErrStoreUnavailable = errors.New("okauth: shared store unavailable")
 )
 
 // DefaultMaxUserSessions is how many live sessions of one user

@@ -7,7 +7,6 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/binary"
-	"errors"
 	"net/http"
 	"time"
 )
@@ -202,8 +201,6 @@ func encodePending(list []pendingLogin) []byte {
 	}
 	return b
 }
-
-var errPending = errors.New("okauth: state cookie invalid")
 
 // decodePending reads what encodePending wrote.
 func decodePending(data []byte) ([]pendingLogin, error) {

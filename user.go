@@ -1,10 +1,8 @@
 package okauth
 
 import (
-	"context"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"time"
 )
 
@@ -87,49 +85,3 @@ func (s Secret) LogValue() slog.Value { return slog.StringValue(redacted) }
 
 // MarshalJSON makes encoding/json write "[redacted]".
 func (s Secret) MarshalJSON() ([]byte, error) { return []byte(`"` + redacted + `"`), nil }
-
-// ctxKey is the type of this package's context keys.
-type ctxKey int
-
-const (
-	userKey ctxKey = iota // a *User or a *lazySession
-	errorKey
-	nextKey // the next path of a failed sign-in, when known
-)
-
-// WithUser returns a copy of ctx that carries u, so that handlers can be
-// tested without a sign-in.
-func WithUser(ctx context.Context, u User) context.Context {
-	return context.WithValue(ctx, userKey, &u)
-}
-
-// UserFrom returns the signed-in user that [Auth.Middleware] found for the
-// request, and whether there is one. The session is decoded on the first
-// call for a request, not before.
-func UserFrom(ctx context.Context) (User, bool) {
-	switch v := ctx.Value(userKey).(type) {
-	case *User:
-		return *v, true
-	case *lazySession:
-		if u := v.user(); u != nil {
-			return *u, true
-		}
-	}
-	return User{}, false
-}
-
-// ErrorFrom returns the error that sent a request to the failure handler.
-func ErrorFrom(ctx context.Context) (error, bool) {
-	err, ok := ctx.Value(errorKey).(error)
-	return err, ok
-}
-
-// withError returns r carrying err, and the next path of the failed
-// sign-in if known, for the failure handler.
-func withError(r *http.Request, err error, next string) *http.Request {
-	ctx := context.WithValue(r.Context(), errorKey, err)
-	if next != "" {
-		ctx = context.WithValue(ctx, nextKey, next)
-	}
-	return r.WithContext(ctx)
-}

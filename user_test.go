@@ -33,15 +33,3 @@ func TestSecretNeverPrints(t *testing.T) {
 	assert.Contains(t, out.String(), "[redacted]")
 	assert.Equal(t, "TOKEN-VALUE", u.AccessToken.Reveal())
 }
-
-// TestWithUser lets handlers be tested without a sign-in.
-func TestWithUser(t *testing.T) {
-	_, ok := okauth.UserFrom(t.Context())
-	assert.False(t, ok)
-	ctx := okauth.WithUser(t.Context(), okauth.User{UID: "42", Permissions: []string{okauth.ScopeGetEmail}})
-	u, ok := okauth.UserFrom(ctx)
-	require.True(t, ok)
-	assert.Equal(t, "42", u.UID)
-	assert.True(t, u.HasPermission(okauth.ScopeGetEmail))
-	assert.False(t, u.HasPermission(okauth.ScopeSetStatus))
-}

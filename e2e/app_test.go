@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"bufio"
-	"bytes"
 	"errors"
 	"net"
 	"net/url"
@@ -10,10 +9,10 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/okauth/okauth/internal/flowtest"
 	"github.com/okauth/okauth/oktest"
 )
 
@@ -33,7 +32,7 @@ const (
 type exampleApp struct {
 	// URL is where the example serves, such as http://127.0.0.1:41234.
 	URL string
-	out *lockedBuffer // its stdout and stderr
+	out *flowtest.LogBuffer // its stdout and stderr
 }
 
 // callbackURL is the relay page's address. The browser sends every cookie
@@ -91,7 +90,7 @@ func tryStartExample(t *testing.T, fake *oktest.Server, extra []string) (*exampl
 		env = append(env, "OK_APP_ID="+fake.AppID, "OK_APP_KEY="+fake.AppKey,
 			"OK_AUTH_URL="+auth.String(), "OK_API_URL="+ep.APIURL)
 	}
-	out := &lockedBuffer{}
+	out := &flowtest.LogBuffer{}
 	cmd := exec.Command(exampleBin)
 	cmd.Env = append(append(inheritedEnv(), env...), extra...)
 	cmd.Stderr = out
@@ -179,28 +178,4 @@ func errString(err error) string {
 		return "exit status 0"
 	}
 	return err.Error()
-}
-
-// lockedBuffer is a bytes.Buffer that several goroutines can write.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) WriteString(s string) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.buf.WriteString(s)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

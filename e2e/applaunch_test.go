@@ -267,7 +267,7 @@ func startAppLinkApp(t *testing.T, fake *oktest.Server, frameAncestor string) *l
 	auth, err := okauth.New(okauth.Config{
 		AppID: fake.AppID, AppKey: fake.AppKey, AppSecret: fake.AppSecret, RedirectURL: base + "/auth/ok/callback",
 		SessionKeys: keys, Endpoint: fake.Endpoint(), Logger: slog.New(slog.DiscardHandler),
-		AppLink: true, AppLandingPath: "/game", AppFrameAncestors: []string{frameAncestor},
+		AppLink: &okauth.AppLink{LandingPath: "/game", FrameAncestors: []string{frameAncestor}},
 		OnSignIn: func(_ *http.Request, u *okauth.User) error {
 			a.mu.Lock()
 			defer a.mu.Unlock()

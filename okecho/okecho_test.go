@@ -78,7 +78,7 @@ func TestFlowOnEcho(t *testing.T) {
 		e.GET("/me", show(auth, &reached), okecho.RequireLogin(auth))
 		return e
 	})
-	env.Flow(t, "/me")
+	env.Walk(t, "/me")
 	assert.EqualValues(t, 1, reached.Load())
 }
 
@@ -90,7 +90,7 @@ func TestFlowCustomPrefix(t *testing.T) {
 		e.GET("/me", show(auth, new(atomic.Int64)), okecho.RequireLogin(auth))
 		return e
 	})
-	env.Flow(t, "/me")
+	env.Walk(t, "/me")
 }
 
 // TestMountAnswersWrongMethods checks okauth, not Echo, answers a wrong

@@ -84,7 +84,7 @@ func TestFlowOnEngine(t *testing.T) {
 				r.GET("/me", okgin.RequireLogin(auth), show(auth, &reached))
 				return r
 			})
-			env.Flow(t, "/me")
+			env.Walk(t, "/me")
 			assert.EqualValues(t, 1, reached.Load())
 		})
 	}
@@ -98,7 +98,7 @@ func TestFlowCustomPrefix(t *testing.T) {
 		r.GET("/me", okgin.RequireLogin(auth), show(auth, new(atomic.Int64)))
 		return r
 	})
-	env.Flow(t, "/me")
+	env.Walk(t, "/me")
 }
 
 // TestMountAnswersWrongMethods checks okauth, not Gin, answers a wrong

@@ -1,7 +1,6 @@
 package okpay_test
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"net/http"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/okauth/okauth/internal/flowtest"
 	"github.com/okauth/okauth/okpay"
 	"github.com/okauth/okauth/oktest"
 )
@@ -75,12 +75,12 @@ type env struct {
 	ok   *oktest.Server
 	shop *shop
 	pay  *okpay.Handler
-	logs *lockedBuffer
+	logs *flowtest.LogBuffer
 }
 
 func newEnv(t testing.TB, edit func(*okpay.Config)) *env {
 	t.Helper()
-	e := &env{ok: oktest.NewUnstartedServer(), shop: &shop{}, logs: &lockedBuffer{}}
+	e := &env{ok: oktest.NewUnstartedServer(), shop: &shop{}, logs: &flowtest.LogBuffer{}}
 	cfg := okpay.Config{
 		AppKey: e.ok.AppKey, AppSecret: e.ok.AppSecret, Credit: e.shop.Credit,
 		Networks: loopback, Logger: slog.New(slog.NewTextHandler(e.logs, nil)),
@@ -118,23 +118,4 @@ func (e *env) getRaw(q, addr string) *httptest.ResponseRecorder {
 // moscowTime is when, as OK writes transaction_time.
 func moscowTime(when time.Time) string {
 	return when.In(time.FixedZone("MSK", 3*60*60)).Format("2006-01-02 15:04:05")
-}
-
-// lockedBuffer is a log safe to read while it is written (a summary of
-// refusals is written from a timer).
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

@@ -3,7 +3,7 @@
 //
 //   - [SessionStore] (okauth.Config.SessionStore): server-side sessions.
 //     Logout and okauth's Auth.SignOutEverywhere end them on every instance.
-//   - [ReplayStore] (okauth.Config.Replay): a state used on one instance is
+//   - [ReplayStore] (okauth.Config.ReplayStore): a state used on one instance is
 //     refused on every other.
 //   - [PaymentStore] (okpay.Config.Store): each transaction is credited
 //     once, whichever instance OK's deliveries reach.

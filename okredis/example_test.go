@@ -29,7 +29,7 @@ func Example() {
 		RedirectURL:  "https://app.example/auth/ok/callback",
 		SessionKeys:  keys,
 		SessionStore: rc.Sessions(), // Logout and SignOutEverywhere reach every instance
-		Replay:       rc.Replay(),   // a callback is used once, on any instance
+		ReplayStore:  rc.Replay(),   // a callback is used once, on any instance
 		TokenStore:   rc.Tokens(),   // one instance refreshes a token, all use it
 	})
 	if err != nil {

@@ -69,7 +69,7 @@ func newHAInstance(t *testing.T, fake *oktest.Server, url string, credits *atomi
 	auth, err := okauth.New(okauth.Config{
 		AppID: fake.AppID, AppKey: fake.AppKey, Endpoint: fake.Endpoint(),
 		RedirectURL: "https://app.example/auth/ok/callback", SessionKeys: keys,
-		SessionStore: c.Sessions(), Replay: c.Replay(), Logger: slog.New(slog.DiscardHandler),
+		SessionStore: c.Sessions(), ReplayStore: c.Replay(), Logger: slog.New(slog.DiscardHandler),
 	})
 	require.NoError(t, err)
 	mux := http.NewServeMux()

@@ -7,7 +7,7 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/okauth/okauth"
+	"github.com/okauth/okauth/internal/acceptlang"
 )
 
 // consentWords are the consent page's words in one language.
@@ -65,7 +65,7 @@ func consentPage(w http.ResponseWriter, r *http.Request, q url.Values, user User
 	for i, l := range consentLanguages {
 		tags[i] = l.Lang
 	}
-	if tag := okauth.PreferredLanguage(r.Header.Get("Accept-Language"), tags...); tag != "" {
+	if tag := acceptlang.Prefer(r.Header.Get("Accept-Language"), tags...); tag != "" {
 		for _, l := range consentLanguages {
 			if l.Lang == tag {
 				words = l

@@ -19,7 +19,7 @@
 //
 // With an app secret (always, with the fake) the example also sells
 // coins100 for 10 OKs at its Callback link, GET /ok/payment (see
-// shop.go); with the fake, POST /dev/pay has it deliver such a payment.
+// Shop); with the fake, POST /dev/pay has it deliver such a payment.
 package exampleapp
 
 import (

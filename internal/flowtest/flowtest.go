@@ -1,13 +1,17 @@
-// Package flowtest walks a browser through okauth's whole sign-in against
-// an app served over real HTTP (TLS, a cookie jar, redirects not followed)
-// and a fake OK. The adapter modules (okgin/, okecho/) share it, so each tests
-// the same flow through its own framework's router.
+// Package flowtest is the one harness of okauth's tests: a fake OK, an
+// app served over real HTTP (TLS by default, or loopback HTTP), and
+// browser-like clients (a cookie jar, redirects not followed) that walk
+// the whole sign-in, in the token flow or the code flow. The root
+// package's tests, oktest/storetest, the adapter modules (okgin/, okecho/)
+// and the examples' tests share it, so each tests the same flow through
+// its own router; LogBuffer is the one log sink they and the e2e module
+// read while handlers write it.
 package flowtest
 
 import (
+	"cmp"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -21,42 +25,130 @@ import (
 	"github.com/okauth/okauth/oktest"
 )
 
+// Keys are the session keys of every app Start starts.
+var Keys = MustKeys("test secret that is at least thirty-two bytes long")
+
+// MustKeys derives session keys from secret, or panics.
+func MustKeys(secret string) [][]byte {
+	k, err := okauth.DeriveKeys(secret)
+	if err != nil {
+		panic(err)
+	}
+	return k
+}
+
+// Flows are the two ways into a session that tests walk alike.
+var Flows = []okauth.Flow{okauth.FlowToken, okauth.FlowCode}
+
+// FakeSecret is the application secret key every oktest server has.
+var FakeSecret = oktest.NewUnstartedServer().AppSecret
+
+// InFlow returns edit preceded by what flow needs: for the code flow,
+// Config.Flow and the fake's AppSecret.
+func InFlow(flow okauth.Flow, edit func(*okauth.Config)) func(*okauth.Config) {
+	return func(c *okauth.Config) {
+		if flow == okauth.FlowCode {
+			c.Flow, c.AppSecret = okauth.FlowCode, FakeSecret
+		}
+		if edit != nil {
+			edit(c)
+		}
+	}
+}
+
 // Env is a fake OK and an app, on a TLS test server, signing in with it.
 type Env struct {
 	OK     *oktest.Server
 	App    *httptest.Server
 	Auth   *okauth.Auth
-	Prefix string // Config.Prefix: where okauth's routes are
+	Logs   *LogBuffer  // the Auth's log, debug included
+	Flow   okauth.Flow // Config.Flow, FlowToken when unset
+	Prefix string      // Config.Prefix: where okauth's routes are
 }
 
 // Start starts a fake OK and an app whose handler routes builds from the
-// Auth; edit, if not nil, changes the Config first. RedirectURL follows
-// the Prefix edit sets.
-func Start(t testing.TB, edit func(*okauth.Config), routes func(*okauth.Auth) http.Handler) *Env {
+// Auth (nil: DefaultApp). The Config signs in with the fake, asks for the
+// e-mail scope, uses Keys and logs into Env.Logs; edit, if not nil,
+// changes it first. RedirectURL follows the Prefix edit sets unless edit
+// sets RedirectURL too. Each before runs on the new Auth before the app
+// serves its first request, the race-free moment to install test hooks.
+func Start(t testing.TB, edit func(*okauth.Config), routes func(*okauth.Auth) http.Handler, before ...func(*okauth.Auth)) *Env {
 	t.Helper()
-	ok := oktest.NewServer()
-	t.Cleanup(ok.Close)
+	return StartWith(t, Options{}, edit, routes, before...)
+}
+
+// Options change where Start serves the app and which fake OK it uses.
+type Options struct {
+	// OK is the fake OK to sign in with, shared by several apps (the
+	// instances of one app); nil starts one for this app alone.
+	OK *oktest.Server
+	// Plain serves the app over loopback HTTP instead of TLS.
+	Plain bool
+}
+
+// StartWith is Start with options.
+func StartWith(t testing.TB, o Options, edit func(*okauth.Config), routes func(*okauth.Auth) http.Handler, before ...func(*okauth.Auth)) *Env {
+	t.Helper()
+	ok := o.OK
+	if ok == nil {
+		ok = oktest.NewServer()
+		t.Cleanup(ok.Close)
+	}
 	app := httptest.NewUnstartedServer(nil)
-	keys, err := okauth.DeriveKeys("flowtest secret that is at least thirty-two bytes")
-	require.NoError(t, err)
+	logs := &LogBuffer{}
+	origin := "https://" + app.Listener.Addr().String()
 	cfg := okauth.Config{
 		AppID:       ok.AppID,
 		AppKey:      ok.AppKey,
-		Prefix:      "/auth/ok",
-		SessionKeys: keys,
+		RedirectURL: origin + defaultPrefix + "/callback",
+		Scopes:      []string{okauth.ScopeGetEmail},
+		SessionKeys: Keys,
 		Endpoint:    ok.Endpoint(),
-		Logger:      slog.New(slog.DiscardHandler),
+		Logger:      Logger(logs),
 	}
 	if edit != nil {
 		edit(&cfg)
 	}
-	cfg.RedirectURL = "https://" + app.Listener.Addr().String() + cfg.Prefix + "/callback"
+	prefix := cmp.Or(cfg.Prefix, defaultPrefix)
+	if cfg.RedirectURL == origin+defaultPrefix+"/callback" {
+		cfg.RedirectURL = origin + prefix + "/callback"
+	}
 	auth, err := okauth.New(cfg)
 	require.NoError(t, err)
+	for _, f := range before {
+		f(auth)
+	}
+	if routes == nil {
+		routes = DefaultApp
+	}
 	app.Config.Handler = routes(auth)
-	app.StartTLS()
+	if o.Plain {
+		app.Start()
+	} else {
+		app.StartTLS()
+	}
 	t.Cleanup(app.Close)
-	return &Env{OK: ok, App: app, Auth: auth, Prefix: cfg.Prefix}
+	return &Env{OK: ok, App: app, Auth: auth, Logs: logs, Flow: cmp.Or(cfg.Flow, okauth.FlowToken), Prefix: prefix}
+}
+
+// defaultPrefix is Config.Prefix's default.
+const defaultPrefix = "/auth/ok"
+
+// SessionName is the session cookie's default name over https.
+const SessionName = "__Host-okauth"
+
+// StateName is the state cookie's name over https.
+const StateName = "__Secure-okauth_state"
+
+// JarSession is the session cookie c's jar holds for the app, or "".
+func (e *Env) JarSession(c *http.Client) string {
+	u, _ := url.Parse(e.App.URL)
+	for _, ck := range c.Jar.Cookies(u) {
+		if ck.Name == SessionName {
+			return ck.Value
+		}
+	}
+	return ""
 }
 
 // Browser is one browser: its own cookie jar, and redirects are returned
@@ -123,30 +215,14 @@ func (b *Browser) Page(path string) Response {
 // relay's POST starts a session and redirects to next.
 func (b *Browser) SignIn(next string) {
 	b.t.Helper()
-	t, ok, prefix := b.t, b.env.OK, b.env.Prefix
-	login := b.Page(prefix + "/login?next=" + url.QueryEscape(next))
-	require.Equal(t, http.StatusFound, login.StatusCode, login.Text)
-	dialog := login.Header.Get("Location")
-	require.True(t, strings.HasPrefix(dialog, ok.URL+"/oauth/authorize?"), dialog)
-
-	back := b.Page(dialog)
-	require.Equal(t, http.StatusFound, back.StatusCode, back.Text)
-	callback, err := url.Parse(back.Header.Get("Location"))
-	require.NoError(t, err)
-	require.Equal(t, prefix+"/callback", callback.Path)
-	frag, err := url.ParseQuery(callback.Fragment)
-	require.NoError(t, err)
+	t, e := b.t, b.env
+	frag := e.StartLogin(t, b.Client, next)
 	require.NotEmpty(t, frag.Get("access_token"))
-
-	relay := b.Page(callback.Path)
-	require.Equal(t, http.StatusOK, relay.StatusCode, relay.Text)
-	require.Contains(t, relay.Text, `src="`+prefix+`/fragment.js"`)
-	script := b.Page(prefix + "/fragment.js")
+	script := b.Page(e.Prefix + "/fragment.js")
 	require.Equal(t, http.StatusOK, script.StatusCode)
 	require.Contains(t, script.Header.Get("Content-Type"), "javascript")
-
-	done := b.Do(http.MethodPost, callback.Path, "text/html", frag.Encode())
-	require.Equal(t, http.StatusSeeOther, done.StatusCode, done.Text)
+	done := e.Relay(t, b.Client, frag)
+	require.Equal(t, http.StatusSeeOther, done.StatusCode, Body(t, done))
 	require.Equal(t, next, done.Header.Get("Location"))
 	require.NotEmpty(t, b.Session(), "no session cookie after sign-in")
 }
@@ -161,13 +237,7 @@ func (b *Browser) Logout() {
 
 // Session is the session cookie the browser holds, or "".
 func (b *Browser) Session() string {
-	u, _ := url.Parse(b.env.App.URL)
-	for _, c := range b.Client.Jar.Cookies(u) {
-		if c.Name == "__Host-okauth" { // the default name over https
-			return c.Value
-		}
-	}
-	return ""
+	return b.env.JarSession(b.Client)
 }
 
 // AsksForSignIn requires that path, loaded by a browser, redirects to the
@@ -185,10 +255,10 @@ func (b *Browser) AsksForSignIn(path string) {
 	require.JSONEq(b.t, `{"error":"not signed in","login_url":"`+login+`"}`, api.Text)
 }
 
-// Flow is the whole story on protected, a page that must print "uid=" and
+// Walk is the whole story on protected, a page that must print "uid=" and
 // the signed-in user's uid: it asks an anonymous browser to sign in, shows
 // the user after sign-in, and asks again after logout.
-func (e *Env) Flow(t testing.TB, protected string) {
+func (e *Env) Walk(t testing.TB, protected string) {
 	t.Helper()
 	b := e.Browser(t)
 	b.AsksForSignIn(protected)

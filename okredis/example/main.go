@@ -56,7 +56,7 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer, logg
 	return exampleapp.RunWith(ctx, getenv, stdout, logger, routes, exampleapp.Stores{
 		Configure: func(c *okauth.Config) {
 			c.SessionStore = rc.Sessions() // the cookie holds only a sealed session ID
-			c.Replay = rc.Replay()
+			c.ReplayStore = rc.Replay()
 			c.TokenStore = rc.Tokens()
 		},
 		Payments: rc.Payments(0, 0),

@@ -58,12 +58,12 @@ func testAttacks(t *testing.T, open func(t *testing.T) Stores) {
 	}
 }
 
-// refused asserts that resp is a failed sign-in telling the user about
-// want, setting no session.
-func refused(t *testing.T, resp *http.Response, page string, status int, want error) {
+// refused asserts that resp, from in, is a failed sign-in telling the
+// user about want, setting no session.
+func refused(t *testing.T, in *instance, resp *http.Response, page string, status int, want error) {
 	t.Helper()
 	assert.Equal(t, status, resp.StatusCode, page)
-	assert.Contains(t, page, okauth.MessageFor(want, okauth.LangEnglish).Title)
+	assert.Contains(t, page, in.words(want, okauth.LangEnglish).Title)
 	assert.Empty(t, sessionCookies(resp), "no session cookie")
 }
 
@@ -77,7 +77,7 @@ func (x *attack) refusedByOK(t *testing.T, in *instance) callback {
 	resp, page, err := in.try(c, x.session...)
 	x.w.fake.SetAPIError(0) // before anything can fail: the other rows share the fake
 	require.NoError(t, err)
-	refused(t, resp, page, http.StatusUnauthorized, okauth.ErrAPI)
+	refused(t, in, resp, page, http.StatusUnauthorized, okauth.ErrAPI)
 	return c
 }
 
@@ -110,7 +110,7 @@ func attackRows() []attackRow {
 			resp, _ := x.a.finish(t, c)
 			require.Equal(t, http.StatusSeeOther, resp.StatusCode)
 			resp, page := on(x).finish(t, c, x.session...)
-			refused(t, resp, page, http.StatusBadRequest, okauth.ErrStateReused)
+			refused(t, on(x), resp, page, http.StatusBadRequest, okauth.ErrStateReused)
 		}}
 	}
 	return []attackRow{
@@ -186,7 +186,7 @@ func attackRows() []attackRow {
 			theirs, err := okauth.New(okauth.Config{
 				AppID: other, AppKey: x.w.fake.AppKey, Endpoint: x.w.fake.Endpoint(),
 				RedirectURL: "https://other.example/auth/ok/callback", SessionKeys: keys,
-				SessionStore: stores.Sessions, Replay: stores.Replay,
+				SessionStore: stores.Sessions, ReplayStore: stores.Replay,
 			})
 			require.NoError(t, err)
 			require.NoError(t, theirs.SignOutEverywhere(context.Background(), x.uid))

@@ -3,7 +3,6 @@ package storetest
 import (
 	"bytes"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -16,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/okauth/okauth"
+	"github.com/okauth/okauth/internal/flowtest"
 	"github.com/okauth/okauth/oktest"
 )
 
@@ -70,7 +70,7 @@ type instance struct {
 	auth *okauth.Auth
 	mux  *http.ServeMux
 	srv  *httptest.Server
-	logs *logBuffer
+	logs *flowtest.LogBuffer
 }
 
 // instance starts an instance of the app on stores from w.open, with the
@@ -82,44 +82,24 @@ func (w *world) instance(t *testing.T, secret string) *instance {
 	require.NotNil(t, stores.Replay, "open returned no ReplayStore")
 	keys, err := okauth.DeriveKeys(secret)
 	require.NoError(t, err)
-	logs := new(logBuffer)
-	auth, err := okauth.New(okauth.Config{
-		AppID: w.fake.AppID, AppKey: w.fake.AppKey, Endpoint: w.fake.Endpoint(),
-		RedirectURL: "https://app.example/auth/ok/callback", SessionKeys: keys,
-		SessionStore: stores.Sessions, Replay: stores.Replay,
-		Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+	var mux *http.ServeMux
+	env := flowtest.StartWith(t, flowtest.Options{OK: w.fake, Plain: true}, func(c *okauth.Config) {
+		c.RedirectURL, c.Scopes, c.SessionKeys = "https://app.example/auth/ok/callback", nil, keys
+		c.SessionStore, c.ReplayStore = stores.Sessions, stores.Replay
+	}, func(auth *okauth.Auth) http.Handler {
+		mux = http.NewServeMux()
+		mux.Handle("/auth/ok/", auth)
+		mux.Handle("/account", auth.RequireLogin(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+			u, _ := okauth.UserFrom(r.Context())
+			io.WriteString(rw, "uid "+u.UID)
+		})))
+		return mux
 	})
-	require.NoError(t, err)
-	mux := http.NewServeMux()
-	mux.Handle("/auth/ok/", auth)
-	mux.Handle("/account", auth.RequireLogin(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
-		u, _ := okauth.UserFrom(r.Context())
-		io.WriteString(rw, "uid "+u.UID)
-	})))
-	in := &instance{w: w, auth: auth, mux: mux, srv: httptest.NewServer(mux), logs: logs}
-	t.Cleanup(in.srv.Close)
+	in := &instance{w: w, auth: env.Auth, mux: mux, srv: env.App, logs: env.Logs}
 	w.mu.Lock()
 	w.instances = append(w.instances, in)
 	w.mu.Unlock()
 	return in
-}
-
-// logBuffer collects an instance's log, safe for concurrent requests.
-type logBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
 
 // noRedirects is a client that shows redirects instead of following them.
@@ -252,6 +232,13 @@ func (in *instance) request(method, path, lang string, cookies []*http.Cookie) (
 		req.Header.Set("Accept-Language", lang)
 	}
 	return in.send(req, cookies)
+}
+
+// words are what in's pages say about err to a browser that prefers lang.
+func (in *instance) words(err error, lang string) okauth.ErrorText {
+	req, _ := http.NewRequest(http.MethodGet, in.srv.URL, nil)
+	req.Header.Set("Accept-Language", lang)
+	return in.auth.Message(req, err)
 }
 
 // signedInAs reports whether cookies sign uid in on in.

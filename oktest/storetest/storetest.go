@@ -20,7 +20,7 @@ import (
 )
 
 // Stores are what one instance of an app passes as Config.SessionStore
-// and Config.Replay.
+// and Config.ReplayStore.
 type Stores struct {
 	Sessions okauth.SessionStore
 	Replay   okauth.ReplayStore

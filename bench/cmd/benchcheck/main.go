@@ -180,7 +180,7 @@ var perRequest = []row{
 var rootRows = []row{
 	{"Authenticated", "Middleware + UserFrom, signed in (session cache off)", false},
 	{"AuthenticatedCached", "same, repeat visit (default session cache)", false},
-	{"AuthenticatedStore", "same, Config.Store = gorilla CookieStore", false},
+	{"AuthenticatedStore", "same, Config.GorillaStore = gorilla CookieStore", false},
 	{"AuthenticatedAppLink", "same, signed in through the App link (partitioned cookie, cache off)", false},
 	{"AuthenticatedBearer", "same, a native app's Authorization: Bearer (session cache off)", false},
 	{"AuthenticatedBearerCached", "same, bearer, repeat request (default session cache)", false},

@@ -76,7 +76,7 @@ func twoInstances(redisURL string, ok *oktest.Server) (pages [2]http.Handler, si
 		}
 		clients = append(clients, rc)
 		if auths[i], err = fixture.NewAuthWith(ok, fixture.DefaultCache, func(c *okauth.Config) {
-			c.SessionStore, c.Replay = rc.Sessions(), rc.Replay()
+			c.SessionStore, c.ReplayStore = rc.Sessions(), rc.Replay()
 		}); err != nil {
 			closeAll()
 			return pages, nil, nil, err

@@ -2,10 +2,12 @@ package okauth_test
 
 import (
 	"bufio"
+	"context"
 	"crypto/tls"
 	"net/http"
 	"net/url"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -17,6 +19,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/okauth/okauth"
+	"github.com/okauth/okauth/internal/acceptlang"
 	"github.com/okauth/okauth/oktest"
 )
 
@@ -26,7 +29,7 @@ import (
 // callback now leaves nothing behind; a memory that is full refuses new
 // sign-ins with 503 and still refuses a replay of every state it holds.
 func TestReplayMemoryCannotBeFlooded(t *testing.T) {
-	e := newEnv(t, func(c *okauth.Config) { c.Replay = okauth.NewMemoryReplay(2) })
+	e := newEnv(t, func(c *okauth.Config) { c.ReplayStore = okauth.NewMemoryReplay(2) })
 	anon := e.Browser(t)
 	for i := range 50 {
 		state, _ := loginOnce(t, e, anon, "/")
@@ -198,4 +201,52 @@ func TestIdenticalCallbacksAtOnce(t *testing.T) {
 	wg.Wait()
 	assert.Equal(t, int32(1), signedIn.Load(), "sign-ins")
 	assert.Equal(t, int32(63), refused.Load(), "refused as already used")
+}
+
+// TestOneTokenFloodIsBounded: one valid OK token posted to the token
+// route again and again keeps only the store's bound of sessions (3
+// here): each new one ends the oldest, the newest work, and
+// SignOutEverywhere ends them all.
+func TestOneTokenFloodIsBounded(t *testing.T) {
+	e := nativeEnv(t, func(c *okauth.Config) { c.SessionStore = okauth.NewMemorySessionsMax(3) })
+	tok := e.OK.IssueToken(oktest.DefaultUser)
+	var sessions []string
+	for range 6 {
+		resp, ans, raw := postToken(t, e, "application/json", "", jsonBody("access_token", tok.AccessToken))
+		require.Equal(t, http.StatusOK, resp.StatusCode, raw)
+		sessions = append(sessions, ans.Session)
+	}
+	for i, s := range sessions {
+		status, _ := bearerGet(t, e, "/home", s)
+		if i < 3 {
+			assert.Equal(t, http.StatusUnauthorized, status, "session %d of 6, past the bound of 3: ended", i)
+		} else {
+			assert.Equal(t, http.StatusOK, status, "session %d of 6, within the bound", i)
+		}
+	}
+	require.NoError(t, e.Auth.SignOutEverywhere(context.Background(), oktest.DefaultUser.UID))
+	for _, s := range sessions[3:] {
+		status, _ := bearerGet(t, e, "/home", s)
+		assert.Equal(t, http.StatusUnauthorized, status, "signed out everywhere")
+	}
+}
+
+// TestAcceptLanguageCostIsBounded: anyone sends Accept-Language, and a
+// page reads it. Negotiation reads at most 32 ranges and allocates
+// nothing for them, however long the header: 1 MB of commas once
+// allocated 16 MB.
+func TestAcceptLanguageCostIsBounded(t *testing.T) {
+	huge := strings.Repeat(",", 1<<20) + "ru"
+	many := strings.Repeat("xx;q=0.5,", 100_000) + "ru"
+	for _, header := range []string{huge, many, "ru-RU,ru;q=0.9,en;q=0.8"} {
+		allocs := testing.AllocsPerRun(10, func() { acceptlang.Prefer(header, "en", "ru") })
+		assert.Zero(t, allocs, "allocations per call")
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		acceptlang.Prefer(header, "en", "ru")
+		runtime.ReadMemStats(&after)
+		assert.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(64<<10), "bytes allocated by one call")
+	}
+	assert.Empty(t, acceptlang.Prefer(huge, "en", "ru"), "ranges past the 32nd are not read")
+	assert.Equal(t, "ru", acceptlang.Prefer("ru-RU,ru;q=0.9,en;q=0.8", "en", "ru"))
 }

@@ -19,7 +19,7 @@ import (
 func TestGorillaStore(t *testing.T) {
 	dir := t.TempDir()
 	store := sessions.NewFilesystemStore(dir, testKeys...)
-	e := newEnv(t, func(c *okauth.Config) { c.Store = store })
+	e := newEnv(t, func(c *okauth.Config) { c.GorillaStore = store })
 	c := e.Browser(t)
 
 	e.SignIn(t, c, "/")

@@ -4,9 +4,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
-	"regexp"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -28,7 +26,7 @@ var launchUser = oktest.User{UID: "575000111222", FirstName: "Вера", LastNam
 // OnSignIn calls.
 func newLaunchEnv(t *testing.T, signIns *atomic.Int32) *testEnv {
 	e := newEnv(t, func(c *okauth.Config) {
-		c.AppLink, c.AppSecret, c.AppLandingPath = true, fakeSecret, "/game"
+		c.AppLink, c.AppSecret = &okauth.AppLink{LandingPath: "/game"}, fakeSecret
 		c.OnSignIn = func(*http.Request, *okauth.User) error { signIns.Add(1); return nil }
 	})
 	e.OK.SetUser(launchUser)
@@ -130,62 +128,6 @@ func TestAppLaunchSignsInInsideOK(t *testing.T) {
 
 	for _, s := range []string{p.Get("session_key"), p.Get("session_secret_key"), fakeSecret, p.Get("sig"), p.Get("auth_sig")} {
 		assert.NotContains(t, e.Logs.String(), s, "no secret or launch query in the logs")
-	}
-}
-
-// The browser sends the App link's cookie with whatever any frame in OK's
-// partition asks of the app; only the app's own requests, and a tab's
-// page loads, are its session's.
-func TestAppSessionOnlyForTheAppsOwnRequests(t *testing.T) {
-	var signIns atomic.Int32
-	e := newLaunchEnv(t, &signIns)
-	c := e.Browser(t)
-	resp := launch(t, e, c, e.OK.LaunchParams(launchUser).Encode())
-	require.Equal(t, http.StatusOK, resp.StatusCode, body(t, resp))
-	evil := "https://evil.example/"
-	for _, r := range []struct {
-		name     string
-		method   string
-		m        fetchMeta
-		signedIn bool
-	}{
-		{"the app's page follows a link in its frame", http.MethodGet, ownPage, true},
-		{"the app's page posts a form", http.MethodPost, ownPage, true},
-		{"the app's script fetches", http.MethodPost, fetchMeta{"same-origin", "cors", "empty", ""}, true},
-		{"the app's image", http.MethodGet, fetchMeta{"same-origin", "no-cors", "image", ""}, true},
-		{"a tab's page load from a link", http.MethodGet, fetchMeta{"cross-site", "navigate", "document", evil}, true},
-		{"a typed or bookmarked address", http.MethodGet, typedIn, true},
-		{"another frame under ok.ru posts a form", http.MethodPost, fetchMeta{"cross-site", "navigate", "iframe", evil}, false},
-		{"another frame under ok.ru posts a form to the tab", http.MethodPost, fetchMeta{"cross-site", "navigate", "document", evil}, false},
-		{"another frame under ok.ru loads an image", http.MethodGet, fetchMeta{"cross-site", "no-cors", "image", evil}, false},
-		{"another frame under ok.ru fetches with credentials", http.MethodPost, fetchMeta{"cross-site", "cors", "empty", evil}, false},
-		{"another frame under ok.ru frames the app's page", http.MethodGet, fetchMeta{"cross-site", "navigate", "iframe", evil}, false},
-		{"OK's page itself frames the app's page", http.MethodGet, okFrame, false},
-		{"a sibling subdomain fetches", http.MethodPost, fetchMeta{"same-site", "cors", "empty", ""}, false},
-		{"no Fetch Metadata, GET", http.MethodGet, fetchMeta{}, false},
-		{"no Fetch Metadata, POST", http.MethodPost, fetchMeta{}, false},
-	} {
-		t.Run(r.name, func(t *testing.T) {
-			var form url.Values
-			if r.method == http.MethodPost {
-				form = url.Values{"x": {"1"}}
-			}
-			resp := do(t, c, r.method, e.App.URL+"/", form, r.m)
-			text := body(t, resp)
-			if r.signedIn {
-				assert.Equal(t, http.StatusOK, resp.StatusCode, text)
-				assert.Contains(t, text, "uid="+launchUser.UID)
-				return
-			}
-			assert.NotContains(t, text, "uid=", "RequireLogin's handler does not run")
-			if r.method == http.MethodPost {
-				assert.Equal(t, http.StatusUnauthorized, resp.StatusCode, text)
-			} else {
-				assert.Equal(t, http.StatusSeeOther, resp.StatusCode, text)
-				assert.Contains(t, resp.Header.Get("Location"), "/auth/ok/login")
-			}
-			assert.Contains(t, body(t, do(t, c, r.method, e.App.URL+"/public", form, r.m)), "anonymous", "Middleware sees no one")
-		})
 	}
 }
 
@@ -297,118 +239,14 @@ func TestAppLinkOffIsNotFound(t *testing.T) {
 
 func TestAppLinkNeedsAppSecret(t *testing.T) {
 	_, err := okauth.New(okauth.Config{AppID: "1", AppKey: "K", RedirectURL: "https://a.example/auth/ok/callback",
-		SessionKeys: testKeys, AppLink: true})
+		SessionKeys: testKeys, AppLink: &okauth.AppLink{}})
 	require.Error(t, err)
 	assert.True(t, errors.Is(err, okauth.ErrConfig))
 	assert.Contains(t, err.Error(), "AppSecret")
 	_, err = okauth.New(okauth.Config{AppID: "1", AppKey: "K", RedirectURL: "https://a.example/auth/ok/callback",
-		SessionKeys: testKeys, AppLink: true, AppSecret: "s", AppLandingPath: "//evil.example"})
+		SessionKeys: testKeys, AppLink: &okauth.AppLink{LandingPath: "//evil.example"}, AppSecret: "s"})
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "AppLandingPath")
-}
-
-func TestFrameable(t *testing.T) {
-	auth, err := okauth.New(okauth.Config{AppID: "1", AppKey: "K", RedirectURL: "https://a.example/auth/ok/callback",
-		SessionKeys: testKeys, AppFrameAncestors: []string{"https://site.test"}})
-	require.NoError(t, err)
-	for _, r := range []struct {
-		name      string
-		csp, want []string
-	}{
-		{"one policy", []string{"default-src 'self'; frame-ancestors 'none'"},
-			[]string{"default-src 'self'; frame-ancestors https://site.test"}},
-		{"no policy", nil, []string{"frame-ancestors https://site.test"}},
-		{"every header line, the others' directives kept", []string{
-			"default-src 'self'; frame-ancestors 'none'",
-			"script-src 'self' https://cdn.example",
-			"FRAME-ANCESTORS\t'self'; img-src data:",
-		}, []string{
-			"default-src 'self'; frame-ancestors https://site.test",
-			"script-src 'self' https://cdn.example; frame-ancestors https://site.test",
-			"img-src data:; frame-ancestors https://site.test",
-		}},
-		{"several policies in one line", []string{"frame-ancestors 'none'; style-src 'self', script-src 'none'; frame-ancestors 'self'"},
-			[]string{"style-src 'self'; frame-ancestors https://site.test, script-src 'none'; frame-ancestors https://site.test"}},
-		{"a directive that only starts like it", []string{"frame-ancestorsx 'none'; frame-ancestors 'none'"},
-			[]string{"frame-ancestorsx 'none'; frame-ancestors https://site.test"}},
-	} {
-		t.Run(r.name, func(t *testing.T) {
-			h := auth.Frameable(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-				for _, v := range r.csp {
-					w.Header().Add("Content-Security-Policy", v)
-				}
-				w.Header().Set("X-Frame-Options", "DENY")
-				io.WriteString(w, "game")
-			}))
-			rec := httptest.NewRecorder()
-			h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/game", nil))
-			assert.Equal(t, r.want, rec.Header().Values("Content-Security-Policy"))
-			assert.Empty(t, rec.Header().Get("X-Frame-Options"))
-			assert.Equal(t, "game", rec.Body.String())
-		})
-	}
-}
-
-// A launch URL carries no state, so anyone can make a victim's browser
-// open their own. It starts a session at once only as a frame whose
-// parent is OK's page; opened at top level it asks first; as anything else
-// (an image, a fetch, a frame under another site) it is refused before OK
-// is asked, and stays unused.
-func TestAppLaunchWhereFrom(t *testing.T) {
-	const session, confirm, refused = "session", "confirm", "refused"
-	for _, r := range []struct {
-		name string
-		m    fetchMeta
-		want string
-	}{
-		{"ok.ru's iframe", okFrame, session},
-		{"m.ok.ru's iframe", fetchMeta{"cross-site", "navigate", "iframe", "https://m.ok.ru/games/1"}, session},
-		{"ok.ru's frame element", fetchMeta{"cross-site", "navigate", "frame", "https://ok.ru/"}, session},
-		{"an iframe nested under another site", fetchMeta{"cross-site", "navigate", "iframe", "https://evil.example/"}, refused},
-		{"an iframe with the Referer suppressed", fetchMeta{"cross-site", "navigate", "iframe", ""}, refused},
-		{"an iframe of a site that ends in ok.ru", fetchMeta{"cross-site", "navigate", "iframe", "https://notok.ru/"}, refused},
-		{"an iframe of a site whose name starts with ok.ru", fetchMeta{"cross-site", "navigate", "iframe", "https://ok.ru.evil.example/"}, refused},
-		{"an iframe of ok.ru over plain http", fetchMeta{"cross-site", "navigate", "iframe", "http://ok.ru/"}, refused},
-		{"an iframe of the app's own page", fetchMeta{"same-origin", "navigate", "iframe", ""}, refused},
-		{"an image on ok.ru", fetchMeta{"cross-site", "no-cors", "image", "https://ok.ru/"}, refused},
-		{"a fetch on ok.ru", fetchMeta{"cross-site", "cors", "empty", "https://ok.ru/"}, refused},
-		{"a no-cors fetch on ok.ru", fetchMeta{"cross-site", "no-cors", "empty", "https://ok.ru/"}, refused},
-		{"an embed on ok.ru", fetchMeta{"cross-site", "navigate", "embed", "https://ok.ru/"}, refused},
-		{"a browser without Fetch Metadata", fetchMeta{}, refused},
-		{"Sec-Fetch-Site alone", fetchMeta{site: "cross-site", referer: "https://ok.ru/"}, refused},
-		{"top level: OK's mobile app, a bookmark, a link in a mail", typedIn, confirm},
-		{"top level from ok.ru", fetchMeta{"cross-site", "navigate", "document", "https://ok.ru/"}, confirm},
-		{"top level from the app itself", fetchMeta{"same-origin", "navigate", "document", ""}, confirm},
-		{"top level from another site", fetchMeta{"cross-site", "navigate", "document", "https://evil.example/"}, confirm},
-	} {
-		t.Run(r.name, func(t *testing.T) {
-			var signIns atomic.Int32
-			e := newLaunchEnv(t, &signIns)
-			q := e.OK.LaunchParams(launchUser).Encode()
-			resp := do(t, e.Browser(t), http.MethodGet, e.App.URL+"/auth/ok/app?"+q, nil, r.m)
-			text := body(t, resp)
-			switch r.want {
-			case session:
-				assert.Equal(t, http.StatusOK, resp.StatusCode, text)
-				assert.Equal(t, int32(1), signIns.Load())
-				assert.NotNil(t, cookieNamed(resp, appSessionName))
-			case confirm:
-				assert.Equal(t, http.StatusOK, resp.StatusCode, text)
-				assert.Contains(t, text, launchUser.Name, "the confirmation page names the user")
-				assert.Zero(t, signIns.Load(), "no sign-in before the user confirms")
-				assert.Nil(t, cookieNamed(resp, appSessionName), "no session before the user confirms")
-				assert.NotNil(t, cookieNamed(resp, confirmName))
-			case refused:
-				assert.Equal(t, http.StatusBadRequest, resp.StatusCode, text)
-				assert.Contains(t, text, "Launch not recognised")
-				assert.Empty(t, resp.Header.Values("Set-Cookie"), "no session written")
-				assert.Zero(t, signIns.Load())
-				assert.Zero(t, e.OK.APICalls(), "refused before asking OK")
-				resp = launch(t, e, e.Browser(t), q)
-				assert.Equal(t, http.StatusOK, resp.StatusCode, "the refusal did not use up the launch: %s", body(t, resp))
-			}
-		})
-	}
+	assert.Contains(t, err.Error(), "AppLink.LandingPath")
 }
 
 // cookieNamed is the cookie resp sets called name, or nil.
@@ -425,7 +263,7 @@ func cookieNamed(resp *http.Response, name string) *http.Cookie {
 const confirmName = "__Host-okauth-launch"
 
 // A launch signs in once: the same URL again, in another browser or on
-// another instance sharing Config.Replay, is refused; a launch that did
+// another instance sharing Config.ReplayStore, is refused; a launch that did
 // not sign in (OnSignIn refused it) is not used up.
 func TestAppLaunchSignsInOnce(t *testing.T) {
 	t.Run("another browser", func(t *testing.T) {
@@ -486,12 +324,12 @@ func TestAppLaunchSignsInOnce(t *testing.T) {
 		shared := okauth.NewMemoryReplay(0)
 		var signIns atomic.Int32
 		a := newEnv(t, func(c *okauth.Config) {
-			c.AppLink, c.AppSecret, c.Replay = true, fakeSecret, shared
+			c.AppLink, c.AppSecret, c.ReplayStore = &okauth.AppLink{}, fakeSecret, shared
 			c.OnSignIn = func(*http.Request, *okauth.User) error { signIns.Add(1); return nil }
 		})
 		a.OK.SetUser(launchUser)
 		b := newEnv(t, func(c *okauth.Config) {
-			c.AppLink, c.AppSecret, c.Replay, c.Endpoint = true, fakeSecret, shared, a.OK.Endpoint()
+			c.AppLink, c.AppSecret, c.ReplayStore, c.Endpoint = &okauth.AppLink{}, fakeSecret, shared, a.OK.Endpoint()
 			c.OnSignIn = func(*http.Request, *okauth.User) error { signIns.Add(1); return nil }
 		})
 		q := a.OK.LaunchParams(launchUser).Encode()
@@ -510,7 +348,7 @@ func TestAppLaunchSignsInOnce(t *testing.T) {
 		var refuse atomic.Bool
 		refuse.Store(true)
 		e := newEnv(t, func(c *okauth.Config) {
-			c.AppLink, c.AppSecret = true, fakeSecret
+			c.AppLink, c.AppSecret = &okauth.AppLink{}, fakeSecret
 			c.OnSignIn = func(*http.Request, *okauth.User) error {
 				if refuse.Load() {
 					return errors.New("not today")
@@ -528,7 +366,7 @@ func TestAppLaunchSignsInOnce(t *testing.T) {
 	})
 	t.Run("the replay memory full", func(t *testing.T) {
 		e := newEnv(t, func(c *okauth.Config) {
-			c.AppLink, c.AppSecret, c.Replay = true, fakeSecret, okauth.NewMemoryReplay(1)
+			c.AppLink, c.AppSecret, c.ReplayStore = &okauth.AppLink{}, fakeSecret, okauth.NewMemoryReplay(1)
 		})
 		e.OK.SetUser(launchUser)
 		require.Equal(t, http.StatusOK, launch(t, e, e.Browser(t), e.OK.LaunchParams(launchUser).Encode()).StatusCode)
@@ -537,140 +375,4 @@ func TestAppLaunchSignsInOnce(t *testing.T) {
 		assert.Equal(t, http.StatusServiceUnavailable, resp.StatusCode, text)
 		assert.Empty(t, resp.Header.Values("Set-Cookie"))
 	})
-}
-
-// confirmToken is the token in a confirmation page's form.
-var confirmToken = regexp.MustCompile(`name="token" value="([^"]+)"`)
-
-// A launch opened at top level (which an attacker can make anyone open)
-// shows whom it would sign in as, and starts nothing until the user says
-// Continue, once, in the browser it was shown in; Cancel changes nothing.
-func TestAppLaunchTopLevelAsksFirst(t *testing.T) {
-	var signIns atomic.Int32
-	e := newLaunchEnv(t, &signIns)
-	victim := oktest.User{UID: "575000999000", Name: "Жертва Тестовая"}
-	topLevelPost := fetchMeta{"same-origin", "navigate", "document", ""}
-	// open opens a fresh launch of the attacker's at top level in c and
-	// returns the confirmation page's token and cookie.
-	open := func(t *testing.T, c *http.Client) (string, *http.Cookie) {
-		t.Helper()
-		p := e.OK.LaunchParams(launchUser)
-		resp := do(t, c, http.MethodGet, e.App.URL+"/auth/ok/app?"+p.Encode(), nil, typedIn)
-		text := body(t, resp)
-		require.Equal(t, http.StatusOK, resp.StatusCode, text)
-		assert.Contains(t, text, "Continue as "+launchUser.Name)
-		for _, secret := range []string{p.Get("session_key"), p.Get("session_secret_key"), fakeSecret} {
-			assert.NotContains(t, text, secret, "the page holds no secret")
-			assert.NotContains(t, strings.Join(resp.Header.Values("Set-Cookie"), ";"), secret, "the cookie is sealed")
-		}
-		assert.Contains(t, resp.Header.Get("Content-Security-Policy"), "frame-ancestors 'none'", "no one frames a page that asks for a click")
-		assert.Equal(t, "DENY", resp.Header.Get("X-Frame-Options"))
-		m := confirmToken.FindStringSubmatch(text)
-		require.Len(t, m, 2)
-		ck := cookieNamed(resp, confirmName)
-		require.NotNil(t, ck)
-		assert.True(t, ck.Secure && ck.HttpOnly && ck.SameSite == http.SameSiteStrictMode && ck.MaxAge <= 300)
-		assert.Zero(t, signIns.Load(), "nothing signed in before the user confirms")
-		return m[1], ck
-	}
-	whoAt := func(c *http.Client) string {
-		return body(t, do(t, c, http.MethodGet, e.App.URL+"/public", nil, typedIn))
-	}
-
-	t.Run("cancel", func(t *testing.T) {
-		e.OK.SetUser(victim)
-		c := e.Browser(t)
-		e.SignIn(t, c, "/")
-		signIns.Store(0)
-		token, _ := open(t, c)
-		resp := do(t, c, http.MethodPost, e.App.URL+"/auth/ok/app", url.Values{"token": {token}, "do": {"cancel"}}, topLevelPost)
-		assert.Equal(t, http.StatusSeeOther, resp.StatusCode, body(t, resp))
-		assert.Equal(t, "/", resp.Header.Get("Location"))
-		assert.Nil(t, cookieNamed(resp, appSessionName))
-		assert.Nil(t, sessionCookie(resp), "the session the browser had is left alone")
-		assert.Equal(t, "public, signed in as "+victim.UID, whoAt(c))
-		assert.Zero(t, signIns.Load())
-	})
-
-	t.Run("in Russian", func(t *testing.T) {
-		req, err := http.NewRequest(http.MethodGet, e.App.URL+"/auth/ok/app?"+e.OK.LaunchParams(launchUser).Encode(), nil)
-		require.NoError(t, err)
-		req.Header.Set("Accept-Language", "ru-RU,ru;q=0.9")
-		req.Header.Set("Sec-Fetch-Site", "none")
-		req.Header.Set("Sec-Fetch-Mode", "navigate")
-		req.Header.Set("Sec-Fetch-Dest", "document")
-		resp, err := e.Browser(t).Do(req)
-		require.NoError(t, err)
-		text := body(t, resp)
-		assert.Contains(t, text, `<html lang="ru">`)
-		assert.Contains(t, text, "Войти в приложение?")
-		assert.Contains(t, text, "Продолжить как "+launchUser.Name)
-		assert.Contains(t, text, ">Отмена</button>")
-	})
-
-	t.Run("continue, once", func(t *testing.T) {
-		signIns.Store(0)
-		c := e.Browser(t)
-		token, pending := open(t, c)
-		form := url.Values{"token": {token}, "do": {"continue"}}
-		resp := do(t, c, http.MethodPost, e.App.URL+"/auth/ok/app", form, topLevelPost)
-		require.Equal(t, http.StatusSeeOther, resp.StatusCode, body(t, resp))
-		assert.Equal(t, "/game", resp.Header.Get("Location"))
-		assert.NotNil(t, cookieNamed(resp, appSessionName))
-		assert.Equal(t, int32(1), signIns.Load())
-		assert.Equal(t, "public, signed in as "+launchUser.UID, whoAt(c))
-
-		// The same form and cookie again, in a browser that kept them.
-		d := e.Browser(t)
-		u, _ := url.Parse(e.App.URL)
-		d.Jar.SetCookies(u, []*http.Cookie{pending})
-		resp = do(t, d, http.MethodPost, e.App.URL+"/auth/ok/app", form, topLevelPost)
-		text := body(t, resp)
-		assert.Equal(t, http.StatusBadRequest, resp.StatusCode, text)
-		assert.Contains(t, text, "Launch link already used")
-		assert.Nil(t, cookieNamed(resp, appSessionName))
-		assert.Equal(t, int32(1), signIns.Load())
-	})
-
-	for _, r := range []struct {
-		name   string
-		post   func(t *testing.T, c *http.Client, token string) *http.Response
-		status int
-		msg    string
-	}{
-		{"another token", func(t *testing.T, c *http.Client, token string) *http.Response {
-			return do(t, c, http.MethodPost, e.App.URL+"/auth/ok/app", url.Values{"token": {token + "x"}}, topLevelPost)
-		}, http.StatusBadRequest, "Launch not recognised"},
-		{"no token", func(t *testing.T, c *http.Client, token string) *http.Response {
-			return do(t, c, http.MethodPost, e.App.URL+"/auth/ok/app", url.Values{"do": {"continue"}}, topLevelPost)
-		}, http.StatusBadRequest, "Launch not recognised"},
-		{"the token, posted from another browser", func(t *testing.T, _ *http.Client, token string) *http.Response {
-			return do(t, e.Browser(t), http.MethodPost, e.App.URL+"/auth/ok/app", url.Values{"token": {token}}, topLevelPost)
-		}, http.StatusBadRequest, "Launch not recognised"},
-		{"the token, posted by another site", func(t *testing.T, c *http.Client, token string) *http.Response {
-			return do(t, c, http.MethodPost, e.App.URL+"/auth/ok/app", url.Values{"token": {token}},
-				fetchMeta{"cross-site", "navigate", "document", "https://evil.example/"})
-		}, http.StatusForbidden, "Request refused"},
-		{"not a form", func(t *testing.T, c *http.Client, token string) *http.Response {
-			req, _ := http.NewRequest(http.MethodPost, e.App.URL+"/auth/ok/app", strings.NewReader(`{"token":"`+token+`"}`))
-			req.Header.Set("Content-Type", "application/json")
-			req.Header.Set("Sec-Fetch-Site", "same-origin")
-			resp, err := c.Do(req)
-			require.NoError(t, err)
-			return resp
-		}, http.StatusBadRequest, "Launch not recognised"},
-	} {
-		t.Run(r.name, func(t *testing.T) {
-			signIns.Store(0)
-			c := e.Browser(t)
-			token, _ := open(t, c)
-			resp := r.post(t, c, token)
-			text := body(t, resp)
-			assert.Equal(t, r.status, resp.StatusCode, text)
-			assert.Contains(t, text, r.msg)
-			assert.Nil(t, cookieNamed(resp, appSessionName), "no session written")
-			assert.Zero(t, signIns.Load())
-			assert.Equal(t, "public, anonymous", whoAt(c))
-		})
-	}
 }

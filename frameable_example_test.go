@@ -20,7 +20,7 @@ func ExampleAuth_Frameable() {
 		AppID: fake.AppID, AppKey: fake.AppKey, AppSecret: fake.AppSecret,
 		RedirectURL: "https://example.com/auth/ok/callback", SessionKeys: keys,
 		Endpoint: fake.Endpoint(),
-		AppLink:  true, AppLandingPath: "/game",
+		AppLink:  &okauth.AppLink{LandingPath: "/game"},
 	})
 	if err != nil {
 		panic(err)

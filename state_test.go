@@ -94,3 +94,24 @@ func callbackURL(t *testing.T, e *testEnv) *url.URL {
 	require.NoError(t, err)
 	return u
 }
+
+// TestTwoTabs starts two sign-ins in one browser and finishes them in the
+// opposite order: each has its own state, so both succeed.
+func TestTwoTabs(t *testing.T) {
+	for _, flow := range flows {
+		t.Run(string(flow), func(t *testing.T) {
+			e := newEnv(t, inFlow(flow, nil))
+			c := e.Browser(t)
+			first := e.StartLogin(t, c, "/one")
+			second := e.StartLogin(t, c, "/two")
+			require.NotEqual(t, first.Get("state"), second.Get("state"))
+
+			resp := e.Finish(t, c, second)
+			require.Equal(t, http.StatusSeeOther, resp.StatusCode, body(t, resp))
+			assert.Equal(t, "/two", resp.Header.Get("Location"))
+			resp = e.Finish(t, c, first)
+			require.Equal(t, http.StatusSeeOther, resp.StatusCode, body(t, resp))
+			assert.Equal(t, "/one", resp.Header.Get("Location"))
+		})
+	}
+}

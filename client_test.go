@@ -1,7 +1,6 @@
 package okauth_test
 
 import (
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -68,30 +67,4 @@ func TestCallApp(t *testing.T) {
 	require.ErrorIs(t, err, okauth.ErrConfig)
 	assert.Contains(t, err.Error(), "AppSecret")
 	assert.Len(t, sent, calls, "nothing sent without the secret")
-}
-
-// TestAuthCallApp: Auth.CallApp uses the config's AppSecret and logs a
-// failure without the secret.
-func TestAuthCallApp(t *testing.T) {
-	fake := oktest.NewServer()
-	defer fake.Close()
-	logs := &syncBuffer{}
-	cfg := okauth.Config{AppID: fake.AppID, AppKey: fake.AppKey, AppSecret: fake.AppSecret, Endpoint: fake.Endpoint(),
-		RedirectURL: "https://app.example/auth/ok/callback", SessionKeys: testKeys, Logger: slog.New(slog.NewTextHandler(logs, nil))}
-	auth, err := okauth.New(cfg)
-	require.NoError(t, err)
-	var users []map[string]string
-	require.NoError(t, auth.CallApp(t.Context(), "users.getInfo", url.Values{"uids": {oktest.DefaultUser.UID}, "fields": {"uid,first_name"}}, &users))
-	assert.Equal(t, []map[string]string{{"uid": oktest.DefaultUser.UID, "first_name": oktest.DefaultUser.FirstName}}, users)
-
-	require.Error(t, auth.CallApp(t.Context(), "friends.get", nil, nil))
-	assert.Contains(t, logs.String(), "ok_error_code=453")
-	assert.NotContains(t, logs.String(), fake.AppSecret)
-
-	cfg.AppSecret = ""
-	auth, err = okauth.New(cfg)
-	require.NoError(t, err)
-	err = auth.CallApp(t.Context(), "users.getInfo", nil, nil)
-	require.ErrorIs(t, err, okauth.ErrConfig)
-	assert.Contains(t, err.Error(), "AppSecret")
 }

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -139,4 +140,19 @@ func TestStoredTokensAreSealed(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, fresh)
 	assert.Equal(t, int32(2), n.Load())
+}
+
+// TestMemoryTokensBounded: the default store never holds more than its
+// bound, and keeps what was just put.
+func TestMemoryTokensBounded(t *testing.T) {
+	now := time.Now()
+	m := &memoryTokens{now: func() time.Time { return now }}
+	ctx := context.Background()
+	for i := range maxMemoryTokens + 10 {
+		require.NoError(t, m.Put(ctx, strconv.Itoa(i), Token{AccessToken: "t", Expires: now.Add(time.Hour)}))
+		require.LessOrEqual(t, len(m.m), maxMemoryTokens)
+	}
+	_, ok, err := m.Get(ctx, strconv.Itoa(maxMemoryTokens+9))
+	require.NoError(t, err)
+	assert.True(t, ok, "the last token put is kept")
 }

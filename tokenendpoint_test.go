@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"strconv"
 	"testing"
 	"time"
 
@@ -79,19 +78,4 @@ func TestRefreshRefusalIsExpiry(t *testing.T) {
 	assert.ErrorIs(t, err, ErrTokenExpired)
 	assert.False(t, errors.As(err, new(*OAuthError)), "not an OAuthError, so StatusOf says 401")
 	assert.Equal(t, http.StatusUnauthorized, StatusOf(err))
-}
-
-// TestMemoryTokensBounded: the default store never holds more than its
-// bound, and keeps what was just put.
-func TestMemoryTokensBounded(t *testing.T) {
-	now := time.Now()
-	m := &memoryTokens{now: func() time.Time { return now }}
-	ctx := context.Background()
-	for i := range maxMemoryTokens + 10 {
-		require.NoError(t, m.Put(ctx, strconv.Itoa(i), Token{AccessToken: "t", Expires: now.Add(time.Hour)}))
-		require.LessOrEqual(t, len(m.m), maxMemoryTokens)
-	}
-	_, ok, err := m.Get(ctx, strconv.Itoa(maxMemoryTokens+9))
-	require.NoError(t, err)
-	assert.True(t, ok, "the last token put is kept")
 }

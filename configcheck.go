@@ -1,0 +1,251 @@
+package okauth
+
+import (
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+)
+
+// withDefaults returns a copy of c with every unset field at its default.
+func (c Config) withDefaults() Config {
+	if c.Layout == "" {
+		c.Layout = LayoutWeb
+	}
+	if c.Prefix == "" {
+		c.Prefix = defaultPrefix
+	}
+	if c.Prefix != "/" {
+		c.Prefix = strings.TrimRight(c.Prefix, "/")
+	}
+	if c.LandingPath == "" {
+		c.LandingPath = "/"
+	}
+	if c.LogoutPath == "" {
+		c.LogoutPath = "/"
+	}
+	if c.SessionCache == 0 {
+		c.SessionCache = defaultSessionCache
+	}
+	if c.SessionName == "" {
+		c.SessionName = defaultSessionName
+		if !c.InsecureCookies {
+			c.SessionName = "__Host-" + defaultSessionName
+		}
+	}
+	if c.SessionLifetime == 0 {
+		c.SessionLifetime = defaultLifetime
+		if c.SessionEndsWithToken {
+			c.SessionLifetime = defaultTokenBoundLifetime
+		}
+	}
+	if c.Flow == "" {
+		c.Flow = FlowToken
+	}
+	if c.Endpoint.TokenURL == "" {
+		c.Endpoint.TokenURL = DefaultEndpoint.TokenURL
+	}
+	if c.Endpoint.AuthURL == "" {
+		c.Endpoint.AuthURL = DefaultEndpoint.AuthURL
+	}
+	if c.Endpoint.APIURL == "" {
+		c.Endpoint.APIURL = DefaultEndpoint.APIURL
+	}
+	if c.Timeout == 0 {
+		c.Timeout = defaultTimeout
+	}
+	if c.HTTPClient == nil {
+		c.HTTPClient = &http.Client{Timeout: c.Timeout}
+	}
+	if len(c.Fields) == 0 {
+		c.Fields = defaultFields
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	return c.appLinkDefaults()
+}
+
+// validate reports the first field that is missing or wrong, naming it.
+// It expects c to have its defaults.
+func (c Config) validate() error {
+	if c.AppID == "" {
+		return fieldErr("AppID", "is required (the application ID, client_id)")
+	}
+	if c.AppKey == "" {
+		return fieldErr("AppKey", "is required (the public application key)")
+	}
+	switch c.Layout {
+	case LayoutWeb, LayoutMobile, LayoutMobileNoHead:
+	default:
+		return fieldErr("Layout", fmt.Sprintf("is %q; want %q, %q or %q", c.Layout, LayoutWeb, LayoutMobile, LayoutMobileNoHead))
+	}
+	if !strings.HasPrefix(c.Prefix, "/") || c.Prefix == "/" {
+		return fieldErr("Prefix", fmt.Sprintf("is %q; want a path below / such as %q", c.Prefix, defaultPrefix))
+	}
+	for _, f := range []struct{ name, path string }{{"LandingPath", c.LandingPath}, {"LogoutPath", c.LogoutPath}} {
+		if _, ok := SafeNext(f.path); !ok {
+			return fieldErr(f.name, fmt.Sprintf("is %q; want a same-site path such as /", f.path))
+		}
+	}
+	if err := c.validateRedirect(); err != nil {
+		return err
+	}
+	for _, s := range c.Scopes {
+		if s == "" || strings.ContainsAny(s, "; ,") {
+			return fieldErr("Scopes", fmt.Sprintf("has %q; want one permission per element, such as %q", s, ScopeGetEmail))
+		}
+	}
+	if err := validateKeys(c.SessionKeys); err != nil {
+		return err
+	}
+	if c.InsecureCookies && (strings.HasPrefix(c.SessionName, "__Host-") || strings.HasPrefix(c.SessionName, "__Secure-")) {
+		return fieldErr("SessionName", fmt.Sprintf("is %q; browsers keep a __Host- or __Secure- cookie only when Secure, which InsecureCookies turns off", c.SessionName))
+	}
+	if c.SessionLifetime < time.Minute {
+		return fieldErr("SessionLifetime", fmt.Sprintf("is %v; want at least a minute", c.SessionLifetime))
+	}
+	if c.GorillaStore != nil && c.SessionStore != nil {
+		return fieldErr("SessionStore", "is set with GorillaStore; sessions are kept in one of them")
+	}
+	switch c.Flow {
+	case FlowToken:
+	case FlowCode:
+		if c.AppSecret == "" {
+			return fieldErr("AppSecret", "is required with FlowCode (the code is exchanged with the application secret key)")
+		}
+	default:
+		return fieldErr("Flow", fmt.Sprintf("is %q; want okauth.FlowToken or okauth.FlowCode", c.Flow))
+	}
+	if err := validateFields(c.Fields); err != nil {
+		return err
+	}
+	if err := c.validateAppLink(); err != nil {
+		return err
+	}
+	if c.Timeout < 0 {
+		return fieldErr("Timeout", "is negative")
+	}
+	for _, f := range []struct{ name, raw string }{{"Endpoint.AuthURL", c.Endpoint.AuthURL}, {"Endpoint.APIURL", c.Endpoint.APIURL}, {"Endpoint.TokenURL", c.Endpoint.TokenURL}} {
+		u, err := url.Parse(f.raw)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return fieldErr(f.name, fmt.Sprintf("is %q; want an absolute http(s) URL", f.raw))
+		}
+	}
+	return nil
+}
+
+func (c Config) validateRedirect() error {
+	if c.RedirectURL == "" {
+		return fieldErr("RedirectURL", "is required (the callback URL registered at OK, such as https://example.com"+c.Prefix+"/callback)")
+	}
+	u, err := url.Parse(c.RedirectURL)
+	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		return fieldErr("RedirectURL", fmt.Sprintf("is %q; want an absolute http(s) URL", c.RedirectURL))
+	}
+	if u.Fragment != "" {
+		return fieldErr("RedirectURL", "has a #fragment; OK puts the token there, so it must have none")
+	}
+	if want := c.Prefix + "/callback"; u.Path != want {
+		return fieldErr("RedirectURL", fmt.Sprintf("has path %q; want %q, the callback route under Prefix", u.Path, want))
+	}
+	if u.Scheme == "http" && !c.InsecureCookies {
+		return fieldErr("RedirectURL", "is http://; use https, or set InsecureCookies for local development")
+	}
+	return nil
+}
+
+// validateFields refuses Fields without uid, which every sign-in needs,
+// and names that could not be one field of OK's comma list.
+func validateFields(fields []string) error {
+	hasUID := false
+	for _, f := range fields {
+		hasUID = hasUID || f == "uid"
+		if f == "" || len(f) > 64 || strings.ContainsFunc(f, func(r rune) bool {
+			return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '.')
+		}) {
+			return fieldErr("Fields", fmt.Sprintf("has %q; want OK field names such as \"birthday\"", f))
+		}
+	}
+	if !hasUID {
+		return fieldErr("Fields", "lacks \"uid\"; every sign-in needs it to know who the user is")
+	}
+	return nil
+}
+
+func validateKeys(keys [][]byte) error {
+	if len(keys) == 0 {
+		return fieldErr("SessionKeys", "is required: at least one pair of hash key (32+ bytes) and block key (16, 24 or 32 bytes); see DeriveKeys")
+	}
+	if len(keys)%2 != 0 {
+		return fieldErr("SessionKeys", fmt.Sprintf("has %d keys; want pairs of hash key and block key", len(keys)))
+	}
+	for i := 0; i < len(keys); i += 2 {
+		if len(keys[i]) < 32 {
+			return fieldErr("SessionKeys", fmt.Sprintf("pair %d has a %d-byte hash key; want at least 32 bytes", i/2, len(keys[i])))
+		}
+		switch len(keys[i+1]) {
+		case 16, 24, 32:
+		default:
+			return fieldErr("SessionKeys", fmt.Sprintf("pair %d has a %d-byte block key; want 16, 24 or 32 bytes", i/2, len(keys[i+1])))
+		}
+	}
+	return nil
+}
+
+// fieldErr wraps ErrConfig with the field's name and what is wrong with it.
+func fieldErr(field, what string) error {
+	return fmt.Errorf("%w: %s %s", ErrConfig, field, what)
+}
+
+// okFrameAncestors are the origins of OK's pages that frame an app: the
+// default value of AppLink.FrameAncestors.
+var okFrameAncestors = []string{"https://ok.ru", "https://*.ok.ru"}
+
+// appLinkDefaults fills in the App link's defaults, on a copy of the
+// caller's AppLink.
+func (c Config) appLinkDefaults() Config {
+	if c.AppLink == nil {
+		return c
+	}
+	l := *c.AppLink
+	if l.LandingPath == "" {
+		l.LandingPath = c.LandingPath
+	}
+	if l.FrameAncestors == nil {
+		l.FrameAncestors = okFrameAncestors
+	}
+	l.FrameAncestors = slices.Clone(l.FrameAncestors)
+	c.AppLink = &l
+	return c
+}
+
+// frameAncestors are the origins [Auth.Frameable] lets frame a page.
+func (c Config) frameAncestors() []string {
+	if c.AppLink == nil {
+		return okFrameAncestors
+	}
+	return c.AppLink.FrameAncestors
+}
+
+// validateAppLink checks the App link's fields when it is on.
+func (c Config) validateAppLink() error {
+	if c.AppLink == nil {
+		return nil
+	}
+	if c.AppSecret == "" {
+		return fieldErr("AppSecret", "is required with AppLink (OK signs the launch with the application secret key)")
+	}
+	if _, ok := SafeNext(c.AppLink.LandingPath); !ok {
+		return fieldErr("AppLink.LandingPath", fmt.Sprintf("is %q; want a same-site path such as /", c.AppLink.LandingPath))
+	}
+	for _, o := range c.AppLink.FrameAncestors {
+		if o == "" || strings.ContainsAny(o, " ;,'\"") {
+			return fieldErr("AppLink.FrameAncestors", fmt.Sprintf("has %q; want one origin per element, such as %q", o, okFrameAncestors[0]))
+		}
+	}
+	return nil
+}

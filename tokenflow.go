@@ -1,0 +1,58 @@
+package okauth
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+)
+
+// callback finishes a sign-in of the token flow: the relay page POSTs
+// what OK put after "#" on the callback URL, OK's token or its error.
+func (a *Auth) callback(w http.ResponseWriter, r *http.Request) {
+	a.signIn(w, r, a.readToken, pageAnswer{a: a, msg: signInFailed})
+}
+
+// readToken reads the relay page's form: the state and OK's error (see
+// returned), then the token and its session secret.
+func (a *Auth) readToken(w http.ResponseWriter, r *http.Request) (claim, error) {
+	form, c, err := a.relayed(w, r)
+	if err != nil {
+		return c, err
+	}
+	token, secret := form.Get("access_token"), form.Get("session_secret_key")
+	switch {
+	case token == "":
+		return c, ErrTokenMissing
+	case secret == "" && a.cfg.AppSecret == "":
+		return c, ErrSecretMissing
+	}
+	c.user = User{AccessToken: Secret(token), SessionSecret: Secret(secret), TokenExpires: a.expiry(form.Get("expires_in")),
+		Permissions: permissions(form.Get("permissions_granted"))}
+	return c, nil
+}
+
+// expiry turns the browser's expires_in (seconds) into when the token
+// expires. The browser relays it, so it is not proof: it may not claim more
+// than OK's short default, or 30 days if the app asked for
+// LONG_ACCESS_TOKEN. As in OK's own SDKs, a missing, zero or unreadable
+// expires_in means the lifetime is unknown: OK's default applies.
+func (a *Auth) expiry(s string) time.Time {
+	limit := defaultTokenLife
+	if slices.Contains(a.cfg.Scopes, ScopeLongAccessToken) {
+		limit = longTokenLife
+	}
+	return a.now().Add(tokenLife(s, limit))
+}
+
+// permissions splits permissions_granted, which OK separates with ";" (some
+// clients see ","), dropping empty and overlong entries.
+func permissions(s string) []string {
+	var out []string
+	for _, p := range strings.FieldsFunc(s, func(r rune) bool { return r == ';' || r == ',' || r == ' ' }) {
+		if len(p) <= 64 && len(out) < 32 {
+			out = append(out, p)
+		}
+	}
+	return out
+}
