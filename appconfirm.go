@@ -61,12 +61,34 @@ func (a *Auth) askToConfirm(w http.ResponseWriter, r *http.Request, u *User) boo
 	}
 	http.SetCookie(w, a.confirmCookie(value, int(confirmLifetime/time.Second)))
 	render(w, "appconfirm.html", confirmCSP, http.StatusOK, struct {
-		M            *Messages
-		Name, Action string
-		Token        string
-		CSS          template.CSS
-	}{a.langs.forRequest(r), displayName(u), a.cfg.Prefix + appRoute, token, template.CSS(pageCSS)})
+		M                          *Messages
+		Name, UID, Current, Action string
+		Token                      string
+		CSS                        template.CSS
+	}{a.langs.forRequest(r), displayName(u), u.UID, a.signedInOtherThan(r, u.UID), a.cfg.Prefix + appRoute, token, template.CSS(pageCSS)})
 	return true
+}
+
+// signedInOtherThan is how the confirmation page names the user r's
+// browser is signed in as now, in this site's cookie or the App link's,
+// when that is not uid; "" when it is uid or no one. A name alone can be
+// copied, so a user who sees their own name here learns that the link
+// is someone else's account.
+func (a *Auth) signedInOtherThan(r *http.Request, uid string) string {
+	backends := []struct {
+		b    sessionBackend
+		name string
+	}{{a.sessions, a.cfg.SessionName}, {a.appSessions, a.appSessionName}}
+	for _, s := range backends {
+		raw := cookieValue(r, s.name)
+		if s.b == nil || raw == "" {
+			continue
+		}
+		if u, err := s.b.load(r, raw, a.now()); err == nil && u != nil && u.UID != uid {
+			return displayName(u) + " (" + a.langs.forRequest(r).ProfileID + " " + u.UID + ")"
+		}
+	}
+	return ""
 }
 
 // displayName is how the confirmation page names u.

@@ -67,6 +67,29 @@ func TestAppLaunchTopLevelAsksFirst(t *testing.T) {
 		assert.Zero(t, signIns.Load())
 	})
 
+	t.Run("a name copied from the victim", func(t *testing.T) {
+		// The attacker's OK account bears the victim's name: the page
+		// still tells them apart by OK's ID, and says whom the browser is
+		// signed in as now.
+		e.OK.SetUser(victim)
+		c := e.Browser(t)
+		e.SignIn(t, c, "/")
+		signIns.Store(0)
+		impostor := oktest.User{UID: "575000111222", Name: victim.Name}
+		resp := do(t, c, http.MethodGet, e.App.URL+"/auth/ok/app?"+e.OK.LaunchParams(impostor).Encode(), nil, typedIn)
+		text := body(t, resp)
+		require.Equal(t, http.StatusOK, resp.StatusCode, text)
+		assert.Contains(t, text, "Continue as "+victim.Name)
+		assert.Contains(t, text, `OK.ru ID <strong id="okauth-uid">`+impostor.UID+`</strong>`)
+		assert.Regexp(t, `id="okauth-switch">You are signed in here now as <strong>`+victim.Name+` \(OK.ru ID `+victim.UID+`\)</strong>`, text)
+		// The victim's own launch names no one to switch from.
+		resp = do(t, c, http.MethodGet, e.App.URL+"/auth/ok/app?"+e.OK.LaunchParams(victim).Encode(), nil, typedIn)
+		text = body(t, resp)
+		assert.Contains(t, text, `<strong id="okauth-uid">`+victim.UID+`</strong>`)
+		assert.NotContains(t, text, "okauth-switch")
+		assert.Zero(t, signIns.Load())
+	})
+
 	t.Run("in Russian", func(t *testing.T) {
 		req, err := http.NewRequest(http.MethodGet, e.App.URL+"/auth/ok/app?"+e.OK.LaunchParams(launchUser).Encode(), nil)
 		require.NoError(t, err)

@@ -84,3 +84,14 @@ func (f *frameWriter) Write(b []byte) (int, error) {
 
 // Unwrap lets http.ResponseController reach the underlying writer.
 func (f *frameWriter) Unwrap() http.ResponseWriter { return f.ResponseWriter }
+
+// FlushError fixes the headers, then flushes: http.ResponseController
+// calls it before it would unwrap to the underlying writer, whose flush
+// would send the headers unfixed.
+func (f *frameWriter) FlushError() error {
+	f.fix()
+	return http.NewResponseController(f.ResponseWriter).Flush()
+}
+
+// Flush is FlushError for a handler that asserts http.Flusher.
+func (f *frameWriter) Flush() { _ = f.FlushError() }

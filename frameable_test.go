@@ -53,3 +53,30 @@ func TestFrameable(t *testing.T) {
 		})
 	}
 }
+
+// TestFrameableFlushFirst: a page that flushes before it writes (through
+// http.ResponseController, or as an http.Flusher) still goes out with only
+// its frame-ancestors changed.
+func TestFrameableFlushFirst(t *testing.T) {
+	auth, err := okauth.New(okauth.Config{AppID: "1", AppKey: "K", RedirectURL: "https://a.example/auth/ok/callback",
+		SessionKeys: testKeys, AppSecret: "s", AppLink: &okauth.AppLink{FrameAncestors: []string{"https://site.test"}}})
+	require.NoError(t, err)
+	for name, flush := range map[string]func(http.ResponseWriter) error{
+		"ResponseController": func(w http.ResponseWriter) error { return http.NewResponseController(w).Flush() },
+		"http.Flusher":       func(w http.ResponseWriter) error { w.(http.Flusher).Flush(); return nil },
+	} {
+		t.Run(name, func(t *testing.T) {
+			h := auth.Frameable(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+				w.Header().Set("Content-Security-Policy", "default-src 'self'; frame-ancestors *")
+				w.Header().Set("X-Frame-Options", "DENY")
+				require.NoError(t, flush(w))
+				io.WriteString(w, "game")
+			}))
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/game", nil))
+			sent := rec.Result().Header // as flushed, before the body
+			assert.Equal(t, []string{"default-src 'self'; frame-ancestors https://site.test"}, sent.Values("Content-Security-Policy"))
+			assert.Empty(t, sent.Get("X-Frame-Options"))
+		})
+	}
+}

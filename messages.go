@@ -34,9 +34,13 @@ type Messages struct {
 
 	// ConfirmTitle heads the page that asks a user who opened the App
 	// link at top level whether to sign in; ConfirmText comes before the
-	// name of the user they would be, and ConfirmWarning after it. Its
+	// name of the user they would be (with ProfileID, followed by their
+	// OK.ru ID, which no one else can take, unlike a name), and
+	// ConfirmWarning after it; ConfirmSwitch, followed by the name of the
+	// user the browser is signed in as now, warns that continuing
+	// changes who that is. Its
 	// buttons are ContinueAs, followed by the name, and Cancel.
-	ConfirmTitle, ConfirmText, ConfirmWarning, ContinueAs, Cancel string
+	ConfirmTitle, ConfirmText, ProfileID, ConfirmWarning, ConfirmSwitch, ContinueAs, Cancel string
 
 	// LaunchOpening is shown for the moment the App link takes to open the
 	// app inside ok.ru, with a Continue link in case it does not.

@@ -16,6 +16,8 @@ var english = Messages{
 
 	ConfirmTitle:   "Sign in to this app?",
 	ConfirmText:    "This app was opened from a link. You would be signed in to it with this OK.ru account:",
+	ProfileID:      "OK.ru ID",
+	ConfirmSwitch:  "You are signed in here now as",
 	ConfirmWarning: "If this is not you, or you did not open the link yourself, choose Cancel: nothing will change.",
 	ContinueAs:     "Continue as",
 	Cancel:         "Cancel",

@@ -18,6 +18,8 @@ var russian = Messages{
 
 	ConfirmTitle:   "Войти в приложение?",
 	ConfirmText:    "Приложение открыто по ссылке. Вы войдёте в него с этим аккаунтом OK.ru:",
+	ProfileID:      "ID в\u00a0OK.ru",
+	ConfirmSwitch:  "Сейчас вы вошли сюда как",
 	ConfirmWarning: "Если это не вы или вы не открывали ссылку сами, нажмите «Отмена»\u00a0— ничего не изменится.",
 	ContinueAs:     "Продолжить как",
 	Cancel:         "Отмена",
