@@ -19,8 +19,9 @@ type Config struct {
 	// which OK signs every callback with. It is never logged or sent.
 	AppSecret string
 
-	// Credit gives the user what they paid for. It is called once per
-	// transaction_id, after the signature and every field are checked,
+	// Credit gives the user what they paid for, or takes a subscription
+	// event ([Payment.Kind]). It is called once per event
+	// ([Payment.EventID]), after the signature and every field are checked,
 	// with a context that ends after Timeout. It returns nil once the
 	// purchase is credited; [ErrInvalidPayment] (such as for an unknown
 	// product_code or a wrong amount) to make OK cancel and refund;

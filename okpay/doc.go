@@ -18,10 +18,22 @@
 // the caller's network (OK's published ones by default), OK's signature
 // of every parameter with the app secret, application_key, method, and
 // the shape of every field. Only then is the call parsed into a typed
-// [Payment] and handed to Config.Credit, once per transaction_id: OK's
-// retries and concurrent deliveries of a credited transaction are
-// answered true without calling the app again ([Store] keeps that
-// memory). The answer is OK's XML, byte for byte, with the
+// [Payment] and handed to Config.Credit, once per event ([Payment.EventID]):
+// OK's retries and concurrent deliveries of a credited event are answered
+// true without calling the app again ([Store] keeps that memory).
+//
+// # Subscriptions
+//
+// OK's callbacks.payment also serves in-game subscriptions. For some of
+// their events (a trial period starting, a subscription being cancelled)
+// OK sends no transaction_id, and product_code may be absent; okpay
+// hands such a call to Config.Credit as a [SubscriptionEvent] (TrialDays
+// and CardPromo as OK sent them), and the app answers it as it answers a
+// purchase. OK's pages name nothing else that identifies such an event,
+// so okpay takes two calls alike in every documented field but call_id
+// for one event retried: the second is answered as the first was, and
+// two real events alike in all of them (the same user, product, amount
+// and second) reach the app once. The answer is OK's XML, byte for byte, with the
 // Invocation-error header on errors.
 //
 // # Rules beyond the signature

@@ -117,15 +117,16 @@ func (h *Handler) checkTime(t time.Time) error {
 // a transaction at or before the newest one it forgot.
 func (h *Handler) claim(ctx context.Context, p Payment) (Claim, error) {
 	if m, ok := h.cfg.Store.(*MemoryStore); ok {
-		return m.claim(p.TransactionID, p.Time)
+		return m.claim(p.EventID, p.Time)
 	}
-	return h.cfg.Store.Claim(ctx, p.TransactionID)
+	return h.cfg.Store.Claim(ctx, p.EventID)
 }
 
 // credit runs Config.Credit once per transaction and returns OK's error
 // code, or 0 when the payment is credited.
 func (h *Handler) credit(ctx context.Context, p Payment) (code int) {
-	log := h.cfg.Logger.With(slog.String("transaction_id", p.TransactionID), slog.String("uid", p.UID))
+	log := h.cfg.Logger.With(slog.String("transaction_id", p.TransactionID), slog.String("event_id", p.EventID),
+		slog.String("kind", p.Kind.String()), slog.String("uid", p.UID))
 	claim, err := h.claim(ctx, p)
 	switch {
 	case errors.Is(err, errForgotten):
@@ -149,7 +150,7 @@ func (h *Handler) credit(ctx context.Context, p Payment) (code int) {
 		if credited {
 			return
 		}
-		if err := h.cfg.Store.Release(context.WithoutCancel(ctx), p.TransactionID); err != nil {
+		if err := h.cfg.Store.Release(context.WithoutCancel(ctx), p.EventID); err != nil {
 			log.LogAttrs(ctx, slog.LevelError, "okpay: releasing the payment failed", slog.String("error", err.Error()))
 		}
 	}()
@@ -168,7 +169,7 @@ func (h *Handler) credit(ctx context.Context, p Payment) (code int) {
 		return code
 	}
 	credited = true
-	if err := h.cfg.Store.MarkCredited(context.WithoutCancel(ctx), p.TransactionID); err != nil {
+	if err := h.cfg.Store.MarkCredited(context.WithoutCancel(ctx), p.EventID); err != nil {
 		// The app credited it: answer true, or OK would refund a credited
 		// payment.
 		log.LogAttrs(ctx, slog.LevelError, "okpay: payment credited but not recorded", slog.String("error", err.Error()))

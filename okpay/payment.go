@@ -1,6 +1,8 @@
 package okpay
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,13 +12,52 @@ import (
 	"unicode/utf8"
 )
 
+// Kind tells what a callbacks.payment call is.
+type Kind int
+
+const (
+	// Purchase is a call with a transaction_id: a one-off purchase, or a
+	// paid period of a subscription (ProductCode says which product).
+	Purchase Kind = iota
+	// SubscriptionEvent is a call without a transaction_id, which OK's
+	// callbacks.payment page describes for some in-game subscription
+	// events, such as a trial period starting (TrialDays is then set) or
+	// a subscription being cancelled. ProductCode may be empty.
+	SubscriptionEvent
+)
+
+// String names k.
+func (k Kind) String() string {
+	switch k {
+	case Purchase:
+		return "purchase"
+	case SubscriptionEvent:
+		return "subscription event"
+	}
+	return "Kind(" + strconv.Itoa(int(k)) + ")"
+}
+
 // Payment is one callbacks.payment call from OK, checked and typed.
 type Payment struct {
+	// Kind is Purchase, or SubscriptionEvent when OK sent no
+	// transaction_id.
+	Kind Kind
 	// UID is the OK user who paid: a string of digits.
 	UID string
-	// TransactionID is OK's id of the payment: the same on every retry,
-	// and the key that makes crediting happen once.
+	// TransactionID is OK's id of the payment: the same on every retry.
+	// It is empty for a SubscriptionEvent.
 	TransactionID string
+	// EventID is the key that makes Config.Credit run once per event
+	// across OK's retries, and what a [Store] is given: TransactionID
+	// when OK sent one. Without one, OK's pages name nothing that
+	// identifies the event, so EventID is derived from every documented
+	// field of the call but call_id (which may change between retries):
+	// uid, transaction_time, product_code, product_option, amount,
+	// currency, payment_system, extra_attributes, trial_days and
+	// card_promo. It starts with "=", which no transaction_id holds. Two
+	// events alike in all of these (the same user, product and second)
+	// are taken as one, and the second is answered as the first was.
+	EventID string
 	// Time is transaction_time. OK sends it as "2006-01-02 15:04:05" with
 	// no zone; it is Moscow time (OK's servers and documentation are in
 	// Moscow), read in Europe/Moscow, or at a fixed UTC+03:00 (Moscow's
@@ -37,8 +78,11 @@ type Payment struct {
 	// ExtraAttributes is extra_attributes, the JSON OK sends as is, or
 	// nil when absent.
 	ExtraAttributes json.RawMessage
-	// TrialDays is trial_days for a subscription, or 0.
+	// TrialDays is trial_days, the trial period in days of a game
+	// subscription, or 0.
 	TrialDays int
+	// CardPromo is card_promo, false when absent.
+	CardPromo bool
 	// CallID is OK's call_id: it may differ between retries of one
 	// transaction.
 	CallID string
@@ -85,8 +129,8 @@ func parsePayment(params url.Values) (Payment, error) {
 		ok          func(string) bool
 	}{
 		{"uid", p.UID, true, digits},
-		{"transaction_id", p.TransactionID, true, text},
-		{"product_code", p.ProductCode, true, text},
+		{"transaction_id", p.TransactionID, false, text},
+		{"product_code", p.ProductCode, false, text},
 		{"product_option", p.ProductOption, false, text},
 		{"currency", p.Currency, false, letters},
 		{"payment_system", p.PaymentSystem, false, text},
@@ -120,7 +164,37 @@ func parsePayment(params url.Values) (Payment, error) {
 		}
 		p.ExtraAttributes = json.RawMessage(s)
 	}
+	if s := get("card_promo"); s != "" {
+		if p.CardPromo, err = strconv.ParseBool(s); err != nil {
+			return p, fmt.Errorf("%w: card_promo not a boolean", errField)
+		}
+	}
+	p.EventID = p.TransactionID
+	if p.TransactionID == "" {
+		p.Kind = SubscriptionEvent
+		p.EventID = eventID(params)
+	}
 	return p, nil
+}
+
+// eventFields are the documented fields that tell one event without a
+// transaction_id from another: all but call_id, which may change between
+// OK's retries, and application_key and method, which every call has.
+var eventFields = []string{
+	"uid", "transaction_time", "product_code", "product_option", "amount", "currency",
+	"payment_system", "extra_attributes", "trial_days", "card_promo",
+}
+
+// eventID is the key of an event without a transaction_id: "=" and the
+// SHA-256 of its eventFields, each length-prefixed so that no two sets of
+// values join alike.
+func eventID(params url.Values) string {
+	h := sha256.New()
+	for _, name := range eventFields {
+		v := params.Get(name)
+		fmt.Fprintf(h, "%d:%s;", len(v), v)
+	}
+	return "=" + hex.EncodeToString(h.Sum(nil))
 }
 
 // paymentParams are the parameters OK documents for callbacks.payment,

@@ -19,14 +19,19 @@ import (
 // [Server.DeliverPayment]. Zero fields take the defaults their comments
 // give.
 type Payment struct {
-	UID           string    // default: the user the dialog signs in ([Server.SetUser])
-	TransactionID string    // default: random digits, new per payment
-	Time          time.Time // default: now; sent in Moscow time, as OK does
-	ProductCode   string
-	ProductOption string
-	Amount        int
-	Currency      string // "" when paid in OKs: then OK sends no currency
-	PaymentSystem string
+	UID           string // default: the user the dialog signs in ([Server.SetUser])
+	TransactionID string // default: random digits, new per payment, unless SubscriptionEvent
+	// SubscriptionEvent sends no transaction_id, as OK does for some
+	// in-game subscription events (a trial period starting, a
+	// subscription being cancelled). Such an event may have no
+	// ProductCode; a trial start carries trial_days in Extra.
+	SubscriptionEvent bool
+	Time              time.Time // default: now; sent in Moscow time, as OK does
+	ProductCode       string
+	ProductOption     string
+	Amount            int
+	Currency          string // "" when paid in OKs: then OK sends no currency
+	PaymentSystem     string
 	// ExtraAttributes is sent as extra_attributes when not empty (JSON).
 	ExtraAttributes string
 	// Extra are more parameters to send and sign, such as trial_days.
@@ -104,7 +109,9 @@ func (s *Server) PaymentParams(p Payment) url.Values {
 		}
 	}
 	set("uid", uid)
-	set("transaction_id", cmp.Or(p.TransactionID, randomDigits(15)))
+	if !p.SubscriptionEvent {
+		set("transaction_id", cmp.Or(p.TransactionID, randomDigits(15)))
+	}
 	set("transaction_time", when.In(moscow).Format("2006-01-02 15:04:05"))
 	set("product_code", p.ProductCode)
 	set("product_option", p.ProductOption)
@@ -122,7 +129,7 @@ func (s *Server) PaymentParams(p Payment) url.Values {
 // DeliverPayment delivers p to the app's Callback link at callbackURL as
 // OK does: a signed GET, and again after PaymentRetryInterval while the
 // app answers anything but true or 1001, up to PaymentTries tries. Each
-// try has the same transaction_id and a new call_id. It returns what OK
+// try has the same transaction_id and transaction_time, and a new call_id. It returns what OK
 // would conclude; the error is for a callbackURL that is not a URL or a
 // ctx that ended.
 func (s *Server) DeliverPayment(ctx context.Context, callbackURL string, p Payment) (Delivery, error) {
@@ -130,8 +137,11 @@ func (s *Server) DeliverPayment(ctx context.Context, callbackURL string, p Payme
 	if err != nil || u.Host == "" {
 		return Delivery{}, fmt.Errorf("oktest: callback URL %q is not an absolute URL", callbackURL)
 	}
-	if p.TransactionID == "" {
+	if p.TransactionID == "" && !p.SubscriptionEvent {
 		p.TransactionID = randomDigits(15)
+	}
+	if p.Time.IsZero() {
+		p.Time = time.Now()
 	}
 	tries, interval := s.PaymentTries, s.PaymentRetryInterval
 	if tries <= 0 {

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"sync"
 	"testing"
 	"time"
 
@@ -84,4 +85,35 @@ func TestDeliverPaymentReadsAnswersAsOK(t *testing.T) {
 	}
 	_, err := oktest.NewUnstartedServer().DeliverPayment(t.Context(), "/relative", oktest.Payment{})
 	assert.Error(t, err)
+}
+
+// TestDeliverSubscriptionEvent: a subscription event goes without
+// transaction_id, and every retry repeats its transaction_time, as OK's
+// retries of one event do (only call_id changes).
+func TestDeliverSubscriptionEvent(t *testing.T) {
+	var mu sync.Mutex
+	var got []url.Values
+	app := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		got = append(got, r.URL.Query())
+		mu.Unlock()
+		w.WriteHeader(http.StatusServiceUnavailable)
+	}))
+	defer app.Close()
+	fake := oktest.NewUnstartedServer()
+	fake.PaymentRetryInterval = 600 * time.Millisecond // the tries span more than a second
+	d, err := fake.DeliverPayment(t.Context(), app.URL+"/ok/payment",
+		oktest.Payment{SubscriptionEvent: true, Extra: url.Values{"trial_days": {"7"}}})
+	require.NoError(t, err)
+	assert.Equal(t, oktest.Refunded, d.Outcome)
+	mu.Lock()
+	defer mu.Unlock()
+	require.Len(t, got, 3)
+	for _, q := range got {
+		assert.NotContains(t, q, "transaction_id")
+		assert.NotContains(t, q, "product_code")
+		assert.Equal(t, got[0].Get("transaction_time"), q.Get("transaction_time"))
+		assert.Equal(t, "7", q.Get("trial_days"))
+	}
+	assert.NotEqual(t, got[0].Get("call_id"), got[2].Get("call_id"))
 }
