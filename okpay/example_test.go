@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
+	"net/url"
 	"os"
 	"sync"
 
@@ -73,4 +74,40 @@ func Example_oktest() {
 	// Output:
 	// credit 42 with coins100 for 10 OKs
 	// paid after 2 tries
+}
+
+// Take a subscription's trial start, which OK sends with no
+// transaction_id, beside a purchase: Payment.Kind tells them apart.
+func Example_subscription() {
+	fake := oktest.NewUnstartedServer()
+	pay, err := okpay.New(okpay.Config{
+		AppKey: fake.AppKey, AppSecret: fake.AppSecret,
+		Networks: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}, // oktest calls from loopback
+		Logger:   discard,
+		Credit: func(ctx context.Context, p okpay.Payment) error {
+			if p.Kind == okpay.SubscriptionEvent {
+				fmt.Printf("%s: user %s, trial of %d days\n", p.Kind, p.UID, p.TrialDays)
+				return nil
+			}
+			fmt.Printf("%s: user %s, %s\n", p.Kind, p.UID, p.ProductCode)
+			return nil
+		},
+	})
+	if err != nil {
+		panic(err)
+	}
+	app := httptest.NewServer(pay)
+	defer app.Close()
+
+	for _, p := range []oktest.Payment{
+		{UID: "42", ProductCode: "coins100", Amount: 10},
+		{UID: "42", SubscriptionEvent: true, Extra: url.Values{"trial_days": {"7"}}},
+	} {
+		if _, err := fake.DeliverPayment(context.Background(), app.URL+"/ok/payment", p); err != nil {
+			panic(err)
+		}
+	}
+	// Output:
+	// purchase: user 42, coins100
+	// subscription event: user 42, trial of 7 days
 }

@@ -36,9 +36,9 @@ func New(cfg Config) (*Handler, error) {
 // parameter with the app secret (else 104); application_key (else 101)
 // and method callbacks.payment (else 3); then every field, and a
 // transaction_time within Config.Retention and at most 5 minutes ahead
-// (else 1001). Nothing reaches the app before these pass. Then a
-// transaction credited before is answered true at once; one being
-// credited by another delivery gets 2; otherwise Config.Credit runs, and
+// (else 1001). Nothing reaches the app before these pass. Then an
+// event ([Payment.EventID]) credited before is answered true at once;
+// one being credited by another delivery gets 2; otherwise Config.Credit runs, and
 // its answer becomes OK's: true, 1001 for [ErrInvalidPayment], or 2 for
 // [ErrTryLater] and other errors.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {

@@ -24,8 +24,9 @@ const (
 )
 
 // Store remembers which transactions are being credited and which were,
-// so that each transaction_id is credited once, across OK's retries and
-// concurrent deliveries. Its three methods map onto one Redis key per
+// so that each is credited once, across OK's retries and concurrent
+// deliveries. Its ids are [Payment.EventID]: the transaction_id, or for a
+// subscription event without one, "=" and 64 hex digits. Its three methods map onto one Redis key per
 // transaction, which is how a store shared between instances works:
 //
 //	Claim:         SET okpay:<id> claimed NX PX <lease>   → OK: Claimed;
