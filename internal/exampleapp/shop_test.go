@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/okauth/okauth"
+	"github.com/okauth/okauth/okpay"
 	"github.com/okauth/okauth/oktest"
 )
 
@@ -28,7 +29,12 @@ func TestShop(t *testing.T) {
 	defer cancel()
 	routes := func(*okauth.Auth) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if b := BalanceOf(r.Context(), r.URL.Query().Get("uid")); b != nil {
+			uid := r.URL.Query().Get("uid")
+			if r.URL.Path == "/premium" {
+				fmt.Fprint(w, r.Context().Value(shopKey{}).(*Shop).Premium(uid))
+				return
+			}
+			if b := BalanceOf(r.Context(), uid); b != nil {
 				fmt.Fprint(w, *b)
 			}
 		})
@@ -61,6 +67,16 @@ func TestShop(t *testing.T) {
 	assert.Contains(t, do(http.MethodGet, "/ok/payment?uid=1&transaction_id=1&sig=00"), "<error_code>104</error_code>")
 	assert.Equal(t, "200", do(http.MethodGet, balance))
 
+	// premium: its trial starts and is cancelled, each an event OK sends
+	// without transaction_id.
+	premium := "/premium?uid=" + oktest.DefaultUser.UID
+	assert.Equal(t, "false", do(http.MethodGet, premium))
+	assert.Equal(t, "paid (1 attempt)\n", do(http.MethodPost, "/dev/premium?event=trial"))
+	assert.Equal(t, "true", do(http.MethodGet, premium))
+	assert.Equal(t, "paid (1 attempt)\n", do(http.MethodPost, "/dev/premium?event=cancel"))
+	assert.Equal(t, "false", do(http.MethodGet, premium))
+	assert.Equal(t, "200", do(http.MethodGet, balance), "no coins for a subscription event")
+
 	cancel()
 	require.NoError(t, <-done)
 	assert.Contains(t, logs.String(), "curl -X POST "+base+"/dev/pay", "the log says how to pay")
@@ -74,6 +90,25 @@ func TestShopCredit(t *testing.T) {
 	assert.Error(t, s.Credit(t.Context(), okpayPayment("coins100", 10, "RUB")))
 	assert.Error(t, s.Credit(t.Context(), okpayPayment("gems", 10, "")))
 	assert.Equal(t, 100, s.Balance("7"))
+}
+
+// TestShopPremium: premium's trial start and cancellation (no
+// transaction_id, maybe no product_code) and its paid periods; a
+// subscription event of another product is refused.
+func TestShopPremium(t *testing.T) {
+	s := &Shop{}
+	event := func(product string, trialDays int) okpay.Payment {
+		return okpay.Payment{Kind: okpay.SubscriptionEvent, UID: "7", ProductCode: product, TrialDays: trialDays}
+	}
+	require.NoError(t, s.Credit(t.Context(), event("", 7)))
+	assert.True(t, s.Premium("7"), "trial started")
+	require.NoError(t, s.Credit(t.Context(), event(PremiumCode, 0)))
+	assert.False(t, s.Premium("7"), "cancelled")
+	require.NoError(t, s.Credit(t.Context(), okpay.Payment{UID: "7", TransactionID: "2", ProductCode: PremiumCode, Amount: PremiumPrice}))
+	assert.True(t, s.Premium("7"), "a paid period")
+	assert.ErrorIs(t, s.Credit(t.Context(), event("gold", 7)), okpay.ErrInvalidPayment)
+	assert.ErrorIs(t, s.Credit(t.Context(), okpay.Payment{UID: "7", TransactionID: "3", ProductCode: PremiumCode, Amount: 1}), okpay.ErrInvalidPayment)
+	assert.Zero(t, s.Balance("7"))
 }
 
 // TestCardBalance: the user's card shows their coins when there is a
