@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -88,4 +89,26 @@ func TestAppLaunchCarriesParametersToLanding(t *testing.T) {
 		require.Equal(t, http.StatusOK, resp.StatusCode, text)
 		assertCarried(t, landingOf(t, text), p)
 	})
+}
+
+func TestAppLaunchTopLevelLongParametersStayBehind(t *testing.T) {
+	// A top-level launch keeps its landing URL in the pending-launch
+	// cookie: one too long for it lands without the parameters rather
+	// than fail.
+	var signIns atomic.Int32
+	e := newLaunchEnv(t, &signIns)
+	c := e.Browser(t)
+	p := e.OK.LaunchParams(launchUser)
+	p.Set("custom_args", strings.Repeat("Привет ", 300))
+	e.OK.SignLaunch(p)
+	resp := do(t, c, http.MethodGet, e.App.URL+"/auth/ok/app?"+p.Encode(), nil, typedIn)
+	text := body(t, resp)
+	require.Equal(t, http.StatusOK, resp.StatusCode, text)
+	m := confirmToken.FindStringSubmatch(text)
+	require.Len(t, m, 2)
+	form := url.Values{"token": {m[1]}, "do": {"continue"}}
+	resp = do(t, c, http.MethodPost, e.App.URL+"/auth/ok/app", form, fetchMeta{"same-origin", "navigate", "document", ""})
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode, body(t, resp))
+	assert.Equal(t, "/game", resp.Header.Get("Location"))
+	assert.Equal(t, int32(1), signIns.Load())
 }
