@@ -43,12 +43,18 @@ func (a *Auth) confirmCookie(value string, maxAge int) *http.Cookie {
 }
 
 // askToConfirm keeps u, whom OK confirmed for a launch opened at top
-// level, in the pending-launch cookie and shows the confirmation page. It
-// reports false, having answered with the failure, if u cannot be kept.
-func (a *Auth) askToConfirm(w http.ResponseWriter, r *http.Request, u *User) bool {
+// level, and next, the landing page Continue opens (see readLaunch), in
+// the pending-launch cookie and shows the confirmation page. A next too
+// long for the cookie is kept without the launch's parameters. It reports
+// false, having answered with the failure, if u cannot be kept.
+func (a *Auth) askToConfirm(w http.ResponseWriter, r *http.Request, u *User, next string) bool {
 	token := newState()
 	u.Expires = a.now().Add(confirmLifetime) // the session's end is set on Continue
-	value, err := a.confirmCodec.encode(a.confirmName, append([]byte(token+"|"), encodeUser(u)...))
+	if len(next) > maxCarried {
+		next = a.cfg.AppLink.LandingPath
+	}
+	data := append([]byte(token+"|"+url.QueryEscape(next)+"|"), encodeUser(u)...)
+	value, err := a.confirmCodec.encode(a.confirmName, data)
 	if err != nil {
 		a.cfg.Logger.ErrorContext(r.Context(), "okauth: cannot seal a pending launch", "error", err)
 		http.Error(w, "500 cannot start the launch", http.StatusInternalServerError)
@@ -129,7 +135,7 @@ func (a *Auth) confirmLaunch(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusSeeOther)
 		return
 	}
-	u, token, err := a.pendingLaunch(raw, form.Get("token"))
+	u, token, next, err := a.pendingLaunch(raw, form.Get("token"))
 	if err != nil {
 		a.fail(w, r, "okauth: app launch refused", err, "")
 		return
@@ -143,25 +149,29 @@ func (a *Auth) confirmLaunch(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, "okauth: app launch refused", err, "")
 		return
 	}
-	if !a.keep(w, r, u, a.cfg.AppLink.LandingPath, pageAnswer{a: a, msg: signInFailed}) {
+	if !a.keep(w, r, u, next, pageAnswer{a: a, msg: signInFailed}) {
 		a.states.used.Release(context.WithoutCancel(r.Context()), key)
 	}
 }
 
 // pendingLaunch opens the pending-launch cookie raw and returns the user
-// it holds if its token is formToken.
-func (a *Auth) pendingLaunch(raw, formToken string) (*User, string, error) {
+// it holds and the landing page it opens if its token is formToken.
+func (a *Auth) pendingLaunch(raw, formToken string) (u *User, token, next string, err error) {
 	data, err := a.confirmCodec.decode(namePipe(a.confirmName), raw, nil)
 	if err != nil {
-		return nil, "", fmt.Errorf("%w: no pending launch in this browser, or it expired", ErrBadLaunch)
+		return nil, "", "", fmt.Errorf("%w: no pending launch in this browser, or it expired", ErrBadLaunch)
 	}
-	token, enc, ok := strings.Cut(string(data), "|")
+	token, rest, ok := strings.Cut(string(data), "|")
 	if !ok || formToken == "" || subtle.ConstantTimeCompare([]byte(token), []byte(formToken)) != 1 {
-		return nil, "", fmt.Errorf("%w: the confirmation is not this browser's", ErrBadLaunch)
+		return nil, "", "", fmt.Errorf("%w: the confirmation is not this browser's", ErrBadLaunch)
 	}
-	u := &User{}
+	escaped, enc, ok := strings.Cut(rest, "|")
+	if next, err = url.QueryUnescape(escaped); !ok || err != nil {
+		return nil, "", "", fmt.Errorf("%w: the pending launch is malformed", ErrBadLaunch)
+	}
+	u = &User{}
 	if err := decodeUser(enc, u); err != nil {
-		return nil, "", fmt.Errorf("%w: %w", ErrBadLaunch, err)
+		return nil, "", "", fmt.Errorf("%w: %w", ErrBadLaunch, err)
 	}
-	return u, token, nil
+	return u, token, next, nil
 }

@@ -113,7 +113,14 @@ func TestAppLaunchTopLevelAsksFirst(t *testing.T) {
 		form := url.Values{"token": {token}, "do": {"continue"}}
 		resp := do(t, c, http.MethodPost, e.App.URL+"/auth/ok/app", form, topLevelPost)
 		require.Equal(t, http.StatusSeeOther, resp.StatusCode, body(t, resp))
-		assert.Equal(t, "/game", resp.Header.Get("Location"))
+		landing, err := url.Parse(resp.Header.Get("Location"))
+		require.NoError(t, err)
+		assert.Equal(t, "/game", landing.Path)
+		assert.Equal(t, "from=test&x=Привет", landing.Query().Get("custom_args"), "the launch's parameters come along")
+		assert.Equal(t, launchUser.UID, landing.Query().Get("logged_user_id"))
+		for _, name := range launchSecretNames {
+			assert.False(t, landing.Query().Has(name), "%s is not carried", name)
+		}
 		assert.NotNil(t, cookieNamed(resp, appSessionName))
 		assert.Equal(t, int32(1), signIns.Load())
 		assert.Equal(t, "public, signed in as "+launchUser.UID, whoAt(c))

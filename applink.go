@@ -50,15 +50,15 @@ func (a *Auth) appLaunchRoute(w http.ResponseWriter, r *http.Request) {
 	c, u, err := a.verified(w, r, a.readLaunch)
 	switch {
 	case errors.Is(err, errLaunchReloaded) && place == launchInOKFrame:
-		a.openLanding(w, r, a.cfg.AppLink.LandingPath) // the session it started is still this frame's
+		a.openLanding(w, r, c.next) // the session it started is still this frame's
 	case err != nil:
 		refused.failed(w, r, err, "")
 	case place == launchTopLevel:
-		if !a.askToConfirm(w, r, u) {
+		if !a.askToConfirm(w, r, u, c.next) {
 			c.release()
 		}
 	default:
-		if !a.keep(w, r, u, a.cfg.AppLink.LandingPath, pageAnswer{a: a, msg: signInFailed, open: a.openLanding}) {
+		if !a.keep(w, r, u, c.next, pageAnswer{a: a, msg: signInFailed, open: a.openLanding}) {
 			c.release()
 		}
 	}
@@ -81,8 +81,10 @@ func (a *Auth) openLanding(w http.ResponseWriter, r *http.Request, next string) 
 
 // readLaunch checks the launch OK signed and marks it used. Its claim's
 // user has OK's session_key as AccessToken; OK must then vouch that the
-// key is live and the launch's user's. Its release forgets the mark, for
-// when the sign-in does not happen after all.
+// key is live and the launch's user's. Its next is the landing page with
+// the launch's parameters but its secrets (see launchCarried), for a
+// reloaded launch too. Its release forgets the mark, for when the sign-in
+// does not happen after all.
 func (a *Auth) readLaunch(_ http.ResponseWriter, r *http.Request) (claim, error) {
 	q, err := a.launchQuery(r.URL.RawQuery)
 	if err != nil {
@@ -106,9 +108,10 @@ func (a *Auth) readLaunch(_ http.ResponseWriter, r *http.Request) (claim, error)
 	if q.Get("authorized") != "1" {
 		return claim{}, ErrLaunchUnauthorized
 	}
+	next := withQuery(a.cfg.AppLink.LandingPath, launchCarried(q))
 	release, err := a.useLaunch(r.Context(), q.Get("sig"))
 	if errors.Is(err, ErrLaunchUsed) && a.holdsAppSession(r, uid) {
-		return claim{}, fmt.Errorf("%w: %w", errLaunchReloaded, err)
+		return claim{next: next}, fmt.Errorf("%w: %w", errLaunchReloaded, err)
 	}
 	if err != nil {
 		return claim{}, err
@@ -127,7 +130,7 @@ func (a *Auth) readLaunch(_ http.ResponseWriter, r *http.Request) (claim, error)
 		return nil
 	}
 	return claim{user: User{AccessToken: Secret(key), SessionSecret: Secret(q.Get("session_secret_key")),
-		InsideOK: true, TokenExpires: a.expiry("")}, vouch: vouch, release: release}, nil
+		InsideOK: true, TokenExpires: a.expiry("")}, vouch: vouch, next: next, release: release}, nil
 }
 
 // holdsAppSession reports whether r carries a live App link session of

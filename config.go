@@ -263,7 +263,12 @@ type Config struct {
 // (Sec-Fetch-Site: same-origin) and a tab's page loads.
 type AppLink struct {
 	// LandingPath is where the App link sends a user it signed in, inside
-	// the iframe. The default value is Config.LandingPath.
+	// the iframe. The default value is Config.LandingPath. It opens with
+	// the launch's query but OK's session and signatures (session_key,
+	// session_secret_key, auth_sig and sig are dropped): api_server,
+	// apiconnection, custom_args and the rest, as OK's JS SDK reads them.
+	// Anyone can open it with any query, so its handler takes the user
+	// from [UserFrom] and custom_args as input to check.
 	LandingPath string
 
 	// FrameAncestors are the origins allowed to frame the App link's

@@ -6,6 +6,7 @@ import (
 	"html"
 	"io"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -120,6 +121,16 @@ func TestAppLaunchInsideIframe(t *testing.T) {
 	assert.Equal(t, "https://okru.test", c.PartitionKey.TopLevelSite, "kept in the embedding site's partition")
 	assert.True(t, c.Secure && c.HTTPOnly)
 	assert.Equal(t, "None", c.SameSite.String())
+
+	// The landing page's URL carries the launch's parameters but its
+	// secrets, for OK's JS SDK.
+	assert.Equal(t, "from=test&x=Привет", frameText(t, tab, app.URL+"/game", "#args"))
+	names := strings.Fields(frameText(t, tab, app.URL+"/game", "#names"))
+	assert.Contains(t, names, "apiconnection")
+	assert.Contains(t, names, "api_server")
+	for _, secret := range []string{"session_key", "session_secret_key", "auth_sig", "sig"} {
+		assert.NotContains(t, names, secret)
+	}
 
 	// The app's own form and link, inside the iframe.
 	frameDo(t, tab, app.URL+"/game", chromedp.Click(chromedp.ID("act")))
@@ -290,7 +301,10 @@ func startAppLinkApp(t *testing.T, fake *oktest.Server, frameAncestor string) *l
 	mux := http.NewServeMux()
 	mux.Handle("/auth/ok/", auth)
 	mux.Handle("/game", auth.Frameable(auth.RequireLogin(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		names := slices.Sorted(maps.Keys(r.URL.Query()))
 		page(w, `<p id="uid">`+html.EscapeString(uidOf(r))+`</p>`+
+			`<p id="args">`+html.EscapeString(r.URL.Query().Get("custom_args"))+`</p>`+
+			`<p id="names">`+html.EscapeString(strings.Join(names, " "))+`</p>`+
 			`<form method="post" action="/act"><button id="act">Act</button></form><a id="who" href="/who">Who</a>`)
 	}))))
 	mux.Handle("POST /act", auth.Frameable(auth.RequireLogin(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
