@@ -385,7 +385,7 @@ func tokenAttacks() []attackRow {
 		{name: "token/empty", status: 400, message: msgIncomplete, send: setField("access_token", "")},
 		{name: "token/expired at OK (102)", status: 401, message: msgTokenRefused,
 			send: withFrag(func(a *attack, _ url.Values) { a.e.OK.ExpireTokens() })},
-		{name: "token/wrong secret (104)", status: 502, message: msgTokenRefused,
+		{name: "token/wrong secret (104)", status: 400, message: msgTokenRefused,
 			send: setField("session_secret_key", "00000000000000000000000000000000")},
 		{name: "token/for another app (101)", status: 502, message: msgTokenRefused,
 			send: withFrag(func(a *attack, _ url.Values) { a.e.OK.SetAPIError(okauth.CodeParamAPIKey) })},

@@ -1,6 +1,7 @@
 package okauth
 
 import (
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -29,7 +30,20 @@ func (a *Auth) readToken(w http.ResponseWriter, r *http.Request) (claim, error) 
 	}
 	c.user = User{AccessToken: Secret(token), SessionSecret: Secret(secret), TokenExpires: a.expiry(form.Get("expires_in")),
 		Permissions: permissions(form.Get("permissions_granted"))}
+	if a.cfg.AppSecret == "" {
+		c.vouch = relayedSecretVouch
+	}
 	return c, nil
+}
+
+// relayedSecretVouch judges OK's answer to a call signed with the session
+// secret the browser relayed: OK's 104 (PARAM_SIGNATURE) then means that
+// secret does not belong to the token, which only the visitor can cause.
+func relayedSecretVouch(_ *User, err error) error {
+	if apiCode(err) == CodeSignature {
+		return fmt.Errorf("%w: %w", ErrSecretMismatch, err)
+	}
+	return err
 }
 
 // expiry turns the browser's expires_in (seconds) into when the token
