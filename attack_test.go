@@ -412,12 +412,20 @@ func tokenAttacks() []attackRow {
 			check: func(t *testing.T, a *attack, resp *http.Response, _ string) {
 				assertTokenLife(t, a, 30*time.Minute)
 			}},
-		// Control: with LONG_ACCESS_TOKEN asked for, a day is believed.
-		{name: "token/expires_in a day with LONG_ACCESS_TOKEN (control)", status: 303, message: "/", signsIn: true,
+		// With LONG_ACCESS_TOKEN asked for and granted, OK extends the
+		// token when it is used: no expiry is fixed, whatever expires_in
+		// says, and OK decides at each call.
+		{name: "token/expires_in a day with LONG_ACCESS_TOKEN granted", status: 303, message: "/", signsIn: true,
 			edit: func(c *okauth.Config) { c.Scopes = append(c.Scopes, okauth.ScopeLongAccessToken) },
 			send: setField("expires_in", "86400"),
 			check: func(t *testing.T, a *attack, resp *http.Response, _ string) {
-				assertTokenLife(t, a, 24*time.Hour)
+				assertTokenLife(t, a, 0)
+			}},
+		// Control: claimed granted but not asked for, it is not believed.
+		{name: "token/LONG_ACCESS_TOKEN granted but not asked for", status: 303, message: "/", signsIn: true,
+			send: setField("permissions_granted", okauth.ScopeLongAccessToken),
+			check: func(t *testing.T, a *attack, resp *http.Response, _ string) {
+				assertTokenLife(t, a, 30*time.Minute)
 			}},
 	}
 	// As in OK's SDKs, an expires_in that says nothing usable means the
@@ -433,7 +441,7 @@ func tokenAttacks() []attackRow {
 }
 
 // assertTokenLife checks that the session of the browser now believes
-// its token lives about life from now.
+// its token lives about life from now, or, for 0, fixes no expiry.
 func assertTokenLife(t *testing.T, a *attack, life time.Duration) {
 	t.Helper()
 	resp, err := a.c.Do(a.request(http.MethodGet, "/session"))
@@ -444,7 +452,11 @@ func assertTokenLife(t *testing.T, a *attack, life time.Duration) {
 	var rest string
 	_, err = fmt.Sscanf(page, "expires=%d token_expires=%d %s", &exp, &tokenExp, &rest)
 	require.NoError(t, err, page)
-	assert.InDelta(t, time.Now().Add(life).Unix(), tokenExp, 60, "token expiry")
+	if life == 0 {
+		assert.Equal(t, time.Time{}.Unix(), tokenExp, "no token expiry")
+	} else {
+		assert.InDelta(t, time.Now().Add(life).Unix(), tokenExp, 60, "token expiry")
+	}
 	assert.InDelta(t, time.Now().Add(7*24*time.Hour).Unix(), exp, 60, "session expiry")
 }
 

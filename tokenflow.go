@@ -28,12 +28,24 @@ func (a *Auth) readToken(w http.ResponseWriter, r *http.Request) (claim, error) 
 	case secret == "" && a.cfg.AppSecret == "":
 		return c, ErrSecretMissing
 	}
-	c.user = User{AccessToken: Secret(token), SessionSecret: Secret(secret), TokenExpires: a.expiry(form.Get("expires_in")),
-		Permissions: permissions(form.Get("permissions_granted"))}
+	c.user = User{AccessToken: Secret(token), SessionSecret: Secret(secret), Permissions: permissions(form.Get("permissions_granted"))}
+	if !a.longToken(c.user.Permissions) {
+		c.user.TokenExpires = a.expiry(form.Get("expires_in"))
+	}
 	if a.cfg.AppSecret == "" {
 		c.vouch = relayedSecretVouch
 	}
 	return c, nil
+}
+
+// longToken reports whether the app asked for LONG_ACCESS_TOKEN and the
+// fragment says OK granted it. OK then extends the token each time it is
+// used, so its expiry is left unknown (zero) and OK decides: a dead token
+// still comes back from OK as ErrTokenExpired. The browser relays
+// permissions_granted, but claiming it only sends calls to OK, which checks
+// the token either way.
+func (a *Auth) longToken(granted []string) bool {
+	return slices.Contains(a.cfg.Scopes, ScopeLongAccessToken) && slices.Contains(granted, ScopeLongAccessToken)
 }
 
 // relayedSecretVouch judges OK's answer to a call signed with the session
