@@ -391,6 +391,19 @@ func tokenAttacks() []attackRow {
 			send: withFrag(func(a *attack, _ url.Values) { a.e.OK.SetAPIError(okauth.CodeParamAPIKey) })},
 		{name: "token/session_secret_key missing", status: 400, message: msgIncomplete,
 			send: withFrag(func(_ *attack, f url.Values) { f.Del("session_secret_key") })},
+		// Signed in through OK's own app, the fragment may carry
+		// refresh_token in place of session_secret_key (OK's Android SDK
+		// reads either): it signs the token's calls.
+		{name: "token/refresh_token in place of session_secret_key", status: 303, message: "/", signsIn: true,
+			send: withFrag(func(_ *attack, f url.Values) {
+				f.Set("refresh_token", f.Get("session_secret_key"))
+				f.Del("session_secret_key")
+			})},
+		{name: "token/refresh_token not the token's (104)", status: 400, message: msgTokenRefused,
+			send: withFrag(func(_ *attack, f url.Values) {
+				f.Set("refresh_token", "00000000000000000000000000000000")
+				f.Del("session_secret_key")
+			})},
 		// The browser relays expires_in: a huge one is not refused, but
 		// the token is believed for OK's short default (30 minutes) at
 		// most, and the session lasts SessionLifetime (7 days) whatever

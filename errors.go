@@ -35,8 +35,9 @@ var (
 	// ErrTokenMissing means the callback carried no access_token.
 	ErrTokenMissing = errors.New("okauth: access_token missing")
 
-	// ErrSecretMissing means the callback carried no session_secret_key and
-	// no AppSecret is configured to sign calls without it.
+	// ErrSecretMissing means the callback carried neither
+	// session_secret_key nor refresh_token (which OK may send in its place)
+	// and no AppSecret is configured to sign calls without them.
 	ErrSecretMissing = errors.New("okauth: session_secret_key missing")
 
 	// ErrSecretMismatch means OK refused the signature (104) of a call

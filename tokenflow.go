@@ -1,6 +1,7 @@
 package okauth
 
 import (
+	"cmp"
 	"fmt"
 	"net/http"
 	"slices"
@@ -15,13 +16,17 @@ func (a *Auth) callback(w http.ResponseWriter, r *http.Request) {
 }
 
 // readToken reads the relay page's form: the state and OK's error (see
-// returned), then the token and its session secret.
+// returned), then the token and its session secret. As in OK's Android
+// SDK, a fragment without session_secret_key may carry refresh_token
+// instead (sign-in through OK's own app): it is then the secret that signs
+// the token's calls, and it is kept as the session secret, never as a
+// refresh token for OK's token endpoint.
 func (a *Auth) readToken(w http.ResponseWriter, r *http.Request) (claim, error) {
 	form, c, err := a.relayed(w, r)
 	if err != nil {
 		return c, err
 	}
-	token, secret := form.Get("access_token"), form.Get("session_secret_key")
+	token, secret := form.Get("access_token"), cmp.Or(form.Get("session_secret_key"), form.Get("refresh_token"))
 	switch {
 	case token == "":
 		return c, ErrTokenMissing
