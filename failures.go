@@ -56,7 +56,8 @@ func (a *Auth) secretRefused(err error) bool {
 // fail logs err once as msg, without secrets, and hands the request to the
 // failure handler, with next for its "Try again" link. What a visitor can
 // cause is a WARN, and past the first few a minute only counted (see
-// failureLog); OK's own failures and a full replay memory are an ERROR.
+// failureLog); OK's own failures, a full replay memory and OK refusing a
+// signature made with AppSecret (see secretRefused) are an ERROR.
 func (a *Auth) fail(w http.ResponseWriter, r *http.Request, msg string, err error, next string) {
 	a.logFailure(r, msg, err)
 	a.failure.ServeHTTP(w, withError(r, err, next))
