@@ -88,6 +88,7 @@ func (a *Auth) openLanding(w http.ResponseWriter, r *http.Request, next string) 
 func (a *Auth) readLaunch(_ http.ResponseWriter, r *http.Request) (claim, error) {
 	q, err := a.launchQuery(r.URL.RawQuery)
 	if err != nil {
+		a.launchSigFailed(r, err, nil)
 		return claim{}, fmt.Errorf("%w: %w", ErrBadLaunch, err)
 	}
 	for _, f := range []string{"application_key", "logged_user_id", "session_key", "session_secret_key", "auth_sig", "sig", "authorized"} {
@@ -98,12 +99,11 @@ func (a *Auth) readLaunch(_ http.ResponseWriter, r *http.Request) (claim, error)
 	if !equalFold(q.Get("application_key"), a.cfg.AppKey) {
 		return claim{}, fmt.Errorf("%w: application_key is not this app's", ErrBadLaunch)
 	}
-	if !equalFold(q.Get("sig"), Sign(q, a.cfg.AppSecret)) {
-		return claim{}, fmt.Errorf("%w: sig does not match", ErrBadLaunch)
-	}
 	uid, key := q.Get("logged_user_id"), q.Get("session_key")
-	if !equalFold(q.Get("auth_sig"), md5Hex(uid+key+a.cfg.AppSecret)) {
-		return claim{}, fmt.Errorf("%w: auth_sig does not match", ErrBadLaunch)
+	if !a.authSigOK(q) {
+		err := fmt.Errorf("%w: auth_sig does not match", ErrBadLaunch)
+		a.launchSigFailed(r, err, q)
+		return claim{}, err
 	}
 	if q.Get("authorized") != "1" {
 		return claim{}, ErrLaunchUnauthorized

@@ -385,12 +385,25 @@ func tokenAttacks() []attackRow {
 		{name: "token/empty", status: 400, message: msgIncomplete, send: setField("access_token", "")},
 		{name: "token/expired at OK (102)", status: 401, message: msgTokenRefused,
 			send: withFrag(func(a *attack, _ url.Values) { a.e.OK.ExpireTokens() })},
-		{name: "token/wrong secret (104)", status: 502, message: msgTokenRefused,
+		{name: "token/wrong secret (104)", status: 400, message: msgTokenRefused,
 			send: setField("session_secret_key", "00000000000000000000000000000000")},
 		{name: "token/for another app (101)", status: 502, message: msgTokenRefused,
 			send: withFrag(func(a *attack, _ url.Values) { a.e.OK.SetAPIError(okauth.CodeParamAPIKey) })},
 		{name: "token/session_secret_key missing", status: 400, message: msgIncomplete,
 			send: withFrag(func(_ *attack, f url.Values) { f.Del("session_secret_key") })},
+		// Signed in through OK's own app, the fragment may carry
+		// refresh_token in place of session_secret_key (OK's Android SDK
+		// reads either): it signs the token's calls.
+		{name: "token/refresh_token in place of session_secret_key", status: 303, message: "/", signsIn: true,
+			send: withFrag(func(_ *attack, f url.Values) {
+				f.Set("refresh_token", f.Get("session_secret_key"))
+				f.Del("session_secret_key")
+			})},
+		{name: "token/refresh_token not the token's (104)", status: 400, message: msgTokenRefused,
+			send: withFrag(func(_ *attack, f url.Values) {
+				f.Set("refresh_token", "00000000000000000000000000000000")
+				f.Del("session_secret_key")
+			})},
 		// The browser relays expires_in: a huge one is not refused, but
 		// the token is believed for OK's short default (30 minutes) at
 		// most, and the session lasts SessionLifetime (7 days) whatever
@@ -412,12 +425,20 @@ func tokenAttacks() []attackRow {
 			check: func(t *testing.T, a *attack, resp *http.Response, _ string) {
 				assertTokenLife(t, a, 30*time.Minute)
 			}},
-		// Control: with LONG_ACCESS_TOKEN asked for, a day is believed.
-		{name: "token/expires_in a day with LONG_ACCESS_TOKEN (control)", status: 303, message: "/", signsIn: true,
+		// With LONG_ACCESS_TOKEN asked for and granted, OK extends the
+		// token when it is used: no expiry is fixed, whatever expires_in
+		// says, and OK decides at each call.
+		{name: "token/expires_in a day with LONG_ACCESS_TOKEN granted", status: 303, message: "/", signsIn: true,
 			edit: func(c *okauth.Config) { c.Scopes = append(c.Scopes, okauth.ScopeLongAccessToken) },
 			send: setField("expires_in", "86400"),
 			check: func(t *testing.T, a *attack, resp *http.Response, _ string) {
-				assertTokenLife(t, a, 24*time.Hour)
+				assertTokenLife(t, a, 0)
+			}},
+		// Control: claimed granted but not asked for, it is not believed.
+		{name: "token/LONG_ACCESS_TOKEN granted but not asked for", status: 303, message: "/", signsIn: true,
+			send: setField("permissions_granted", okauth.ScopeLongAccessToken),
+			check: func(t *testing.T, a *attack, resp *http.Response, _ string) {
+				assertTokenLife(t, a, 30*time.Minute)
 			}},
 	}
 	// As in OK's SDKs, an expires_in that says nothing usable means the
@@ -433,7 +454,7 @@ func tokenAttacks() []attackRow {
 }
 
 // assertTokenLife checks that the session of the browser now believes
-// its token lives about life from now.
+// its token lives about life from now, or, for 0, fixes no expiry.
 func assertTokenLife(t *testing.T, a *attack, life time.Duration) {
 	t.Helper()
 	resp, err := a.c.Do(a.request(http.MethodGet, "/session"))
@@ -444,7 +465,11 @@ func assertTokenLife(t *testing.T, a *attack, life time.Duration) {
 	var rest string
 	_, err = fmt.Sscanf(page, "expires=%d token_expires=%d %s", &exp, &tokenExp, &rest)
 	require.NoError(t, err, page)
-	assert.InDelta(t, time.Now().Add(life).Unix(), tokenExp, 60, "token expiry")
+	if life == 0 {
+		assert.Equal(t, time.Time{}.Unix(), tokenExp, "no token expiry")
+	} else {
+		assert.InDelta(t, time.Now().Add(life).Unix(), tokenExp, 60, "token expiry")
+	}
 	assert.InDelta(t, time.Now().Add(7*24*time.Hour).Unix(), exp, 60, "session expiry")
 }
 

@@ -33,7 +33,10 @@ type Auth struct {
 	failure      http.Handler
 	logout       *http.CrossOriginProtection
 	failures     *failureLog
-	langs        *languages
+	// launchSigs logs a launch whose signature did not verify, once an
+	// interval (see launchSigned).
+	launchSigs *failureLog
+	langs      *languages
 	// bodyTimeout bounds reading the body of a sign-in (see verified).
 	bodyTimeout time.Duration
 }
@@ -57,6 +60,7 @@ func New(cfg Config) (*Auth, error) {
 		failure:     cfg.FailureHandler,
 		logout:      http.NewCrossOriginProtection(),
 		failures:    &failureLog{logger: cfg.Logger, burst: failLogBurst, interval: failLogInterval},
+		launchSigs:  &failureLog{logger: cfg.Logger, burst: 1, interval: failLogInterval},
 		bodyTimeout: bodyReadTimeout,
 		langs:       langs,
 		client: &Client{AppKey: cfg.AppKey, AppSecret: cfg.AppSecret,

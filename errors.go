@@ -35,9 +35,16 @@ var (
 	// ErrTokenMissing means the callback carried no access_token.
 	ErrTokenMissing = errors.New("okauth: access_token missing")
 
-	// ErrSecretMissing means the callback carried no session_secret_key and
-	// no AppSecret is configured to sign calls without it.
+	// ErrSecretMissing means the callback carried neither
+	// session_secret_key nor refresh_token (which OK may send in its place)
+	// and no AppSecret is configured to sign calls without them.
 	ErrSecretMissing = errors.New("okauth: session_secret_key missing")
+
+	// ErrSecretMismatch means OK refused the signature (104) of a call
+	// signed with the session_secret_key the callback relayed, with no
+	// AppSecret configured: that secret does not belong to the token, so
+	// the browser sent something wrong (400). It wraps OK's [*APIError].
+	ErrSecretMismatch = errors.New("okauth: session_secret_key does not belong to the token")
 
 	// ErrReplayFull means the replay memory ([ReplayStore]) could not
 	// remember one more finished sign-in, so the sign-in was refused (503)
@@ -233,7 +240,8 @@ const (
 // token known to be expired or that OK says is dead (102, 103, 453: any
 // visitor can bring a made-up one, so never a 5xx), 503 when a store
 // cannot answer, and 502 when OK was unreachable, broken, or refused the
-// token otherwise (101, 104: the app's key or secret).
+// token otherwise (101, 104: the app's key or secret), except 104 on a
+// token-flow call signed with the relayed secret ([ErrSecretMismatch], 400).
 func StatusOf(err error) int {
 	var uc unconfirmed
 	var tooBig *http.MaxBytesError
@@ -249,7 +257,7 @@ func StatusOf(err error) int {
 		return http.StatusForbidden
 	case errors.Is(err, ErrAppRejectedByOK):
 		return http.StatusBadGateway // the app is misconfigured at OK, not the user's doing
-	case errors.Is(err, ErrRefusedByOK):
+	case errors.Is(err, ErrRefusedByOK), errors.Is(err, ErrSecretMismatch):
 		return http.StatusBadRequest
 	case errors.As(err, &tooBig):
 		return http.StatusRequestEntityTooLarge

@@ -45,10 +45,19 @@ func okFault(err error) bool {
 	return errors.Is(err, ErrUnreachable) || errors.Is(err, ErrBadResponse) || errors.Is(err, ErrOutage)
 }
 
+// secretRefused reports whether err is OK's 104 (PARAM_SIGNATURE) on a
+// call signed with Config.AppSecret: the app's secret, not the visitor, is
+// then at fault. (Without AppSecret the token flow makes it
+// ErrSecretMismatch, the visitor's.)
+func (a *Auth) secretRefused(err error) bool {
+	return a.cfg.AppSecret != "" && apiCode(err) == CodeSignature && !errors.Is(err, ErrSecretMismatch)
+}
+
 // fail logs err once as msg, without secrets, and hands the request to the
 // failure handler, with next for its "Try again" link. What a visitor can
 // cause is a WARN, and past the first few a minute only counted (see
-// failureLog); OK's own failures and a full replay memory are an ERROR.
+// failureLog); OK's own failures, a full replay memory and OK refusing a
+// signature made with AppSecret (see secretRefused) are an ERROR.
 func (a *Auth) fail(w http.ResponseWriter, r *http.Request, msg string, err error, next string) {
 	a.logFailure(r, msg, err)
 	a.failure.ServeHTTP(w, withError(r, err, next))
@@ -58,12 +67,16 @@ func (a *Auth) fail(w http.ResponseWriter, r *http.Request, msg string, err erro
 func (a *Auth) logFailure(r *http.Request, msg string, err error) int {
 	status := StatusOf(err)
 	level := slog.LevelWarn
-	if okFault(err) || errors.Is(err, ErrReplayFull) || errors.Is(err, ErrNativeDisabled) || errors.Is(err, ErrStoreUnavailable) {
+	attrs := []slog.Attr{slog.Int("status", status), slog.Int("ok_error_code", apiCode(err)), slog.String("error", err.Error())}
+	appFault := a.secretRefused(err)
+	if appFault {
+		attrs = append(attrs, slog.String("cause", "OK refused the signature made with AppSecret: AppSecret is likely wrong"))
+	}
+	if appFault || okFault(err) || errors.Is(err, ErrReplayFull) || errors.Is(err, ErrNativeDisabled) || errors.Is(err, ErrStoreUnavailable) {
 		level = slog.LevelError
 	}
-	if okFault(err) || a.failures.allow() {
-		a.cfg.Logger.LogAttrs(r.Context(), level, msg,
-			slog.Int("status", status), slog.Int("ok_error_code", apiCode(err)), slog.String("error", err.Error()))
+	if appFault || okFault(err) || a.failures.allow() {
+		a.cfg.Logger.LogAttrs(r.Context(), level, msg, attrs...)
 	}
 	return status
 }

@@ -41,6 +41,8 @@ type faultCase struct {
 	apiErr  int    // OK's JSON error code, if it answers with one
 	message string // what the page says
 	status  int    // the page's status, if not 502
+	// appFault: the record is an ERROR naming AppSecret as the likely cause.
+	appFault bool
 }
 
 // TestFaultsFromOK: whatever way OK fails while a sign-in is checked, in
@@ -81,6 +83,15 @@ func testFaultsFromOK(t *testing.T, flow okauth.Flow) {
 	// 102 says the token is dead: a made-up or stale token a visitor
 	// brought, so 401, not the server's fault.
 	tests[len(tests)-2].status = http.StatusUnauthorized
+	// 104 says the signature is wrong. Signed with the session secret the
+	// browser relayed (the token flow without AppSecret), the visitor sent
+	// a secret that is not the token's: 400. Signed with AppSecret (the
+	// code flow here), the app's secret is wrong: 502, an ERROR that says so.
+	if flow == okauth.FlowToken {
+		tests[len(tests)-1].status = http.StatusBadRequest
+	} else {
+		tests[len(tests)-1].appFault = true
+	}
 	for _, code := range []int{2, 9999} { // SERVICE, SYSTEM: OK itself failed
 		tests = append(tests, faultCase{name: "API error " + strconv.Itoa(code), apiErr: code, message: unreachable})
 	}
@@ -115,10 +126,15 @@ func testFaultsFromOK(t *testing.T, flow okauth.Flow) {
 			// OK refusing a token is what any visitor can cause with a
 			// made-up one: a WARN. OK failing is an ERROR.
 			level := "level=ERROR"
-			if tc.message == refused {
+			if tc.message == refused && !tc.appFault {
 				level = "level=WARN"
 			}
 			assert.Contains(t, records[0], level)
+			if tc.appFault {
+				assert.Contains(t, records[0], "AppSecret is likely wrong")
+			} else {
+				assert.NotContains(t, records[0], "AppSecret")
+			}
 			assert.Contains(t, records[0], fmt.Sprintf("status=%d", cmp.Or(tc.status, http.StatusBadGateway)))
 			assert.Equal(t, 1, strings.Count(logs, "level=ERROR")+strings.Count(logs, "level=WARN"),
 				"no other warning or error:\n%s", logs)

@@ -56,7 +56,7 @@ func parseStrict(s string) (url.Values, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrBadForm, err)
 	}
-	limits := map[string]int{"access_token": maxTokenLen, "session_secret_key": maxSecretLen, "state": maxStateLen, "code": maxTokenLen}
+	limits := map[string]int{"access_token": maxTokenLen, "session_secret_key": maxSecretLen, "refresh_token": maxTokenLen, "state": maxStateLen, "code": maxTokenLen}
 	for k, vs := range form {
 		if len(vs) != 1 {
 			return nil, fmt.Errorf("%w: field %.40q repeated", ErrBadForm, k)

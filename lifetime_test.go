@@ -181,3 +181,31 @@ func TestCallWithKnownExpiredToken(t *testing.T) {
 	assert.NoError(t, e.Auth.Call(okauth.WithUser(context.Background(), u), "friends.get", nil, nil))
 	assert.Equal(t, calls+1, e.OK.APICalls())
 }
+
+// TestLongTokenLetsOKDecide (token flow): with LONG_ACCESS_TOKEN asked for
+// and granted, OK extends the token each time it is used, so okauth fixes
+// no expiry at sign-in: an hour later (past the fragment's expires_in)
+// Auth.Call still asks OK, and with SessionEndsWithToken the session
+// still lasts SessionLifetime; once OK says the token is dead, Auth.Call
+// answers ErrTokenExpired.
+func TestLongTokenLetsOKDecide(t *testing.T) {
+	e, clock := newClockEnv(t, func(c *okauth.Config) {
+		c.Scopes = []string{okauth.ScopeLongAccessToken}
+		c.SessionEndsWithToken = true
+	})
+	c := e.Browser(t)
+	e.SignIn(t, c, "/")
+
+	clock.advance(time.Hour)
+	calls := e.OK.APICalls()
+	code, page := status(t, e, c, "/friends")
+	assert.Equal(t, http.StatusOK, code, page)
+	assert.Equal(t, calls+1, e.OK.APICalls(), "OK, not okauth, decides whether the token lives")
+
+	e.OK.ExpireTokens()
+	code, page = status(t, e, c, "/friends")
+	assert.Equal(t, http.StatusUnauthorized, code, page)
+	assert.Contains(t, page, "102", "OK's answer: the token is dead")
+	code, _ = status(t, e, c, "/account")
+	assert.Equal(t, http.StatusOK, code, "the session outlives the token OK refused")
+}

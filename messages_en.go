@@ -35,6 +35,7 @@ var english = Messages{
 		enUnreachable.with(ErrOutage),
 		enUnreachable.with(ErrUnreachable),
 		enUnreachable.with(ErrBadResponse),
+		{ErrSecretMismatch, "OK.ru refused the sign-in", "OK.ru did not accept the sign-in token. Please try again."},
 		{ErrAPI, "OK.ru refused the sign-in", "OK.ru did not accept the sign-in token. Please try again."},
 		{ErrTokenExpired, "OK.ru sign-in expired", "Your OK.ru sign-in for this site has expired. Please sign in again."},
 		{ErrCrossOrigin, "Request refused", "This request came from another site and was refused."},

@@ -37,6 +37,7 @@ var russian = Messages{
 		ruUnreachable.with(ErrOutage),
 		ruUnreachable.with(ErrUnreachable),
 		ruUnreachable.with(ErrBadResponse),
+		{ErrSecretMismatch, "OK.ru отклонил вход", "OK.ru не принял токен входа. Попробуйте ещё раз."},
 		{ErrAPI, "OK.ru отклонил вход", "OK.ru не принял токен входа. Попробуйте ещё раз."},
 		{ErrTokenExpired, "Срок входа истёк", "Ваш вход через OK.ru на этом сайте больше не действует. Войдите ещё раз."},
 		{ErrCrossOrigin, "Запрос отклонён", "Запрос пришёл с другого сайта и был отклонён."},

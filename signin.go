@@ -142,7 +142,7 @@ func (a *Auth) admit(r *http.Request, u *User) error {
 // expires at tokenExpires.
 func (a *Auth) sessionEnd(tokenExpires, now time.Time) time.Time {
 	end := now.Add(a.cfg.SessionLifetime)
-	if a.cfg.SessionEndsWithToken && tokenExpires.Before(end) {
+	if a.cfg.SessionEndsWithToken && !tokenExpires.IsZero() && tokenExpires.Before(end) {
 		return tokenExpires
 	}
 	return end

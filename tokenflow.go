@@ -1,6 +1,8 @@
 package okauth
 
 import (
+	"cmp"
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -14,22 +16,51 @@ func (a *Auth) callback(w http.ResponseWriter, r *http.Request) {
 }
 
 // readToken reads the relay page's form: the state and OK's error (see
-// returned), then the token and its session secret.
+// returned), then the token and its session secret. As in OK's Android
+// SDK, a fragment without session_secret_key may carry refresh_token
+// instead (sign-in through OK's own app): it is then the secret that signs
+// the token's calls, and it is kept as the session secret, never as a
+// refresh token for OK's token endpoint.
 func (a *Auth) readToken(w http.ResponseWriter, r *http.Request) (claim, error) {
 	form, c, err := a.relayed(w, r)
 	if err != nil {
 		return c, err
 	}
-	token, secret := form.Get("access_token"), form.Get("session_secret_key")
+	token, secret := form.Get("access_token"), cmp.Or(form.Get("session_secret_key"), form.Get("refresh_token"))
 	switch {
 	case token == "":
 		return c, ErrTokenMissing
 	case secret == "" && a.cfg.AppSecret == "":
 		return c, ErrSecretMissing
 	}
-	c.user = User{AccessToken: Secret(token), SessionSecret: Secret(secret), TokenExpires: a.expiry(form.Get("expires_in")),
-		Permissions: permissions(form.Get("permissions_granted"))}
+	c.user = User{AccessToken: Secret(token), SessionSecret: Secret(secret), Permissions: permissions(form.Get("permissions_granted"))}
+	if !a.longToken(c.user.Permissions) {
+		c.user.TokenExpires = a.expiry(form.Get("expires_in"))
+	}
+	if a.cfg.AppSecret == "" {
+		c.vouch = relayedSecretVouch
+	}
 	return c, nil
+}
+
+// longToken reports whether the app asked for LONG_ACCESS_TOKEN and the
+// fragment says OK granted it. OK then extends the token each time it is
+// used, so its expiry is left unknown (zero) and OK decides: a dead token
+// still comes back from OK as ErrTokenExpired. The browser relays
+// permissions_granted, but claiming it only sends calls to OK, which checks
+// the token either way.
+func (a *Auth) longToken(granted []string) bool {
+	return slices.Contains(a.cfg.Scopes, ScopeLongAccessToken) && slices.Contains(granted, ScopeLongAccessToken)
+}
+
+// relayedSecretVouch judges OK's answer to a call signed with the session
+// secret the browser relayed: OK's 104 (PARAM_SIGNATURE) then means that
+// secret does not belong to the token, which only the visitor can cause.
+func relayedSecretVouch(_ *User, err error) error {
+	if apiCode(err) == CodeSignature {
+		return fmt.Errorf("%w: %w", ErrSecretMismatch, err)
+	}
+	return err
 }
 
 // expiry turns the browser's expires_in (seconds) into when the token

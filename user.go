@@ -37,7 +37,9 @@ type User struct {
 
 	// TokenExpires is when OK's access token stops working, as far as
 	// okauth knows; [Auth.Call] then refreshes it (code flow) or answers
-	// [ErrTokenExpired] without calling OK (token flow).
+	// [ErrTokenExpired] without calling OK (token flow). It is zero when
+	// OK decides alone: a token-flow token with LONG_ACCESS_TOKEN granted,
+	// which OK extends each time it is used.
 	TokenExpires time.Time
 
 	// AccessToken and SessionSecret sign REST calls for this user, and
