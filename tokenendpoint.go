@@ -1,6 +1,7 @@
 package okauth
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -42,16 +43,11 @@ type tokenAnswer struct {
 	Expires      time.Time
 }
 
-// exchange trades a code from the callback for a token.
-func (t *tokenEndpoint) exchange(ctx context.Context, code string, now time.Time) (tokenAnswer, error) {
-	return t.exchangeFor(ctx, code, t.redirect, now)
-}
-
-// exchangeFor trades a code OK issued for redirect (the callback's, or a
-// phone SDK's) for a token.
-func (t *tokenEndpoint) exchangeFor(ctx context.Context, code, redirect string, now time.Time) (tokenAnswer, error) {
+// exchange trades a code OK issued for redirect (a phone SDK's; "" is the
+// callback's) for a token.
+func (t *tokenEndpoint) exchange(ctx context.Context, code, redirect string, now time.Time) (tokenAnswer, error) {
 	return t.post(ctx, url.Values{
-		"code": {code}, "grant_type": {"authorization_code"}, "redirect_uri": {redirect},
+		"code": {code}, "grant_type": {"authorization_code"}, "redirect_uri": {cmp.Or(redirect, t.redirect)},
 	}, now)
 }
 

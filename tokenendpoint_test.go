@@ -46,7 +46,7 @@ func TestTokenEndpointAnswers(t *testing.T) {
 			}))
 			defer srv.Close()
 			te := &tokenEndpoint{url: srv.URL, clientID: "app", secret: "s3cret", redirect: "https://app.example/cb", hc: srv.Client()}
-			ans, err := te.exchange(context.Background(), "the-code", now)
+			ans, err := te.exchange(context.Background(), "the-code", "", now)
 			assert.Equal(t, "client_id=app&client_secret=s3cret&code=the-code&grant_type=authorization_code&redirect_uri=https%3A%2F%2Fapp.example%2Fcb", form)
 			var oe *OAuthError
 			switch {

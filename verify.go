@@ -1,7 +1,6 @@
 package okauth
 
 import (
-	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -18,7 +17,7 @@ func (a *Auth) verify(ctx context.Context, c claim) (*User, error) {
 	defer cancel()
 	u := c.user
 	if c.code != "" {
-		tok, err := a.endpoint.exchangeFor(ctx, c.code, cmp.Or(c.redirect, a.endpoint.redirect), a.now())
+		tok, err := a.endpoint.exchange(ctx, c.code, c.redirect, a.now())
 		if err != nil {
 			return nil, err
 		}
