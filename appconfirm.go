@@ -66,12 +66,13 @@ func (a *Auth) askToConfirm(w http.ResponseWriter, r *http.Request, u *User, nex
 		w = fw.ResponseWriter
 	}
 	http.SetCookie(w, a.confirmCookie(value, int(confirmLifetime/time.Second)))
+	m := a.langs.forRequest(r)
 	render(w, "appconfirm.html", confirmCSP, http.StatusOK, struct {
 		M                          *Messages
 		Name, UID, Current, Action string
 		Token                      string
 		CSS                        template.CSS
-	}{a.langs.forRequest(r), displayName(u), u.UID, a.signedInOtherThan(r, u.UID), a.cfg.Prefix + appRoute, token, template.CSS(pageCSS)})
+	}{m, displayName(u), u.UID, a.signedInOtherThan(r, u.UID, m), a.cfg.Prefix + appRoute, token, template.CSS(pageCSS)})
 	return true
 }
 
@@ -80,21 +81,15 @@ func (a *Auth) askToConfirm(w http.ResponseWriter, r *http.Request, u *User, nex
 // when that is not uid; "" when it is uid or no one. A name alone can be
 // copied, so a user who sees their own name here learns that the link
 // is someone else's account.
-func (a *Auth) signedInOtherThan(r *http.Request, uid string) string {
-	backends := []struct {
-		b    sessionBackend
-		name string
-	}{{a.sessions, a.cfg.SessionName}, {a.appSessions, a.appSessionName}}
-	for _, s := range backends {
-		raw := cookieValue(r, s.name)
-		if s.b == nil || raw == "" {
-			continue
-		}
-		if u, err := s.b.load(r, raw, a.now()); err == nil && u != nil && u.UID != uid {
-			return displayName(u) + " (" + a.langs.forRequest(r).ProfileID + " " + u.UID + ")"
-		}
+func (a *Auth) signedInOtherThan(r *http.Request, uid string, m *Messages) string {
+	u := a.cookieUser(r, a.sessions, a.cfg.SessionName)
+	if u == nil || u.UID == uid {
+		u = a.cookieUser(r, a.appSessions, a.appSessionName)
 	}
-	return ""
+	if u == nil || u.UID == uid {
+		return ""
+	}
+	return displayName(u) + " (" + m.ProfileID + " " + u.UID + ")"
 }
 
 // displayName is how the confirmation page names u.

@@ -137,12 +137,8 @@ func (a *Auth) readLaunch(_ http.ResponseWriter, r *http.Request) (claim, error)
 // uid. Only a used launch asks: the answer opens the app without writing
 // anything, so another site's request gains nothing from it.
 func (a *Auth) holdsAppSession(r *http.Request, uid string) bool {
-	raw := cookieValue(r, a.appSessionName)
-	if raw == "" {
-		return false
-	}
-	u, err := a.appSessions.load(r, raw, a.now())
-	return err == nil && u != nil && u.UID == uid
+	u := a.cookieUser(r, a.appSessions, a.appSessionName)
+	return u != nil && u.UID == uid
 }
 
 // useLaunch marks the launch whose signature is sig used, in

@@ -67,6 +67,21 @@ func (a *Auth) sessionsFor(u *User) sessionBackend {
 	return a.sessions
 }
 
+// cookieUser is the live user of r's session in the cookie name, held by
+// backend (nil: none), or nil when there is none or the store cannot tell.
+// The middleware reads sessions lazily instead; this is for the App link's
+// decisions that need to know who the browser is now.
+func (a *Auth) cookieUser(r *http.Request, backend sessionBackend, name string) *User {
+	raw := cookieValue(r, name)
+	if backend == nil || raw == "" {
+		return nil
+	}
+	if u, err := backend.load(r, raw, a.now()); err == nil {
+		return u
+	}
+	return nil
+}
+
 // cookieOptions are the attributes of a session cookie: SameSite=Lax
 // unless sameSite says otherwise (the App link's cookie).
 type cookieOptions struct {

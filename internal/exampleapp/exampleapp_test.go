@@ -53,7 +53,7 @@ func TestConfig(t *testing.T) {
 	assert.Equal(t, "https://ok.example/token.do", cfg.Endpoint.TokenURL)
 }
 
-// TestServerTimeouts: every phase of a request has a deadline (issue 9: 50
+// TestServerTimeouts: every phase of a request has a deadline (a slow-body attack: 50
 // connections sending a callback body a byte every 15 s stayed open for
 // minutes when only the header had one).
 func TestServerTimeouts(t *testing.T) {

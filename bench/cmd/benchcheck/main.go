@@ -1,7 +1,7 @@
 // Command benchcheck reads `go test -bench` output of okauth's benchmarks
 // (the root package, the bench module and cmd/throughput), prints one table
 // of medians with each row's cost over a bare request and the ratios
-// against each baseline, and exits 1 when a goal of issue 5 is missed.
+// against each baseline, and exits 1 when a goal is missed.
 //
 //	benchcheck [-throughput] [file ...]   (default: standard input)
 package main
