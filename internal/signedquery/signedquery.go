@@ -32,6 +32,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -141,20 +142,11 @@ func recut(q url.Values, known []string) error {
 // is the end of one: what a known name becomes when the boundary before
 // it moves.
 func cutKnown(name string, known []string) bool {
-	if contains(known, name) {
+	if slices.Contains(known, name) {
 		return false
 	}
 	for _, k := range known {
 		if strings.HasSuffix(name, k) || strings.HasSuffix(k, name) {
-			return true
-		}
-	}
-	return false
-}
-
-func contains(list []string, s string) bool {
-	for _, e := range list {
-		if e == s {
 			return true
 		}
 	}

@@ -3,6 +3,7 @@ package signedquery
 import (
 	"errors"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -173,7 +174,7 @@ func TestNoRecut(t *testing.T) {
 		}
 		allKnown := true
 		for n := range base {
-			allKnown = allKnown && contains(known, n)
+			allKnown = allKnown && slices.Contains(known, n)
 		}
 		accepted := 0
 		for _, cut := range cuts(text.String()) {
