@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -110,6 +111,20 @@ func (t *tokenEndpoint) post(ctx context.Context, form url.Values, now time.Time
 	}
 	life := tokenLife(strings.Trim(string(a.ExpiresIn), `"`), longTokenLife)
 	return tokenAnswer{AccessToken: Secret(a.AccessToken), RefreshToken: Secret(a.RefreshToken), Expires: now.Add(life)}, nil
+}
+
+// expiry turns the expires_in (seconds) a browser relayed into when the
+// token expires ("" when none was relayed, as for the App link and the
+// native route). The browser relays it, so it is not proof: it may not
+// claim more than OK's short default, or 30 days if the app asked for
+// LONG_ACCESS_TOKEN. As in OK's own SDKs, a missing, zero or unreadable
+// expires_in means the lifetime is unknown: OK's default applies.
+func (a *Auth) expiry(s string) time.Time {
+	limit := defaultTokenLife
+	if slices.Contains(a.cfg.Scopes, ScopeLongAccessToken) {
+		limit = longTokenLife
+	}
+	return a.now().Add(tokenLife(s, limit))
 }
 
 // tokenLife reads expires_in (seconds, as OK sends it) as a lifetime of at

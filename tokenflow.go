@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"time"
 )
 
 // callback finishes a sign-in of the token flow: the relay page POSTs
@@ -61,19 +60,6 @@ func relayedSecretVouch(_ *User, err error) error {
 		return fmt.Errorf("%w: %w", ErrSecretMismatch, err)
 	}
 	return err
-}
-
-// expiry turns the browser's expires_in (seconds) into when the token
-// expires. The browser relays it, so it is not proof: it may not claim more
-// than OK's short default, or 30 days if the app asked for
-// LONG_ACCESS_TOKEN. As in OK's own SDKs, a missing, zero or unreadable
-// expires_in means the lifetime is unknown: OK's default applies.
-func (a *Auth) expiry(s string) time.Time {
-	limit := defaultTokenLife
-	if slices.Contains(a.cfg.Scopes, ScopeLongAccessToken) {
-		limit = longTokenLife
-	}
-	return a.now().Add(tokenLife(s, limit))
 }
 
 // permissions splits permissions_granted, which OK separates with ";" (some
