@@ -192,7 +192,11 @@ func (s *Server) tryPayment(ctx context.Context, target string) Attempt {
 	if err != nil {
 		return Attempt{Err: err}
 	}
-	resp, err := http.DefaultClient.Do(req)
+	client := s.Client
+	if client == nil {
+		client = http.DefaultClient
+	}
+	resp, err := client.Do(req)
 	if err != nil {
 		return Attempt{Err: err}
 	}

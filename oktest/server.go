@@ -112,6 +112,12 @@ type Server struct {
 	PaymentTries         int
 	PaymentRetryInterval time.Duration
 	PaymentTimeout       time.Duration
+	// Client sends the payment callbacks of [Server.DeliverPayment]. Set
+	// it to reach an app served over TLS by a test, such as the Client of
+	// an [httptest.NewTLSServer], which trusts that server's certificate.
+	// The default value is [http.DefaultClient]. The client's own Timeout,
+	// if any, bounds each try along with PaymentTimeout.
+	Client *http.Client
 
 	srv        *httptest.Server
 	apiCalls   atomic.Int64
