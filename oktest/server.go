@@ -18,6 +18,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -184,8 +185,14 @@ func (s *Server) Close() {
 }
 
 // Endpoint is the okauth.Endpoint that points at this fake.
-func (s *Server) Endpoint() okauth.Endpoint {
-	return okauth.Endpoint{AuthURL: s.URL + "/oauth/authorize", APIURL: s.URL + "/fb.do", TokenURL: s.URL + "/oauth/token.do"}
+func (s *Server) Endpoint() okauth.Endpoint { return EndpointAt(s.URL) }
+
+// EndpointAt is the okauth.Endpoint of a fake OK served at baseURL, such
+// as "http://127.0.0.1:8099" for the okfake command's default address:
+// its dialog, REST and token endpoints, at OK's paths under baseURL.
+func EndpointAt(baseURL string) okauth.Endpoint {
+	base := strings.TrimRight(baseURL, "/")
+	return okauth.Endpoint{AuthURL: base + "/oauth/authorize", APIURL: base + "/fb.do", TokenURL: base + "/oauth/token.do"}
 }
 
 // SetUser sets who the dialog signs in from now on.
