@@ -3,7 +3,13 @@
 // token endpoint and a REST endpoint on loopback that check requests
 // exactly as OK does, with users and failures a test sets. It also
 // delivers payments to an app's Callback link as OK does
-// ([Server.DeliverPayment]).
+// ([Server.DeliverPayment], over [Server.Client]).
+//
+// [Server.SignIn] signs a user in to an app as OK's dialog would, with
+// the scopes the app's login route asks for. The okfake command
+// (github.com/okauth/okauth/oktest/cmd/okfake) serves the same fake on an
+// address of its own, for a phone app or a test in another process, and
+// [EndpointAt] points an app at it.
 //
 //	srv := oktest.NewServer()
 //	defer srv.Close()

@@ -107,12 +107,7 @@ func TestSignIn(t *testing.T) {
 
 	cookies, err := srv.SignIn(mux, "/auth/ok/login", oktest.User{UID: "42", Name: "Test User", Email: "t@example.ru"}, okauth.ScopeGetEmail)
 	require.NoError(t, err)
-	req := httptest.NewRequest(http.MethodGet, "/me", nil)
-	for _, c := range cookies {
-		req.AddCookie(c)
-	}
-	rec := httptest.NewRecorder()
-	mux.ServeHTTP(rec, req)
+	rec := getWith(mux, "/me", cookies)
 	assert.Equal(t, http.StatusOK, rec.Code)
 	assert.Equal(t, "42 t@example.ru", rec.Body.String())
 
@@ -151,15 +146,10 @@ func TestSignInGrantsConfigScopes(t *testing.T) {
 
 			cookies, err := srv.SignIn(mux, "/auth/ok/login", oktest.DefaultUser)
 			require.NoError(t, err)
-			req := httptest.NewRequest(http.MethodGet, "/me", nil)
-			for _, c := range cookies {
-				req.AddCookie(c)
-			}
-			rec := httptest.NewRecorder()
-			mux.ServeHTTP(rec, req)
-			assert.Equal(t, oktest.DefaultUser.UID+" "+oktest.DefaultUser.Email, rec.Body.String(), "GET_EMAIL from Config.Scopes")
+			assert.Equal(t, oktest.DefaultUser.UID+" "+oktest.DefaultUser.Email, getWith(mux, "/me", cookies).Body.String(),
+				"GET_EMAIL from Config.Scopes")
 
-			req, err = srv.CallbackRequest(mux, "/auth/ok/login", oktest.DefaultUser, okauth.ScopePhotoContent, okauth.ScopeGetEmail)
+			req, err := srv.CallbackRequest(mux, "/auth/ok/login", oktest.DefaultUser, okauth.ScopePhotoContent, okauth.ScopeGetEmail)
 			require.NoError(t, err)
 			if flow == okauth.FlowToken {
 				require.NoError(t, req.ParseForm())
@@ -168,4 +158,15 @@ func TestSignInGrantsConfigScopes(t *testing.T) {
 			}
 		})
 	}
+}
+
+// getWith is what app answers a GET of path with cookies.
+func getWith(app http.Handler, path string, cookies []*http.Cookie) *httptest.ResponseRecorder {
+	req := httptest.NewRequest(http.MethodGet, path, nil)
+	for _, c := range cookies {
+		req.AddCookie(c)
+	}
+	rec := httptest.NewRecorder()
+	app.ServeHTTP(rec, req)
+	return rec
 }
