@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -76,11 +77,12 @@ func newMux(fake *oktest.Server) http.Handler {
 // userFrom reads the user and scopes a mint route was asked for:
 // oktest.DefaultUser with the fields the request sets.
 func userFrom(w http.ResponseWriter, r *http.Request) (oktest.User, []string, bool) {
-	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
-	if err := r.ParseForm(); err != nil {
+	form, err := readForm(w, r)
+	if err != nil {
 		http.Error(w, "okfake: unreadable form: "+err.Error(), http.StatusBadRequest)
 		return oktest.User{}, nil, false
 	}
+	r.Form = form
 	u := oktest.DefaultUser
 	if uid := r.Form.Get("uid"); uid != "" {
 		if strings.Trim(uid, "0123456789") != "" || len(uid) > 20 {
@@ -102,6 +104,27 @@ func userFrom(w http.ResponseWriter, r *http.Request) (oktest.User, []string, bo
 		}
 	}
 	return u, scopes, true
+}
+
+// readForm is the request's query and form body, where a raw ";" (as in
+// scope=VALUABLE_ACCESS;GET_EMAIL, typed into curl) is part of a value,
+// not the separator Go refuses.
+func readForm(w http.ResponseWriter, r *http.Request) (url.Values, error) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 16<<10))
+	if err != nil {
+		return nil, err
+	}
+	form := url.Values{}
+	for _, raw := range []string{r.URL.RawQuery, string(body)} {
+		v, err := url.ParseQuery(strings.ReplaceAll(raw, ";", "%3B"))
+		if err != nil {
+			return nil, err
+		}
+		for k, vs := range v {
+			form[k] = append(form[k], vs...)
+		}
+	}
+	return form, nil
 }
 
 func writeJSON(w http.ResponseWriter, v any) {

@@ -96,7 +96,14 @@ func goTool(t *testing.T) string {
 // post sends form to the fake's route and returns the answer's body.
 func (f okfake) post(t *testing.T, route string, form url.Values) string {
 	t.Helper()
-	resp, err := http.PostForm(f.url+route, form)
+	return f.postRaw(t, route, form.Encode())
+}
+
+// postRaw sends body to the fake's route as a form, as curl -d does, and
+// returns the answer's body.
+func (f okfake) postRaw(t *testing.T, route, form string) string {
+	t.Helper()
+	resp, err := http.Post(f.url+route, "application/x-www-form-urlencoded", strings.NewReader(form))
 	require.NoError(t, err)
 	defer resp.Body.Close()
 	body, err := io.ReadAll(resp.Body)
@@ -140,8 +147,8 @@ func TestOkfakeSignsInAPhone(t *testing.T) {
 	app := f.app(t)
 
 	var sdk map[string]string
-	require.NoError(t, json.Unmarshal([]byte(f.post(t, tokenRoute, url.Values{
-		"uid": {"42"}, "name": {"Анна"}, "email": {"anna@example.ru"}, "scope": {"VALUABLE_ACCESS;GET_EMAIL"}})), &sdk))
+	require.NoError(t, json.Unmarshal([]byte(f.postRaw(t, tokenRoute,
+		"uid=42&name=Анна&email=anna@example.ru&scope=VALUABLE_ACCESS;GET_EMAIL")), &sdk), "a form as curl -d sends it")
 	assert.Equal(t, "42", sdk["logged_user_id"])
 	assert.Equal(t, "VALUABLE_ACCESS;GET_EMAIL", sdk["permissions_granted"])
 	assert.Equal(t, "1800", sdk["expires_in"])
