@@ -23,6 +23,10 @@ const (
 func newMux(fake *oktest.Server) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/", fake.Handler())
+	mux.HandleFunc("/okfake/", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Allow", http.MethodPost)
+		http.Error(w, "okfake: its routes take a POST: "+tokenRoute+", "+codeRoute+", "+launchRoute+", "+userRoute, http.StatusMethodNotAllowed)
+	})
 	mux.HandleFunc("POST "+tokenRoute, func(w http.ResponseWriter, r *http.Request) {
 		u, scopes, ok := userFrom(w, r)
 		if !ok {

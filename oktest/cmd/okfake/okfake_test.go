@@ -193,6 +193,10 @@ func TestOkfakeLaunchesTheAppLink(t *testing.T) {
 	require.NoError(t, err)
 	resp.Body.Close()
 	assert.Equal(t, http.StatusBadRequest, resp.StatusCode, "an App link that is not an absolute URL")
+	resp, err = http.Get(f.url + tokenRoute)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusMethodNotAllowed, resp.StatusCode, "a mint route takes a POST")
 }
 
 // nativeSignIn posts body to the app's token route as a phone does.
