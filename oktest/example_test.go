@@ -76,3 +76,16 @@ func ExampleServer_NewApp() {
 	// the other app: uid "574385021466", error 0
 	// this app: uid "", error 103
 }
+
+// A fake OK served by another process, such as the okfake command, at
+// its address.
+func ExampleEndpointAt() {
+	e := oktest.EndpointAt("http://127.0.0.1:8099")
+	fmt.Println(e.AuthURL)
+	fmt.Println(e.APIURL)
+	fmt.Println(e.TokenURL)
+	// Output:
+	// http://127.0.0.1:8099/oauth/authorize
+	// http://127.0.0.1:8099/fb.do
+	// http://127.0.0.1:8099/oauth/token.do
+}

@@ -127,7 +127,7 @@ func (s *Server) PaymentParams(p Payment) url.Values {
 }
 
 // DeliverPayment delivers p to the app's Callback link at callbackURL as
-// OK does: a signed GET, and again after PaymentRetryInterval while the
+// OK does, with the Server's Client: a signed GET, and again after PaymentRetryInterval while the
 // app answers anything but true or 1001, up to PaymentTries tries. Each
 // try has the same transaction_id and transaction_time, and a new call_id. It returns what OK
 // would conclude; the error is for a callbackURL that is not a URL or a
@@ -192,7 +192,11 @@ func (s *Server) tryPayment(ctx context.Context, target string) Attempt {
 	if err != nil {
 		return Attempt{Err: err}
 	}
-	resp, err := http.DefaultClient.Do(req)
+	client := s.Client
+	if client == nil {
+		client = http.DefaultClient
+	}
+	resp, err := client.Do(req)
 	if err != nil {
 		return Attempt{Err: err}
 	}

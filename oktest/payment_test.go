@@ -1,8 +1,11 @@
 package oktest_test
 
 import (
+	"context"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"net/url"
 	"sync"
 	"testing"
@@ -12,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/okauth/okauth"
+	"github.com/okauth/okauth/okpay"
 	"github.com/okauth/okauth/oktest"
 )
 
@@ -116,4 +120,43 @@ func TestDeliverSubscriptionEvent(t *testing.T) {
 		assert.Equal(t, "7", q.Get("trial_days"))
 	}
 	assert.NotEqual(t, got[0].Get("call_id"), got[2].Get("call_id"))
+}
+
+// TestDeliverPaymentOverTLS: with Client set to a TLS test server's
+// client, the fake delivers to an app served over https and the payment
+// is credited; with the default client the certificate is not trusted and
+// OK would refund.
+func TestDeliverPaymentOverTLS(t *testing.T) {
+	fake := oktest.NewUnstartedServer()
+	fake.PaymentTries, fake.PaymentRetryInterval = 2, time.Millisecond
+	var mu sync.Mutex
+	var credited []string
+	pay, err := okpay.New(okpay.Config{
+		AppKey: fake.AppKey, AppSecret: fake.AppSecret,
+		Networks: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")},
+		Logger:   slog.New(slog.DiscardHandler),
+		Credit: func(ctx context.Context, p okpay.Payment) error {
+			mu.Lock()
+			defer mu.Unlock()
+			credited = append(credited, p.TransactionID)
+			return nil
+		},
+	})
+	require.NoError(t, err)
+	app := httptest.NewTLSServer(pay)
+	defer app.Close()
+
+	d, err := fake.DeliverPayment(context.Background(), app.URL+"/ok/payment", oktest.Payment{ProductCode: "coins100", Amount: 10})
+	require.NoError(t, err)
+	assert.Equal(t, oktest.Refunded, d.Outcome, "the default client does not trust the test server's certificate")
+	require.NotEmpty(t, d.Attempts)
+	assert.ErrorContains(t, d.Attempts[0].Err, "x509")
+
+	fake.Client = app.Client()
+	d, err = fake.DeliverPayment(context.Background(), app.URL+"/ok/payment", oktest.Payment{TransactionID: "900", ProductCode: "coins100", Amount: 10})
+	require.NoError(t, err)
+	assert.Equal(t, oktest.Paid, d.Outcome, "%+v", d.Attempts)
+	mu.Lock()
+	defer mu.Unlock()
+	assert.Equal(t, []string{"900"}, credited, "credited once, not refunded")
 }

@@ -3,7 +3,13 @@
 // token endpoint and a REST endpoint on loopback that check requests
 // exactly as OK does, with users and failures a test sets. It also
 // delivers payments to an app's Callback link as OK does
-// ([Server.DeliverPayment]).
+// ([Server.DeliverPayment], over [Server.Client]).
+//
+// [Server.SignIn] signs a user in to an app as OK's dialog would, with
+// the scopes the app's login route asks for. The okfake command
+// (github.com/okauth/okauth/oktest/cmd/okfake) serves the same fake on an
+// address of its own, for a phone app or a test in another process, and
+// [EndpointAt] points an app at it.
 //
 //	srv := oktest.NewServer()
 //	defer srv.Close()
@@ -18,6 +24,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -112,6 +119,12 @@ type Server struct {
 	PaymentTries         int
 	PaymentRetryInterval time.Duration
 	PaymentTimeout       time.Duration
+	// Client sends the payment callbacks of [Server.DeliverPayment]. Set
+	// it to reach an app served over TLS by a test, such as the Client of
+	// an [httptest.NewTLSServer], which trusts that server's certificate.
+	// The default value is [http.DefaultClient]. The client's own Timeout,
+	// if any, bounds each try along with PaymentTimeout.
+	Client *http.Client
 
 	srv        *httptest.Server
 	apiCalls   atomic.Int64
@@ -178,8 +191,14 @@ func (s *Server) Close() {
 }
 
 // Endpoint is the okauth.Endpoint that points at this fake.
-func (s *Server) Endpoint() okauth.Endpoint {
-	return okauth.Endpoint{AuthURL: s.URL + "/oauth/authorize", APIURL: s.URL + "/fb.do", TokenURL: s.URL + "/oauth/token.do"}
+func (s *Server) Endpoint() okauth.Endpoint { return EndpointAt(s.URL) }
+
+// EndpointAt is the okauth.Endpoint of a fake OK served at baseURL, such
+// as "http://127.0.0.1:8099" for the okfake command's default address:
+// its dialog, REST and token endpoints, at OK's paths under baseURL.
+func EndpointAt(baseURL string) okauth.Endpoint {
+	base := strings.TrimRight(baseURL, "/")
+	return okauth.Endpoint{AuthURL: base + "/oauth/authorize", APIURL: base + "/fb.do", TokenURL: base + "/oauth/token.do"}
 }
 
 // SetUser sets who the dialog signs in from now on.

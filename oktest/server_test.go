@@ -107,12 +107,7 @@ func TestSignIn(t *testing.T) {
 
 	cookies, err := srv.SignIn(mux, "/auth/ok/login", oktest.User{UID: "42", Name: "Test User", Email: "t@example.ru"}, okauth.ScopeGetEmail)
 	require.NoError(t, err)
-	req := httptest.NewRequest(http.MethodGet, "/me", nil)
-	for _, c := range cookies {
-		req.AddCookie(c)
-	}
-	rec := httptest.NewRecorder()
-	mux.ServeHTTP(rec, req)
+	rec := getWith(mux, "/me", cookies)
 	assert.Equal(t, http.StatusOK, rec.Code)
 	assert.Equal(t, "42 t@example.ru", rec.Body.String())
 
@@ -122,4 +117,56 @@ func TestSignIn(t *testing.T) {
 	assert.ErrorContains(t, err, "answered 401", "…but OK refusing the token does")
 	_, err = srv.SignIn(mux, "/nowhere", oktest.DefaultUser)
 	assert.ErrorContains(t, err, "not a redirect to the dialog")
+}
+
+// TestSignInGrantsConfigScopes: SignIn grants the scopes the app's login
+// route asks for, as OK's dialog does, so the user has the email a
+// browser's sign-in brings, in both flows, plus what the test adds.
+func TestSignInGrantsConfigScopes(t *testing.T) {
+	for _, flow := range []okauth.Flow{okauth.FlowToken, okauth.FlowCode} {
+		t.Run(string(flow), func(t *testing.T) {
+			srv := oktest.NewServer()
+			defer srv.Close()
+			keys, err := okauth.DeriveKeys("oktest sign-in secret of 32+ bytes!!")
+			require.NoError(t, err)
+			cfg := okauth.Config{AppID: srv.AppID, AppKey: srv.AppKey, Endpoint: srv.Endpoint(),
+				RedirectURL: "https://app.example/auth/ok/callback", SessionKeys: keys,
+				Scopes: []string{okauth.ScopeValuableAccess, okauth.ScopeGetEmail}, Flow: flow}
+			if flow == okauth.FlowCode {
+				cfg.AppSecret = srv.AppSecret
+			}
+			auth, err := okauth.New(cfg)
+			require.NoError(t, err)
+			mux := http.NewServeMux()
+			mux.Handle("/auth/ok/", auth)
+			mux.Handle("/me", auth.RequireLogin(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				u, _ := okauth.UserFrom(r.Context())
+				_, _ = w.Write([]byte(u.UID + " " + u.Email))
+			})))
+
+			cookies, err := srv.SignIn(mux, "/auth/ok/login", oktest.DefaultUser)
+			require.NoError(t, err)
+			assert.Equal(t, oktest.DefaultUser.UID+" "+oktest.DefaultUser.Email, getWith(mux, "/me", cookies).Body.String(),
+				"GET_EMAIL from Config.Scopes")
+
+			req, err := srv.CallbackRequest(mux, "/auth/ok/login", oktest.DefaultUser, okauth.ScopePhotoContent, okauth.ScopeGetEmail)
+			require.NoError(t, err)
+			if flow == okauth.FlowToken {
+				require.NoError(t, req.ParseForm())
+				assert.Equal(t, "VALUABLE_ACCESS;GET_EMAIL;PHOTO_CONTENT", req.PostForm.Get("permissions_granted"),
+					"the login route's scopes, then the test's, each once")
+			}
+		})
+	}
+}
+
+// getWith is what app answers a GET of path with cookies.
+func getWith(app http.Handler, path string, cookies []*http.Cookie) *httptest.ResponseRecorder {
+	req := httptest.NewRequest(http.MethodGet, path, nil)
+	for _, c := range cookies {
+		req.AddCookie(c)
+	}
+	rec := httptest.NewRecorder()
+	app.ServeHTTP(rec, req)
+	return rec
 }

@@ -5,17 +5,23 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 )
 
 // CallbackRequest starts a sign-in at app's login route, loginPath (such
 // as "/auth/ok/login?next=/home"), as a browser would, lets this fake
-// approve it for u with permissions, and returns the request to the
+// approve it for u, and returns the request to the
 // callback that finishes it, carrying the state cookie: the relay page's
 // POST in the token flow, OK's redirect (GET with a code) in the code
 // flow. Serving the request to app signs u in. app is the okauth handler
 // or an app that mounts it; nothing goes over the network but the
 // callback's calls to this fake.
+//
+// The fake grants what OK's dialog would: the scope the login route asked
+// for (the app's Config.Scopes, such as GET_EMAIL, so u's Email reaches
+// the app as a browser's sign-in would bring it), plus permissions, for
+// those a user grants later.
 func (s *Server) CallbackRequest(app http.Handler, loginPath string, u User, permissions ...string) (*http.Request, error) {
 	login := httptest.NewRecorder()
 	app.ServeHTTP(login, httptest.NewRequest(http.MethodGet, loginPath, nil))
@@ -27,6 +33,7 @@ func (s *Server) CallbackRequest(app http.Handler, loginPath string, u User, per
 	if err != nil || callback.Path == "" {
 		return nil, fmt.Errorf("oktest: the dialog URL has no redirect_uri")
 	}
+	permissions = grant(splitScopes(dialog.Query().Get("scope")), permissions)
 	if dialog.Query().Get("response_type") == "code" {
 		q := callback.Query()
 		q.Set("code", s.IssueCode(u, dialog.Query().Get("redirect_uri"), permissions...))
@@ -77,4 +84,15 @@ func (s *Server) SignIn(app http.Handler, loginPath string, u User, permissions 
 		return nil, fmt.Errorf("oktest: the callback set no session cookie")
 	}
 	return session, nil
+}
+
+// grant is the scopes asked for, then the extra ones not among them.
+func grant(asked, extra []string) []string {
+	out := slices.Clone(asked)
+	for _, p := range extra {
+		if !slices.Contains(out, p) {
+			out = append(out, p)
+		}
+	}
+	return out
 }

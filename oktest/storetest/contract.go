@@ -21,9 +21,15 @@ const Revocation = 100 * time.Millisecond
 
 // gone reports whether id loads as okauth.ErrNoSession within limit.
 func gone(ctx context.Context, s okauth.SessionStore, id string, limit time.Duration) bool {
+	return errors.Is(loadFails(ctx, s, id, limit), okauth.ErrNoSession)
+}
+
+// loadFails loads id from s until that fails, for at most limit, and
+// returns the last Load's error: nil if id still loads.
+func loadFails(ctx context.Context, s okauth.SessionStore, id string, limit time.Duration) error {
 	var err error
 	within(limit, func() bool { _, err = s.Load(ctx, id); return err != nil })
-	return errors.Is(err, okauth.ErrNoSession)
+	return err
 }
 
 // testSessions: what one instance saves another loads; an ID never saved,

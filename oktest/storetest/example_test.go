@@ -1,6 +1,8 @@
 package storetest_test
 
 import (
+	"net/http"
+	"net/http/httptest"
 	"testing"
 
 	"github.com/okauth/okauth"
@@ -16,5 +18,22 @@ func ExampleTestStores() {
 		storetest.TestStores(t, func(*testing.T) storetest.Stores {
 			return storetest.Stores{Sessions: sessions, Replay: replay}
 		})
+	}
+}
+
+// A test that signs out on one instance of an app and then checks another
+// waits until that instance refuses the session, as a store shared by
+// instances ends it everywhere within storetest.Revocation, not at once.
+func ExampleWaitSignedOut() {
+	_ = func(t *testing.T, instanceA, instanceB http.Handler, cookies []*http.Cookie) {
+		logout := httptest.NewRequest(http.MethodPost, "/auth/ok/logout", nil)
+		account := httptest.NewRequest(http.MethodGet, "/account", nil) // behind RequireLogin
+		for _, c := range cookies {
+			logout.AddCookie(c)
+			account.AddCookie(c)
+		}
+		instanceB.ServeHTTP(httptest.NewRecorder(), logout)
+		storetest.WaitSignedOut(t, instanceA, account)
+		// From here on, instance A refuses the session.
 	}
 }

@@ -9,6 +9,9 @@
 // concern sessions and replay, played over loopback HTTP against two
 // instances of an app (two [okauth.Auth], each with its own stores) that
 // share the stores' data.
+//
+// [WaitSignedOut] and [WaitRevoked] are for an app's own tests: they wait,
+// bounded, until a session ended on one instance is refused on another.
 package storetest
 
 import (
