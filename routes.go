@@ -164,10 +164,12 @@ func (a *Auth) appLaunchPage(w http.ResponseWriter, r *http.Request) {
 // hasAppLink is whether the App link is served (Config.AppLink).
 func (a *Auth) hasAppLink() bool { return a.appLaunch != nil }
 
+// fragmentJS serves the relay page's script.
 func (a *Auth) fragmentJS(w http.ResponseWriter, r *http.Request) {
 	serveAsset(w, r, "fragment.js", "text/javascript; charset=utf-8", fragmentETag, fragmentJS)
 }
 
+// buttonCSS serves the sign-in button's style.
 func (a *Auth) buttonCSS(w http.ResponseWriter, r *http.Request) {
 	serveAsset(w, r, "button.css", "text/css; charset=utf-8", buttonETag, ButtonCSS)
 }
