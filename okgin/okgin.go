@@ -32,8 +32,8 @@ import (
 // pointer): c.MustGet(okgin.UserKey).(okauth.User). [User] reads it.
 const UserKey = "okauth.user"
 
-// Mount registers each of okauth's routes ([okauth.Auth.Routes]) on r
-// for the methods it serves, which is the engine or any group. They land
+// Mount registers each of okauth's routes ([okauth.Auth.Routes]) on r,
+// the engine or any group, for the methods it serves. They land
 // at Config.Prefix, because OK redirects to Config.RedirectURL and
 // okauth's links point there; r's base path must therefore be "/" or a
 // leading part of the prefix: for the default "/auth/ok", the engine,
