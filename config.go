@@ -200,7 +200,8 @@ type Config struct {
 	// user. It may set u.AccountID (the app's own account for this OK user,
 	// kept in the session) and nothing else. An error refuses the sign-in:
 	// no session is written, an existing one is left alone, and the failure
-	// handler gets an error matching [ErrRefusedByOnSignIn] that wraps it.
+	// handler gets an error matching [ErrRefusedByOnSignIn] that wraps it
+	// (the default page offers no "Try again": it would be refused again).
 	// The default value is nil: every verified user signs in.
 	OnSignIn func(r *http.Request, u *User) error
 
