@@ -48,6 +48,7 @@ func New(cfg Config) (*Auth, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
+	cfg.warnScopes()
 	authorize, _ := url.Parse(cfg.Endpoint.AuthURL) // checked by validate
 	langs, err := newLanguages(cfg.Language, cfg.Messages)
 	if err != nil {

@@ -414,8 +414,20 @@ func BenchmarkCallbackCode(b *testing.B) {
 	benchCallback(b, okauth.FlowCode, nil)
 }
 
-func benchCallback(b *testing.B, flow okauth.Flow, replay okauth.ReplayStore) {
-	auth, ok := newBenchAuthIn(b, flow, nil, 0, func(c *okauth.Config) { c.ReplayStore = replay })
+// BenchmarkCallbackWriteSession is BenchmarkCallback for a site with its
+// own sessions: Config.WriteSession sets the site's cookie through the
+// held response, and okauth seals no session.
+func BenchmarkCallbackWriteSession(b *testing.B) {
+	benchCallback(b, okauth.FlowToken, nil, func(c *okauth.Config) {
+		c.WriteSession = func(w http.ResponseWriter, _ *http.Request, u *okauth.User) error {
+			http.SetCookie(w, &http.Cookie{Name: "site", Value: u.UID, Path: "/", Secure: true, HttpOnly: true})
+			return nil
+		}
+	})
+}
+
+func benchCallback(b *testing.B, flow okauth.Flow, replay okauth.ReplayStore, edit ...func(*okauth.Config)) {
+	auth, ok := newBenchAuthIn(b, flow, nil, 0, append(edit, func(c *okauth.Config) { c.ReplayStore = replay })...)
 	reqs := make([]*http.Request, b.N)
 	for i := range reqs {
 		reqs[i] = pendingCallback(b, auth, ok)

@@ -23,7 +23,7 @@ func fromOK(rawQuery string) bool {
 // asks OK who the user is (one signed call) and starts the session.
 func (a *Auth) codeCallback(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Referrer-Policy", "no-referrer") // the code is in this URL
-	a.signIn(w, r, a.readCode, pageAnswer{a: a, msg: signInFailed})
+	a.signIn(w, r, a.readCode, a.browserAnswer())
 }
 
 // readCode reads the callback's query: the state and OK's error (see

@@ -202,9 +202,31 @@ type Config struct {
 	// user. It may set u.AccountID (the app's own account for this OK user,
 	// kept in the session) and nothing else. An error refuses the sign-in:
 	// no session is written, an existing one is left alone, and the failure
-	// handler gets an error matching [ErrRefusedByOnSignIn] that wraps it.
+	// handler gets an error matching [ErrRefusedByOnSignIn] that wraps it
+	// (the default page offers no "Try again": it would be refused again).
 	// The default value is nil: every verified user signs in.
 	OnSignIn func(r *http.Request, u *User) error
+
+	// WriteSession, when set, hands each verified browser sign-in to the
+	// site's own sessions, and okauth writes no session of its own. It is
+	// called after everything okauth checks (the state, a replay, OK's
+	// verification of the user, OnSignIn), with the callback request and
+	// the user, tokens included, and writes the site's session to w (a
+	// cookie, say). What it writes to w is held back: its headers, and a
+	// status or body if it answers itself, reach the browser only when it
+	// returns nil. Then, unless it answered itself, okauth redirects to the
+	// page the sign-in was to return to (or LandingPath), as it does with
+	// its own sessions. An error writes nothing: the failure handler
+	// answers with an error matching [ErrWriteSessionFailed] that wraps it
+	// (500, or as the error says, such as 503 for [ErrStoreUnavailable]);
+	// refuse a user in OnSignIn instead. It serves the token flow and the
+	// code flow; with it, the token route of native apps answers
+	// [ErrNativeDisabled], and New refuses AppLink, SessionStore and
+	// GorillaStore, which keep okauth's own sessions. [UserFrom],
+	// [Auth.RequireLogin], [Auth.Call] and [Auth.Logout] then know no user:
+	// the site's own sessions do. The default value is nil: okauth keeps
+	// the session.
+	WriteSession func(w http.ResponseWriter, r *http.Request, u *User) error
 
 	// Unauthenticated answers what [Auth.RequireLogin] and
 	// [Auth.RequireToken] refuse for want of a sign-in, such as an app's own

@@ -126,6 +126,9 @@ func (c Config) validate() error {
 	if err := c.validateAppLink(); err != nil {
 		return err
 	}
+	if err := c.validateWriteSession(); err != nil {
+		return err
+	}
 	if c.Timeout < 0 {
 		return fieldErr("Timeout", "is negative")
 	}
@@ -248,4 +251,62 @@ func (c Config) validateAppLink() error {
 		}
 	}
 	return nil
+}
+
+// validateWriteSession refuses, with WriteSession, the fields that keep
+// okauth's own sessions. The App link's session lives in a cookie made for
+// OK's iframe (SameSite=None, Partitioned, honoured only for the app's own
+// requests), which a site's ordinary session cookie cannot stand in for.
+func (c Config) validateWriteSession() error {
+	if c.WriteSession == nil {
+		return nil
+	}
+	for _, f := range []struct {
+		name string
+		set  bool
+	}{{"AppLink", c.AppLink != nil}, {"SessionStore", c.SessionStore != nil}, {"GorillaStore", c.GorillaStore != nil}} {
+		if f.set {
+			return fieldErr(f.name, "is set with WriteSession; with WriteSession the site keeps its own sessions, and okauth none")
+		}
+	}
+	return nil
+}
+
+// knownScopes are the permissions OK documents.
+var knownScopes = []string{ScopeValuableAccess, ScopeLongAccessToken, ScopePhotoContent,
+	ScopeGroupContent, ScopeVideoContent, ScopeAppInvite, ScopeGetEmail, ScopeSetStatus}
+
+// scopeAliases are the words other providers use for OK's permissions,
+// in lower case, as a slip for the permission they likely mean.
+var scopeAliases = map[string]string{
+	"email": ScopeGetEmail, "photos": ScopePhotoContent, "photo": ScopePhotoContent,
+	"groups": ScopeGroupContent, "group": ScopeGroupContent, "video": ScopeVideoContent,
+	"videos": ScopeVideoContent, "offline": ScopeLongAccessToken, "offline_access": ScopeLongAccessToken,
+	"status": ScopeSetStatus, "invite": ScopeAppInvite,
+}
+
+// warnScopes logs one warning for each scope OK does not document,
+// naming the permission it likely means when that is a slip of case or
+// another provider's word. It refuses none: OK may add permissions.
+func (c Config) warnScopes() {
+	for _, s := range c.Scopes {
+		if slices.Contains(knownScopes, s) {
+			continue
+		}
+		attrs := []any{"scope", s}
+		if want := likelyScope(s); want != "" {
+			attrs = append(attrs, "did_you_mean", want)
+		}
+		c.Logger.Warn("okauth: Config.Scopes has a permission OK does not document", attrs...)
+	}
+}
+
+// likelyScope is the documented permission s likely means, or "".
+func likelyScope(s string) string {
+	for _, k := range knownScopes {
+		if strings.EqualFold(s, k) {
+			return k
+		}
+	}
+	return scopeAliases[strings.ToLower(s)]
 }

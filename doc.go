@@ -56,7 +56,9 @@
 // [ErrTokenExpired] without calling OK; [Auth.RequireToken] sends a browser
 // through OK's dialog for a new one. Config.OnSignIn lets the app refuse a
 // sign-in or attach its own account ID, and [Auth.HasPermission] asks OK,
-// rather than the browser, whether a permission was granted.
+// rather than the browser, whether a permission was granted. A site with
+// sessions of its own sets Config.WriteSession instead: it writes the
+// site's session for the user OK verified, and okauth writes none.
 //
 // Sessions live in the cookie by default. With Config.SessionStore (one
 // instance: [NewMemorySessions]; several: the okredis module) the cookie

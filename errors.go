@@ -103,6 +103,11 @@ var (
 	// shown to the user by the default error page.
 	ErrRefusedByOnSignIn = errors.New("okauth: sign-in refused by the app")
 
+	// ErrWriteSessionFailed is matched by the error of a sign-in whose
+	// Config.WriteSession failed: it wraps the hook's error, and nothing
+	// was written (500 unless the hook's error says otherwise).
+	ErrWriteSessionFailed = errors.New("okauth: the site's session was not written")
+
 	// ErrTokenExpired means OK's access token no longer works: [Auth.Call]
 	// returns it without calling OK when the token is known to have expired
 	// and cannot be refreshed, and OK's answers 102 (PARAM_SESSION_EXPIRED),
@@ -275,6 +280,8 @@ func StatusOf(err error) int {
 		return http.StatusUnauthorized
 	case errors.Is(err, ErrUnreachable), errors.Is(err, ErrBadResponse), errors.Is(err, ErrAPI):
 		return http.StatusBadGateway
+	case errors.Is(err, ErrWriteSessionFailed):
+		return http.StatusInternalServerError // the site's own failure
 	}
 	return http.StatusBadRequest
 }

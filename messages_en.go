@@ -42,6 +42,7 @@ var english = Messages{
 		{ErrReplayFull, "Too many sign-ins", "This site is handling too many sign-ins right now. Please try again in a few minutes."},
 		{ErrSignOutFailed, "Sign-out failed", "This site could not sign you out just now: you are still signed in. Please try again in a minute."},
 		{ErrStoreUnavailable, "Sign-in unavailable", "This site cannot check sign-ins right now. Nothing was changed. Please try again in a minute."},
+		{ErrWriteSessionFailed, "Sign-in not completed", "This site could not complete the sign-in. Nothing was changed. Please try again in a minute."},
 		{ErrLaunchUsed, "Launch link already used", "This link to the app has already been used. Open the app from OK.ru again. Nothing was saved."},
 		{ErrLaunchUnauthorized, "App not allowed", "You have not allowed this app on OK.ru. Open it from OK.ru and allow it."},
 		{ErrBadLaunch, "Launch not recognised", "This app was not opened by OK.ru, or the link was changed. Open the app from OK.ru again. Nothing was saved."},

@@ -67,6 +67,9 @@ func (a *Auth) readNativeClaim(w http.ResponseWriter, r *http.Request) (claim, e
 	if a.cfg.AppSecret == "" {
 		return claim{}, ErrNativeDisabled
 	}
+	if a.cfg.WriteSession != nil {
+		return claim{}, fmt.Errorf("%w: with Config.WriteSession, okauth issues no sessions", ErrNativeDisabled)
+	}
 	// Phone apps send no Origin; a browser does, and one on another site
 	// is refused even if the app's CORS rules would let its JSON through.
 	if err := a.logout.Check(r); err != nil {

@@ -90,6 +90,9 @@ func (a *Auth) errorPage(w http.ResponseWriter, r *http.Request) {
 		// way back is opening the app from OK again, as the page says.
 		retry = ""
 	}
+	if errors.Is(err, ErrRefusedByOnSignIn) {
+		retry = "" // the site refused this user: signing in again cannot succeed
+	}
 	if r.URL.Path == a.LogoutURL() {
 		retry = "" // a sign-in would be no way to retry a sign-out
 	}

@@ -117,7 +117,7 @@ func (a *Auth) keep(w http.ResponseWriter, r *http.Request, u *User, next string
 	}
 	value, err := ans.write(w, r, u)
 	switch {
-	case errors.Is(err, ErrStoreUnavailable):
+	case errors.Is(err, ErrStoreUnavailable), errors.Is(err, ErrWriteSessionFailed):
 		ans.failed(w, r, err, next)
 		return false
 	case err != nil:
@@ -179,7 +179,7 @@ func (p pageAnswer) write(w http.ResponseWriter, r *http.Request, u *User) (stri
 }
 
 func (p pageAnswer) signedIn(w http.ResponseWriter, r *http.Request, u *User, _, next string) {
-	p.a.cfg.Logger.LogAttrs(r.Context(), slog.LevelInfo, "okauth: signed in", slog.String("uid", u.UID))
+	p.logSignedIn(r, u)
 	if p.open != nil {
 		p.open(w, r, next)
 		return
@@ -187,6 +187,11 @@ func (p pageAnswer) signedIn(w http.ResponseWriter, r *http.Request, u *User, _,
 	// No body: http.Redirect would echo next into one for a GET.
 	w.Header().Set("Location", next)
 	w.WriteHeader(http.StatusSeeOther)
+}
+
+// logSignedIn logs a browser's sign-in.
+func (p pageAnswer) logSignedIn(r *http.Request, u *User) {
+	p.a.cfg.Logger.LogAttrs(r.Context(), slog.LevelInfo, "okauth: signed in", slog.String("uid", u.UID))
 }
 
 func (p pageAnswer) failed(w http.ResponseWriter, r *http.Request, err error, next string) {

@@ -175,3 +175,28 @@ func testFullFlow(t *testing.T, flow okauth.Flow) {
 		}
 	}
 }
+
+// TestOnSignInRefusalOffersNoRetry: the default page of a sign-in the app
+// refused (a banned user) says so in the visitor's language and offers no
+// "Try again", which could not succeed; the way home stays.
+func TestOnSignInRefusalOffersNoRetry(t *testing.T) {
+	for _, c := range []struct{ lang, title, tryAgain string }{
+		{okauth.LangEnglish, "Sign-in refused", "Try again"},
+		{okauth.LangRussian, "Вход отклонён", "Попробовать ещё раз"},
+	} {
+		t.Run(c.lang, func(t *testing.T) {
+			e := newEnv(t, func(cfg *okauth.Config) {
+				cfg.Language = c.lang
+				cfg.OnSignIn = func(*http.Request, *okauth.User) error { return errBanned }
+			})
+			b := e.Browser(t)
+			resp := e.Finish(t, b, e.StartLogin(t, b, "/account"))
+			page := body(t, resp)
+			assert.Equal(t, http.StatusForbidden, resp.StatusCode)
+			assert.Contains(t, page, "<h1>"+c.title+"</h1>")
+			assert.NotContains(t, page, "okauth-retry")
+			assert.NotContains(t, page, c.tryAgain)
+			assert.Contains(t, page, `id="okauth-home"`)
+		})
+	}
+}

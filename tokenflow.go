@@ -11,7 +11,7 @@ import (
 // callback finishes a sign-in of the token flow: the relay page POSTs
 // what OK put after "#" on the callback URL, OK's token or its error.
 func (a *Auth) callback(w http.ResponseWriter, r *http.Request) {
-	a.signIn(w, r, a.readToken, pageAnswer{a: a, msg: signInFailed})
+	a.signIn(w, r, a.readToken, a.browserAnswer())
 }
 
 // readToken reads the relay page's form: the state and OK's error (see

@@ -69,14 +69,10 @@ func TestPlantedSessionFromSibling(t *testing.T) {
 // It returns the app's URL and its okauth handler.
 func startTLSApp(t *testing.T, fake *oktest.Server, sessionName string) (string, http.Handler) {
 	srv, base, keys := appServer(t)
-	ep := fake.Endpoint()
-	dialog, err := url.Parse(ep.AuthURL)
-	require.NoError(t, err)
-	dialog.Host = net.JoinHostPort(fakeHost, dialog.Port())
 	auth, err := okauth.New(okauth.Config{
 		AppID: fake.AppID, AppKey: fake.AppKey, RedirectURL: base + "/auth/ok/callback",
 		SessionKeys: keys, SessionName: sessionName,
-		Endpoint: okauth.Endpoint{AuthURL: dialog.String(), APIURL: ep.APIURL},
+		Endpoint: dialogAtFakeHost(t, fake),
 		Logger:   slog.New(slog.DiscardHandler),
 	})
 	require.NoError(t, err)
@@ -91,6 +87,16 @@ func startTLSApp(t *testing.T, fake *oktest.Server, sessionName string) (string,
 	srv.StartTLS()
 	t.Cleanup(srv.Close)
 	return base, auth
+}
+
+// dialogAtFakeHost is fake's endpoint with its dialog at fakeHost, a site
+// of its own for the browser; the app's calls go to the fake directly.
+func dialogAtFakeHost(t *testing.T, fake *oktest.Server) okauth.Endpoint {
+	ep := fake.Endpoint()
+	dialog, err := url.Parse(ep.AuthURL)
+	require.NoError(t, err)
+	dialog.Host = net.JoinHostPort(fakeHost, dialog.Port())
+	return okauth.Endpoint{AuthURL: dialog.String(), APIURL: ep.APIURL}
 }
 
 // appServer is an unstarted https server for app.example.test, its base
