@@ -1,6 +1,7 @@
 package okauth
 
 import (
+	"errors"
 	"net/http"
 	"strings"
 )
@@ -29,11 +30,8 @@ func (a *Auth) attach(r *http.Request) *http.Request {
 	if r.Context().Value(userKey) != nil {
 		return r
 	}
-	var backend sessionBackend
-	var raw string
-	if a.bearer != nil {
-		backend, raw = a.bearer, bearerValue(r)
-	}
+	var backend sessionBackend = a.bearer
+	raw := a.bearerOf(r)
 	if raw == "" {
 		backend, raw = a.sessions, cookieValue(r, a.cfg.SessionName)
 	}
@@ -85,7 +83,7 @@ func (a *Auth) RequireToken(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		a.toLogin(w, r, "token expired")
+		a.toLogin(w, r, ErrTokenExpired)
 	}))
 }
 
@@ -98,24 +96,45 @@ func (a *Auth) unauthenticated(w http.ResponseWriter, r *http.Request) {
 		a.cfg.Unauthenticated.ServeHTTP(w, r)
 		return
 	}
-	a.toLogin(w, r, "not signed in")
+	a.toLogin(w, r, ErrNotSignedIn)
 }
 
 // toLogin sends a browser's page load to sign in and back, and answers
-// anything else 401 with why as JSON.
-func (a *Auth) toLogin(w http.ResponseWriter, r *http.Request, why string) {
+// anything else 401 as JSON with why's code (ErrNotSignedIn or
+// ErrTokenExpired): not_signed_in becomes invalid_token for a bearer
+// session that is refused, and only a request without one is given the
+// login URL, which a phone app cannot use.
+func (a *Auth) toLogin(w http.ResponseWriter, r *http.Request, why error) {
 	login := a.LoginURL(requestPath(r.RequestURI, r.URL))
-	w.Header().Set("Cache-Control", "no-store")
-	if (r.Method == http.MethodGet || r.Method == http.MethodHead) && acceptsHTML(r) {
+	if pageLoad(r) {
+		w.Header().Set("Cache-Control", "no-store")
 		http.Redirect(w, r, login, http.StatusSeeOther)
 		return
 	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(http.StatusUnauthorized)
-	_, _ = w.Write([]byte(`{"error":` + jsonString(why) + `,"login_url":` + jsonString(login) + "}\n"))
+	body := a.errorBody(r, why)
+	switch {
+	case bearerValue(r) == "":
+		body.LoginURL = login
+	case errors.Is(why, ErrNotSignedIn):
+		body.Error = "invalid_token"
+	}
+	a.writeJSONError(w, r, http.StatusUnauthorized, body)
 }
 
-// acceptsHTML reports whether the request comes from a browser page load.
+// pageLoad reports whether r is a browser loading a page: a GET or HEAD
+// that wants HTML (see wantsHTML).
+func pageLoad(r *http.Request) bool {
+	return (r.Method == http.MethodGet || r.Method == http.MethodHead) && wantsHTML(r)
+}
+
+// wantsHTML reports whether r is a browser's, answered with pages: it
+// accepts HTML and carries no bearer session, which only an app sends.
+// Everything else is answered as JSON.
+func wantsHTML(r *http.Request) bool {
+	return acceptsHTML(r) && bearerValue(r) == ""
+}
+
+// acceptsHTML reports whether the request accepts an HTML page.
 func acceptsHTML(r *http.Request) bool {
 	for _, v := range r.Header.Values("Accept") {
 		if strings.Contains(v, "text/html") {
@@ -145,6 +164,15 @@ func cookieValue(r *http.Request, name string) string {
 		}
 	}
 	return ""
+}
+
+// bearerOf is r's bearer session value when the token route is on (see
+// attach), or "".
+func (a *Auth) bearerOf(r *http.Request) string {
+	if a.bearer == nil {
+		return ""
+	}
+	return bearerValue(r)
 }
 
 // bearerValue is the credentials of r's one "Authorization: Bearer …"

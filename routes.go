@@ -14,9 +14,12 @@ import (
 //	                        code flow, with ?code=…&state=…, sign in
 //	POST /callback          the relay page's form: check and sign in (in
 //	                        the code flow, OK's error only)
+//	GET  /logout            a page whose button signs out (a sign-out link)
 //	POST /logout            sign out, then go to Config.LogoutPath
 //	POST /token             a phone app's OK token or code, as JSON, for
 //	                        a bearer session (see the package documentation)
+//	DELETE /token           a phone app signs out: its bearer session ends
+//	                        on every instance (see [Auth.Logout]); 204
 //	GET  /fragment.js       the relay page's script
 //	GET  /button.css        the sign-in button's style (see [Auth.Button])
 //	GET  /app               the App link, with Config.AppLink: OK's launch
@@ -47,18 +50,23 @@ func (a *Auth) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		a.callback(w, r)
 	case route == "/logout" && r.Method == http.MethodPost:
 		a.logoutRoute(w, r)
+	case route == "/logout" && get:
+		a.logoutPage(w, r)
 	case route == "/token" && r.Method == http.MethodPost:
 		a.nativeSignIn(w, r)
+	case route == "/token" && r.Method == http.MethodDelete:
+		a.nativeSignOut(w, r)
 	case route == "/fragment.js" && get:
 		serveAsset(w, r, "fragment.js", "text/javascript; charset=utf-8", fragmentETag, fragmentJS)
 	case route == "/button.css" && get:
 		serveAsset(w, r, "button.css", "text/css; charset=utf-8", buttonETag, ButtonCSS)
 	case route == "/login" || route == "/fragment.js" || route == "/button.css":
 		methodNotAllowed(w, "GET, HEAD")
-	case route == "/callback" || (route == appRoute && a.appLaunch != nil):
+	case route == "/callback" || route == "/logout" || (route == appRoute && a.appLaunch != nil):
 		methodNotAllowed(w, "GET, HEAD, POST")
-	case route == "/logout" || route == "/token":
-		methodNotAllowed(w, "POST")
+	case route == "/token":
+		w.Header().Set("Allow", "POST, DELETE")
+		a.writeJSONError(w, r, http.StatusMethodNotAllowed, jsonError{Error: "method_not_allowed", Message: http.StatusText(http.StatusMethodNotAllowed)})
 	default:
 		http.NotFound(w, r)
 	}

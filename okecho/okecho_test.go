@@ -101,9 +101,9 @@ func TestMountAnswersWrongMethods(t *testing.T) {
 		okecho.Mount(e, auth)
 		return e
 	})
-	resp := env.Browser(t).Page(env.Prefix + "/logout")
+	resp := env.Browser(t).Page(env.Prefix + "/token")
 	assert.Equal(t, http.StatusMethodNotAllowed, resp.StatusCode)
-	assert.Equal(t, "POST", resp.Header.Get("Allow"))
+	assert.Equal(t, "POST, DELETE", resp.Header.Get("Allow"))
 }
 
 func TestMountPanicsOnPrefixedGroup(t *testing.T) {
@@ -163,7 +163,7 @@ func TestRequireLoginReturnsHTTPError(t *testing.T) {
 		message  any
 	}{
 		{"text/html", http.StatusSeeOther, "/auth/ok/login?next=%2Fme", "See Other"},
-		{"application/json", http.StatusUnauthorized, "", map[string]string{"error": "not signed in", "login_url": "/auth/ok/login?next=%2Fme"}},
+		{"application/json", http.StatusUnauthorized, "", map[string]string{"error": "not_signed_in", "message": "Please sign in with OK.ru first.", "login_url": "/auth/ok/login?next=%2Fme"}},
 	} {
 		t.Run(tc.accept, func(t *testing.T) {
 			seen = nil
