@@ -30,8 +30,11 @@ func (a *Auth) attach(r *http.Request) *http.Request {
 	if r.Context().Value(userKey) != nil {
 		return r
 	}
-	var backend sessionBackend = a.bearer
-	raw := a.bearerOf(r)
+	var backend sessionBackend
+	var raw string
+	if a.bearer != nil {
+		backend, raw = a.bearer, bearerValue(r)
+	}
 	if raw == "" {
 		backend, raw = a.sessions, cookieValue(r, a.cfg.SessionName)
 	}
