@@ -84,7 +84,8 @@ var (
 	// ErrNotSignedIn means a call needed a signed-in user and there was none.
 	ErrNotSignedIn = errors.New("okauth: not signed in")
 
-	// ErrCrossOrigin means a POST to logout came from another origin.
+	// ErrCrossOrigin means a browser's request to sign out, or to the token
+	// route, came from another origin.
 	ErrCrossOrigin = errors.New("okauth: cross-origin request refused")
 
 	// ErrSignOutFailed is wrapped by the error of a sign-out that could

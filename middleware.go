@@ -55,8 +55,14 @@ func (a *Auth) attach(r *http.Request) *http.Request {
 // RequireLogin passes signed-in requests to next. Anyone else gets
 // Config.Unauthenticated; by default, a browser's GET or HEAD that accepts
 // HTML is sent to sign in, returning to the page it asked for afterwards,
-// and other requests are answered 401 with a JSON body naming the login
-// URL. It works with or without [Auth.Middleware] in front of it.
+// and other requests, and any with a bearer session, are answered 401 with
+// okauth's JSON error: {"error": "not_signed_in", "message": …, "login_url":
+// …}, or "invalid_token" without login_url when a bearer session was sent
+// and refused, with WWW-Authenticate: Bearer when the token route is on.
+// When Config.SessionStore cannot answer, the request is answered 503
+// rather than sent to sign in: the failure page for a browser, else JSON
+// with "store_unavailable". It works with or without [Auth.Middleware] in
+// front of it.
 //
 // A session lasts Config.SessionLifetime whatever OK's token does;
 // RequireLogin does not ask OK on each request. Pages that call OK's API
