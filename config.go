@@ -154,8 +154,10 @@ type Config struct {
 	// it; it does not apply to GorillaStore. The default value is 4096.
 	SessionCache int
 
-	// InsecureCookies drops the Secure flag from cookies so that sign-in
-	// works over plain http://localhost during development. Never set it in
+	// InsecureCookies drops the Secure flag from the session and sign-in
+	// state cookies so that sign-in works over plain http://localhost
+	// during development. The App link's cookies stay Secure, with their
+	// __Host- prefix: a partitioned cookie must be Secure. Never set it in
 	// production. The default value is false.
 	InsecureCookies bool
 

@@ -106,7 +106,8 @@
 //     application/json and refuses a browser's cross-site request; a bearer
 //     value is sealed for bearer use only, so it is no session cookie, nor
 //     a cookie's value a bearer.
-//   - Cookies: HttpOnly, Secure (unless Config.InsecureCookies), SameSite=Lax,
+//   - Cookies: HttpOnly, Secure (unless Config.InsecureCookies, which the
+//     App link's cookies ignore), SameSite=Lax,
 //     HMAC-SHA256 signed and AES encrypted with keys that rotate. The
 //     session cookie is __Host-okauth, so a sibling subdomain cannot plant
 //     one.

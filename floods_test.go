@@ -23,10 +23,10 @@ import (
 	"github.com/okauth/okauth/oktest"
 )
 
-// Issue 9, item 3: an anonymous client once filled the replay memory with
-// two requests per entry (/login, then a failing callback), slowing every
-// sign-in and, at the cap, making the server forget live states. A failed
-// callback now leaves nothing behind; a memory that is full refuses new
+// An anonymous client must not fill the replay memory with two requests
+// per entry (/login, then a failing callback), which would slow every
+// sign-in and, at the cap, make the server forget live states. A failed
+// callback leaves nothing behind; a memory that is full refuses new
 // sign-ins with 503 and still refuses a replay of every state it holds.
 func TestReplayMemoryCannotBeFlooded(t *testing.T) {
 	e := newEnv(t, func(c *okauth.Config) { c.ReplayStore = okauth.NewMemoryReplay(2) })
@@ -80,9 +80,9 @@ var (
 	summaryLine = regexp.MustCompile(`msg="okauth: more failed requests, not logged one by one" count=(\d+)`)
 )
 
-// Issue 9, item 6: a flood of bad callbacks once wrote one WARN each. The
-// first ten of each interval are still written, and then one record per
-// interval counts the rest.
+// A flood of bad callbacks does not write one WARN each: the first ten of
+// each interval are written, and then one record per interval counts the
+// rest.
 func TestFailureLogsStayBounded(t *testing.T) {
 	const interval = 500 * time.Millisecond
 	e := newEnv(t, nil, func(a *okauth.Auth) { okauth.SetFailureLogInterval(a, interval) })
@@ -111,7 +111,7 @@ func TestFailureLogsStayBounded(t *testing.T) {
 	assert.LessOrEqual(t, len(summaryLine.FindAllString(e.Logs.String(), -1)), intervals, "one summary per interval")
 }
 
-// Issue 9, item 6: a client that sends the callback's body a byte at a
+// A client that sends the callback's body a byte at a
 // time is cut off after the body's read deadline, whatever the server's
 // own timeouts (httptest's server has none).
 func TestSlowCallbackBodyIsCutOff(t *testing.T) {
@@ -145,8 +145,8 @@ func TestSlowCallbackBodyIsCutOff(t *testing.T) {
 	assert.Less(t, time.Since(start), 3*time.Second, "cut off near the 300 ms deadline")
 }
 
-// Issue 9, item 5: OK's error_msg is clipped to 200 bytes wherever it
-// goes; a 50 KB one once made a 50 KB log record.
+// OK's error_msg is clipped to 200 bytes wherever it goes, so a 50 KB one
+// makes no 50 KB log record.
 func TestOKErrorMessageClipped(t *testing.T) {
 	e := newEnv(t, nil)
 	huge := "PARAM : " + strings.Repeat("x", 50<<10)

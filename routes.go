@@ -2,10 +2,17 @@ package okauth
 
 import (
 	"net/http"
-	"slices"
 	"strings"
 	"time"
 )
+
+// Route is one route the Auth serves: its path under Config.Prefix, such
+// as "/login", and the methods it answers, such as GET and HEAD. Any other
+// method gets 405 with these in the Allow header.
+type Route struct {
+	Path    string
+	Methods []string
+}
 
 // ServeHTTP serves the routes under Config.Prefix:
 //
@@ -24,60 +31,163 @@ import (
 //	GET  /button.css        the sign-in button's style (see [Auth.Button])
 //	GET  /app               the App link, with Config.AppLink: OK's launch
 //	                        inside ok.ru's iframe
+//	POST /app               the App link's confirmation, when a launch is
+//	                        opened outside ok.ru's iframe
 //
-// Mount it with mux.Handle(cfg.Prefix+"/", auth).
+// Each GET route answers HEAD too; [Auth.Routes] lists the methods of
+// each. Mount it with mux.Handle(cfg.Prefix+"/", auth).
 func (a *Auth) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	route, ok := strings.CutPrefix(r.URL.Path, a.cfg.Prefix)
+	path, ok := strings.CutPrefix(r.URL.Path, a.cfg.Prefix)
 	if !ok {
 		http.NotFound(w, r)
 		return
 	}
-	get := r.Method == http.MethodGet || r.Method == http.MethodHead
-	switch {
-	case route == "/login" && get:
-		a.login(w, r)
-	case route == appRoute && get && a.appLaunch != nil:
-		a.appLaunch.ServeHTTP(w, r)
-	case route == appRoute && r.Method == http.MethodPost && a.appLaunch != nil:
-		a.confirmLaunch(w, r)
-	case route == "/callback" && get && a.cfg.Flow == FlowCode && fromOK(r.URL.RawQuery):
-		a.codeCallback(w, r)
-	case route == "/callback" && get:
-		a.relayPage(w, r)
-	case route == "/callback" && r.Method == http.MethodPost && a.cfg.Flow == FlowCode:
-		a.codeFlowError(w, r)
-	case route == "/callback" && r.Method == http.MethodPost:
-		a.callback(w, r)
-	case route == "/logout" && r.Method == http.MethodPost:
-		a.logoutRoute(w, r)
-	case route == "/logout" && get:
-		a.logoutPage(w, r)
-	case route == "/token" && r.Method == http.MethodPost:
-		a.nativeSignIn(w, r)
-	case route == "/token" && r.Method == http.MethodDelete:
-		a.nativeSignOut(w, r)
-	case route == "/fragment.js" && get:
-		serveAsset(w, r, "fragment.js", "text/javascript; charset=utf-8", fragmentETag, fragmentJS)
-	case route == "/button.css" && get:
-		serveAsset(w, r, "button.css", "text/css; charset=utf-8", buttonETag, ButtonCSS)
-	case route == "/login" || route == "/fragment.js" || route == "/button.css":
-		methodNotAllowed(w, "GET, HEAD")
-	case route == "/callback" || route == "/logout" || (route == appRoute && a.appLaunch != nil):
-		methodNotAllowed(w, "GET, HEAD, POST")
-	case route == "/token":
-		w.Header().Set("Allow", "POST, DELETE")
-		a.writeJSONError(w, r, http.StatusMethodNotAllowed, jsonError{Error: "method_not_allowed", Message: http.StatusText(http.StatusMethodNotAllowed)})
-	default:
-		http.NotFound(w, r)
+	for _, row := range routeTable {
+		if row.path != path || (row.on != nil && !row.on(a)) {
+			continue
+		}
+		if serve := row.handler(r.Method); serve != nil {
+			serve(a, w, r)
+			return
+		}
+		allow := strings.Join(row.methods(), ", ")
+		if row.api {
+			w.Header().Set("Allow", allow)
+			a.writeJSONError(w, r, http.StatusMethodNotAllowed, jsonError{Error: "method_not_allowed", Message: http.StatusText(http.StatusMethodNotAllowed)})
+			return
+		}
+		methodNotAllowed(w, allow)
+		return
 	}
+	http.NotFound(w, r)
 }
 
-// routes are the paths ServeHTTP answers under the prefix.
-var routes = []string{"/login", "/callback", "/logout", "/token", "/fragment.js", "/button.css", appRoute}
+// routeTable is every route ServeHTTP answers, what answers each method,
+// and, for a route served only with some Config, when it is served.
+// Routes lists it, so adapters register what ServeHTTP serves; a route
+// added here is registered by them and answered with 405 for other
+// methods.
+var routeTable = []routeRow{
+	{path: "/login", serve: get((*Auth).login)},
+	{path: "/callback", serve: get((*Auth).callbackPage).post((*Auth).callbackForm)},
+	{path: "/logout", serve: get((*Auth).logoutPage).post((*Auth).logoutRoute)},
+	{path: "/token", serve: post((*Auth).nativeSignIn).delete((*Auth).nativeSignOut), api: true},
+	{path: "/fragment.js", serve: get((*Auth).fragmentJS)},
+	{path: "/button.css", serve: get((*Auth).buttonCSS)},
+	{path: appRoute, serve: get((*Auth).appLaunchPage).post((*Auth).confirmLaunch), on: (*Auth).hasAppLink},
+}
 
-// Routes are the paths the Auth serves, under Config.Prefix, such as
-// "/login", for adapters that register each route on a router.
-func (a *Auth) Routes() []string { return slices.Clone(routes) }
+// routeRow is one route of routeTable.
+type routeRow struct {
+	path  string
+	serve methodHandlers
+	on    func(*Auth) bool // nil: always served
+	api   bool             // for apps, not browsers: a wrong method's 405 is okauth's JSON error
+}
+
+// handlerFunc is a route's answer to one method.
+type handlerFunc func(*Auth, http.ResponseWriter, *http.Request)
+
+// methodHandler is what answers one method of a route.
+type methodHandler struct {
+	method string
+	serve  handlerFunc
+}
+
+// methodHandlers are a route's methods, in the order Allow lists them.
+type methodHandlers []methodHandler
+
+// get is a route answering GET and HEAD with h.
+func get(h handlerFunc) methodHandlers { return methodHandlers(nil).get(h) }
+
+// post is a route answering POST with h.
+func post(h handlerFunc) methodHandlers { return methodHandlers(nil).post(h) }
+
+// get adds GET and HEAD, answered by h, to m.
+func (m methodHandlers) get(h handlerFunc) methodHandlers {
+	return append(m, methodHandler{http.MethodGet, h}, methodHandler{http.MethodHead, h})
+}
+
+// post adds POST, answered by h, to m.
+func (m methodHandlers) post(h handlerFunc) methodHandlers {
+	return append(m, methodHandler{http.MethodPost, h})
+}
+
+// delete adds DELETE, answered by h, to m.
+func (m methodHandlers) delete(h handlerFunc) methodHandlers {
+	return append(m, methodHandler{http.MethodDelete, h})
+}
+
+// handler is what answers method on the row's route, or nil.
+func (row routeRow) handler(method string) handlerFunc {
+	for _, m := range row.serve {
+		if m.method == method {
+			return m.serve
+		}
+	}
+	return nil
+}
+
+// methods are the row's methods, in the order Allow lists them.
+func (row routeRow) methods() []string {
+	methods := make([]string, len(row.serve))
+	for i, m := range row.serve {
+		methods[i] = m.method
+	}
+	return methods
+}
+
+// Routes are the routes the Auth serves under Config.Prefix, each with
+// the methods it answers, for adapters that register each route on a
+// router for its methods. The App link's route is among them only with
+// Config.AppLink.
+func (a *Auth) Routes() []Route {
+	var routes []Route
+	for _, row := range routeTable {
+		if row.on == nil || row.on(a) {
+			routes = append(routes, Route{Path: row.path, Methods: row.methods()})
+		}
+	}
+	return routes
+}
+
+// callbackPage answers GET /callback: in the code flow, OK's redirect
+// with its code signs in; otherwise it is the relay page.
+func (a *Auth) callbackPage(w http.ResponseWriter, r *http.Request) {
+	if a.cfg.Flow == FlowCode && fromOK(r.URL.RawQuery) {
+		a.codeCallback(w, r)
+		return
+	}
+	a.relayPage(w, r)
+}
+
+// callbackForm answers POST /callback: the relay page's form, or, in the
+// code flow, OK's error.
+func (a *Auth) callbackForm(w http.ResponseWriter, r *http.Request) {
+	if a.cfg.Flow == FlowCode {
+		a.codeFlowError(w, r)
+		return
+	}
+	a.callback(w, r)
+}
+
+// appLaunchPage answers GET on the App link: OK's launch.
+func (a *Auth) appLaunchPage(w http.ResponseWriter, r *http.Request) {
+	a.appLaunch.ServeHTTP(w, r)
+}
+
+// hasAppLink is whether the App link is served (Config.AppLink).
+func (a *Auth) hasAppLink() bool { return a.appLaunch != nil }
+
+// fragmentJS serves the relay page's script.
+func (a *Auth) fragmentJS(w http.ResponseWriter, r *http.Request) {
+	serveAsset(w, r, "fragment.js", "text/javascript; charset=utf-8", fragmentETag, fragmentJS)
+}
+
+// buttonCSS serves the sign-in button's style.
+func (a *Auth) buttonCSS(w http.ResponseWriter, r *http.Request) {
+	serveAsset(w, r, "button.css", "text/css; charset=utf-8", buttonETag, ButtonCSS)
+}
 
 func methodNotAllowed(w http.ResponseWriter, allow string) {
 	w.Header().Set("Allow", allow)

@@ -39,10 +39,10 @@ func finishWith(t *testing.T, e *testEnv, c *http.Client, state string) *http.Re
 	return e.PostForm(t, c, "/auth/ok/callback", form.Encode())
 }
 
-// Issue 9, items 1 and 2: however often /login is hit, with however long
-// a next, the browser holds one state cookie of at most 2 KB, listing the
-// 8 newest sign-ins; each of those still finishes, in any order, and the
-// older ones are refused. /login never fails because of next.
+// However often /login is hit, with however long a next, the browser
+// holds one state cookie of at most 2 KB, listing the 8 newest sign-ins;
+// each of those still finishes, in any order, and the older ones are
+// refused. /login never fails because of next.
 func TestPendingSignInsStayBounded(t *testing.T) {
 	e := newEnv(t, nil)
 	c := e.Browser(t)
@@ -69,9 +69,9 @@ func TestPendingSignInsStayBounded(t *testing.T) {
 	assert.NotContains(t, e.Logs.String(), "level=ERROR")
 }
 
-// Issue 9, item 2: a next SafeNext accepts, JSON-hostile and 1,208 bytes
-// long, once answered 500 and logged an ERROR. It now falls back to
-// LandingPath; a next that fits is kept; and neither logs above INFO.
+// A next SafeNext accepts but that is JSON-hostile and 1,208 bytes long
+// falls back to LandingPath, with no 500 and no ERROR; a next that fits is
+// kept; and neither logs above INFO.
 func TestLongNextNeverBreaksSignIn(t *testing.T) {
 	for _, tc := range []struct{ name, next, want string }{
 		{"1,208 bytes of a=1&", "/search?" + strings.Repeat("a=1&", 300), "/"},

@@ -19,12 +19,12 @@ import (
 	"github.com/okauth/okauth/oktest"
 )
 
-// Issue 9, item 1: a page on another site, with one click, opens a popup
+// A cookie bomb: a page on another site, with one click, opens a popup
 // and re-points it at /login with a 2 KB next 200 times. Each visit starts
-// a sign-in; before, each left its own 4 KB state cookie, until Chromium's
-// per-site cookie limit pushed the session cookie out and the Cookie
-// header grew to hundreds of KB. Now the user is still signed in, okauth's
-// cookies stay under 4 KB, and a normal sign-in still works.
+// a sign-in; were each to leave its own 4 KB state cookie, Chromium's
+// per-site cookie limit would push the session cookie out and the Cookie
+// header would grow to hundreds of KB. The user must stay signed in,
+// okauth's cookies under 4 KB, and a normal sign-in must still work.
 func TestCookieBomb(t *testing.T) {
 	if testing.Short() {
 		t.Skip("200 sign-ins in a browser; skipped with -short")

@@ -22,7 +22,7 @@ import (
 // browser.
 var attacker = oktest.User{UID: "999000111222", Name: "Злоумышленник Злой", FirstName: "Злоумышленник", LastName: "Злой"}
 
-// Issue 9, item 4: evil.example.test, a sibling of app.example.test, sets
+// A planted session: evil.example.test, a sibling of app.example.test, sets
 // a session cookie of the attacker's for the whole example.test, with a
 // longer path so that it comes first. With the default __Host-okauth name
 // the browser refuses such a cookie, and the victim still sees their own

@@ -89,3 +89,15 @@ func ExampleUser() {
 		return c.String(http.StatusOK, "Hello, "+user.Name+" (OK.ru id "+user.UID+")")
 	})
 }
+
+// Frameable lets a game's page show inside ok.ru's iframe, with its
+// echo.Context; here for signed-in players only (the App link signs them
+// in inside the frame).
+func ExampleFrameable() {
+	e := echo.New()
+	e.Use(okecho.Middleware(auth))
+	e.GET("/game", func(c echo.Context) error {
+		user, _ := okecho.User(c)
+		return c.String(http.StatusOK, "Level 1, "+user.Name)
+	}, okecho.Frameable(auth), okecho.RequireLogin(auth))
+}

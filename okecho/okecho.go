@@ -1,13 +1,14 @@
 // Package okecho adds "Sign in with OK.ru" ([github.com/okauth/okauth]) to
 // an Echo v4 app:
 //
-//	okecho.Mount(e, auth)                       // login, callback, logout, fragment.js, button.css
+//	okecho.Mount(e, auth)                       // okauth's routes, at Config.Prefix
 //	e.Use(okecho.Middleware(auth))              // the user on every request
 //	account := e.Group("/account", okecho.RequireLogin(auth))
 //	account.GET("", func(c echo.Context) error {
 //		user, _ := okecho.User(c)
 //		return c.String(http.StatusOK, "Hello, "+user.Name)
 //	})
+//	e.GET("/game", game, okecho.Frameable(auth)) // a page shown inside ok.ru's iframe
 //
 // The handlers are okauth's own; this package only adapts them. Whatever
 // changes the request, such as putting the user on its context, is set
@@ -34,23 +35,25 @@ const UserKey = "okauth.user"
 // Router is what [Mount] registers routes on; *echo.Echo and *echo.Group
 // both are one.
 type Router interface {
-	Any(path string, handler echo.HandlerFunc, middleware ...echo.MiddlewareFunc) []*echo.Route
+	Add(method, path string, handler echo.HandlerFunc, middleware ...echo.MiddlewareFunc) *echo.Route
 }
 
-// Mount registers okauth's routes ([okauth.Auth.Routes]: login, callback, logout,
-// fragment.js, button.css, for every method, so that okauth itself answers 405 for a wrong one) on
-// r. They must land at Config.Prefix, because OK redirects to
-// Config.RedirectURL and okauth's links point there. An Echo group does
-// not tell its prefix, so r must be the Echo or a group with an empty
-// prefix, such as e.Group("", middleware...) to give okauth's routes
-// middleware of their own. Mount panics otherwise, as Echo does for a bad
-// route.
+// Mount registers each of okauth's routes ([okauth.Auth.Routes]) on r for
+// the methods it serves. They must land at Config.Prefix, because OK
+// redirects to Config.RedirectURL and okauth's links point there. An Echo
+// group does not tell its prefix, so r must be the Echo or a group with
+// an empty prefix, such as e.Group("", middleware...) to give okauth's
+// routes middleware of their own. Mount panics otherwise, as Echo does for
+// a bad route. A method a route does not serve gets Echo's answer: 405
+// with the route's methods in Allow.
 func Mount(r Router, auth *okauth.Auth) {
 	prefix := auth.Prefix()
 	h := echo.WrapHandler(auth)
 	for _, route := range auth.Routes() {
-		if got := r.Any(prefix+route, h); len(got) > 0 && got[0].Path != prefix+route {
-			panic(fmt.Sprintf("okecho: cannot mount okauth's routes on a group with a prefix: %q landed at %q; mount them on the Echo or a group with an empty prefix", prefix+route, got[0].Path))
+		for _, method := range route.Methods {
+			if got := r.Add(method, prefix+route.Path, h); got.Path != prefix+route.Path {
+				panic(fmt.Sprintf("okecho: cannot mount okauth's routes on a group with a prefix: %q landed at %q; mount them on the Echo or a group with an empty prefix", prefix+route.Path, got.Path))
+			}
 		}
 	}
 }

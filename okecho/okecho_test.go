@@ -93,17 +93,30 @@ func TestFlowCustomPrefix(t *testing.T) {
 	env.Walk(t, "/me")
 }
 
-// TestMountAnswersWrongMethods checks okauth, not Echo, answers a wrong
-// method on its routes.
-func TestMountAnswersWrongMethods(t *testing.T) {
-	env := flowtest.Start(t, nil, func(auth *okauth.Auth) http.Handler {
-		e := echo.New()
-		okecho.Mount(e, auth)
-		return e
-	})
-	resp := env.Browser(t).Page(env.Prefix + "/token")
-	assert.Equal(t, http.StatusMethodNotAllowed, resp.StatusCode)
-	assert.Equal(t, "POST, DELETE", resp.Header.Get("Allow"))
+// TestMountRegistersEachMethod: Mount registers every route okauth
+// serves for exactly the methods it serves, so a wrong method gets Echo's
+// own 405 with the route's methods.
+func TestMountRegistersEachMethod(t *testing.T) {
+	auth := flowtest.NewFramingAuth(t) // with AppLink, so every route
+	want := []string{}
+	for _, route := range auth.Routes() {
+		for _, method := range route.Methods {
+			want = append(want, method+" "+auth.Prefix()+route.Path)
+		}
+	}
+	e := echo.New()
+	okecho.Mount(e, auth)
+	got := []string{}
+	for _, route := range e.Routes() {
+		got = append(got, route.Method+" "+route.Path)
+	}
+	assert.ElementsMatch(t, want, got)
+	assert.Contains(t, got, "HEAD /auth/ok/button.css")
+	assert.Contains(t, got, "POST /auth/ok/app")
+
+	resp := serve(e, "/auth/ok/token")
+	assert.Equal(t, http.StatusMethodNotAllowed, resp.Code)
+	assert.Equal(t, "OPTIONS, DELETE, POST", resp.Header().Get("Allow"))
 }
 
 func TestMountPanicsOnPrefixedGroup(t *testing.T) {

@@ -87,3 +87,15 @@ func ExampleUser() {
 		c.String(http.StatusOK, "Hello, %s (OK.ru id %s)", user.Name, user.UID)
 	})
 }
+
+// Frameable lets a game's page show inside ok.ru's iframe, with its
+// *gin.Context; here for signed-in players only (the App link signs them
+// in inside the frame).
+func ExampleFrameable() {
+	r := gin.New()
+	r.Use(okgin.Middleware(auth))
+	r.GET("/game", okgin.Frameable(auth), okgin.RequireLogin(auth), func(c *gin.Context) {
+		user, _ := okgin.User(c)
+		c.String(http.StatusOK, "Level 1, %s", user.Name)
+	})
+}

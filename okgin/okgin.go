@@ -1,13 +1,14 @@
 // Package okgin adds "Sign in with OK.ru" ([github.com/okauth/okauth]) to
 // a Gin app:
 //
-//	okgin.Mount(r, auth)                           // login, callback, logout, fragment.js, button.css
+//	okgin.Mount(r, auth)                           // okauth's routes, at Config.Prefix
 //	r.Use(okgin.Middleware(auth))                  // the user on every request
 //	account := r.Group("/account", okgin.RequireLogin(auth))
 //	account.GET("/", func(c *gin.Context) {
 //		user, _ := okgin.User(c)
 //		c.String(http.StatusOK, "Hello, %s", user.Name)
 //	})
+//	r.GET("/game", okgin.Frameable(auth), game)    // a page shown inside ok.ru's iframe
 //
 // The handlers are okauth's own; this package only adapts them. Whatever
 // changes the request, such as putting the user on its context, is written
@@ -31,13 +32,15 @@ import (
 // pointer): c.MustGet(okgin.UserKey).(okauth.User). [User] reads it.
 const UserKey = "okauth.user"
 
-// Mount registers okauth's routes ([okauth.Auth.Routes]: login, callback, logout,
-// fragment.js, button.css, for every method, so that okauth itself answers 405 for a wrong one) on
-// r, which is the engine or any group. They land at Config.Prefix, because
-// OK redirects to Config.RedirectURL and okauth's links point there; r's
-// base path must therefore be "/" or a leading part of the prefix: for the
-// default "/auth/ok", the engine, r.Group("/auth") or r.Group("/auth/ok").
-// Mount panics otherwise, as Gin does for a bad route.
+// Mount registers each of okauth's routes ([okauth.Auth.Routes]) on r,
+// the engine or any group, for the methods it serves. They land
+// at Config.Prefix, because OK redirects to Config.RedirectURL and
+// okauth's links point there; r's base path must therefore be "/" or a
+// leading part of the prefix: for the default "/auth/ok", the engine,
+// r.Group("/auth") or r.Group("/auth/ok"). Mount panics otherwise, as Gin
+// does for a bad route. A method a route does not serve gets Gin's answer:
+// 404, or 405 with the route's methods in Allow when the engine's
+// HandleMethodNotAllowed is set.
 func Mount(r gin.IRouter, auth *okauth.Auth) {
 	prefix := auth.Prefix()
 	base := strings.TrimRight(r.Group("").BasePath(), "/")
@@ -47,7 +50,9 @@ func Mount(r gin.IRouter, auth *okauth.Auth) {
 	}
 	h := gin.WrapH(auth)
 	for _, route := range auth.Routes() {
-		r.Any(rel+route, h)
+		for _, method := range route.Methods {
+			r.Handle(method, rel+route.Path, h)
+		}
 	}
 }
 

@@ -101,17 +101,32 @@ func TestFlowCustomPrefix(t *testing.T) {
 	env.Walk(t, "/me")
 }
 
-// TestMountAnswersWrongMethods checks okauth, not Gin, answers a wrong
-// method on its routes.
-func TestMountAnswersWrongMethods(t *testing.T) {
-	env := flowtest.Start(t, nil, func(auth *okauth.Auth) http.Handler {
-		r := gin.New()
-		okgin.Mount(r, auth)
-		return r
-	})
-	resp := env.Browser(t).Page(env.Prefix + "/token")
-	assert.Equal(t, http.StatusMethodNotAllowed, resp.StatusCode)
-	assert.Equal(t, "POST, DELETE", resp.Header.Get("Allow"))
+// TestMountRegistersEachMethod: Mount registers every route okauth
+// serves for exactly the methods it serves, so a wrong method gets Gin's
+// own answer: 405 with the route's methods when the engine asks for it.
+func TestMountRegistersEachMethod(t *testing.T) {
+	auth := flowtest.NewFramingAuth(t) // with AppLink, so every route
+	want := []string{}
+	for _, route := range auth.Routes() {
+		for _, method := range route.Methods {
+			want = append(want, method+" "+auth.Prefix()+route.Path)
+		}
+	}
+	r := gin.New()
+	r.HandleMethodNotAllowed = true
+	okgin.Mount(r.Group("/auth"), auth)
+	got := []string{}
+	for _, route := range r.Routes() {
+		got = append(got, route.Method+" "+route.Path)
+	}
+	assert.ElementsMatch(t, want, got)
+	assert.Contains(t, got, "HEAD /auth/ok/button.css")
+	assert.Contains(t, got, "POST /auth/ok/app")
+
+	w := httptest.NewRecorder()
+	r.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/auth/ok/token", nil))
+	assert.Equal(t, http.StatusMethodNotAllowed, w.Code)
+	assert.Equal(t, "POST, DELETE", w.Header().Get("Allow"))
 }
 
 func TestMountPanicsOffPrefix(t *testing.T) {
