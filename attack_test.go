@@ -750,7 +750,8 @@ func methodAttacks() []attackRow {
 		return func(a *attack) *http.Request { return a.request(m, path) }
 	}
 	return []attackRow{
-		{name: "method/GET logout", status: 405, message: msgNotAllowed, send: method(http.MethodGet, "/auth/ok/logout")},
+		{name: "method/GET logout", status: 200, message: "Sign out?", send: method(http.MethodGet, "/auth/ok/logout")},
+		{name: "method/PUT logout", status: 405, message: msgNotAllowed, send: method(http.MethodPut, "/auth/ok/logout")},
 		{name: "method/POST login", status: 405, message: msgNotAllowed, send: method(http.MethodPost, "/auth/ok/login")},
 		{name: "method/DELETE callback", status: 405, message: msgNotAllowed, send: method(http.MethodDelete, "/auth/ok/callback")},
 		{name: "method/logout cross-site", status: 403, message: msgCrossSite,

@@ -369,18 +369,31 @@ func BenchmarkAnonymousAppSecret(b *testing.B) {
 // BenchmarkRequireLoginRedirect is an anonymous page load of a protected
 // page: RequireLogin answers 303 to the login route.
 func BenchmarkRequireLoginRedirect(b *testing.B) {
+	benchRefusal(b, sessionRequest(nil), http.StatusSeeOther)
+}
+
+// BenchmarkRequireLogin401 is an anonymous API call of a protected page:
+// RequireLogin answers 401 with the JSON error, in the request's language.
+func BenchmarkRequireLogin401(b *testing.B) {
+	r := sessionRequest(nil)
+	r.Header.Set("Accept", "application/json")
+	r.Header.Set("Accept-Language", "ru-RU,ru;q=0.9,en;q=0.8")
+	benchRefusal(b, r, http.StatusUnauthorized)
+}
+
+// benchRefusal runs RequireLogin on r, which it must refuse with status.
+func benchRefusal(b *testing.B, r *http.Request, status int) {
 	auth, _ := newBenchAuth(b, nil, 0)
 	h := auth.RequireLogin(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {
 		b.Fatal("the protected page ran for an anonymous request")
 	}))
-	r := sessionRequest(nil)
 	w := &nopWriter{h: http.Header{}}
 	b.ReportAllocs()
 	for b.Loop() {
 		w.reset()
 		h.ServeHTTP(w, r)
-		if w.status != http.StatusSeeOther {
-			b.Fatalf("status %d; want 303", w.status)
+		if w.status != status {
+			b.Fatalf("status %d; want %d", w.status, status)
 		}
 	}
 }

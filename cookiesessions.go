@@ -73,3 +73,10 @@ func (s *cookieSessions) clear(w http.ResponseWriter, _ *http.Request) error {
 	http.SetCookie(w, s.opts.cookie("", -1))
 	return nil
 }
+
+// end cannot end a session that lives in its value: a copy works until
+// it expires. A cookie's is ended by clearing the cookie; a bearer
+// value's only by the app forgetting it.
+func (s *cookieSessions) end(context.Context, string) error {
+	return ErrNotRevocable
+}

@@ -75,9 +75,12 @@
 // name no cookie can have, that the app sends back as
 // "Authorization: Bearer <session>". [Auth.Middleware], [Auth.RequireLogin]
 // and [UserFrom] read it as they read the cookie; when a request has both,
-// the header's counts. A bearer session ends when it expires or the app
-// drops it, or, with Config.SessionStore, when [Auth.SignOutEverywhere]
-// ends the user's sessions.
+// the header's counts. With Config.SessionStore the phone signs out this
+// device with DELETE {Prefix}/token (or [Auth.Logout] on its request):
+// the session is ended in the store, for every instance. Without one the
+// bearer value is the whole session and ends only when it expires.
+// Errors to API clients are JSON, {"error": code, "message": text}, with
+// WWW-Authenticate: Bearer on a 401.
 //
 // # Security
 //
@@ -98,8 +101,9 @@
 //     logs and JSON.
 //   - XSS on the relay page: no inline script; a strict
 //     Content-Security-Policy allows only fragment.js from this origin.
-//   - Logout CSRF: logout is POST only and refuses cross-origin requests
-//     ([net/http.CrossOriginProtection]).
+//   - Logout CSRF: sign-out is a POST (or DELETE of the token route) and
+//     refuses cross-origin requests ([net/http.CrossOriginProtection]); a
+//     GET of the logout route only shows a page whose button posts.
 //   - Native apps: the token route sets no cookie, reads only
 //     application/json and refuses a browser's cross-site request; a bearer
 //     value is sealed for bearer use only, so it is no session cookie, nor

@@ -84,7 +84,8 @@ var (
 	// ErrNotSignedIn means a call needed a signed-in user and there was none.
 	ErrNotSignedIn = errors.New("okauth: not signed in")
 
-	// ErrCrossOrigin means a POST to logout came from another origin.
+	// ErrCrossOrigin means a browser's request to sign out, or to the token
+	// route, came from another origin.
 	ErrCrossOrigin = errors.New("okauth: cross-origin request refused")
 
 	// ErrSignOutFailed is wrapped by the error of a sign-out that could
@@ -92,6 +93,13 @@ var (
 	// wrapped too): the session lives on, so the user must not be told
 	// they are signed out. The logout route answers it with 503.
 	ErrSignOutFailed = errors.New("okauth: sign-out failed")
+
+	// ErrNotRevocable is wrapped, with [ErrSignOutFailed], by the error of
+	// a sign-out of a native app's bearer session when there is no
+	// Config.SessionStore: the bearer value then holds the whole session,
+	// sealed, and stays valid until it expires whatever the server does.
+	// The app can only forget it. The phone sign-out route answers it 501.
+	ErrNotRevocable = errors.New("okauth: a bearer session without a SessionStore cannot be ended")
 
 	// ErrCodeMissing means a code-flow callback carried neither a code nor
 	// an error.
@@ -244,9 +252,11 @@ const (
 // malformed form), 403 for a sign-in Config.OnSignIn refused, 401 for a
 // token known to be expired or that OK says is dead (102, 103, 453: any
 // visitor can bring a made-up one, so never a 5xx), 503 when a store
-// cannot answer, and 502 when OK was unreachable, broken, or refused the
-// token otherwise (101, 104: the app's key or secret), except 104 on a
-// token-flow call signed with the relayed secret ([ErrSecretMismatch], 400).
+// cannot answer, 501 for what the app is not set up for (the token route
+// without AppSecret, ending a bearer session without a SessionStore),
+// and 502 when OK was unreachable, broken, or refused the token otherwise
+// (101, 104: the app's key or secret), except 104 on a token-flow call
+// signed with the relayed secret ([ErrSecretMismatch], 400).
 func StatusOf(err error) int {
 	var uc unconfirmed
 	var tooBig *http.MaxBytesError
@@ -268,10 +278,10 @@ func StatusOf(err error) int {
 		return http.StatusRequestEntityTooLarge
 	case errors.Is(err, ErrCrossOrigin), errors.Is(err, ErrRefusedByOnSignIn), errors.Is(err, ErrLaunchUnauthorized):
 		return http.StatusForbidden
+	case errors.Is(err, ErrNativeDisabled), errors.Is(err, ErrNotRevocable):
+		return http.StatusNotImplemented
 	case errors.Is(err, ErrReplayFull), errors.Is(err, ErrStoreUnavailable), errors.Is(err, ErrSignOutFailed):
 		return http.StatusServiceUnavailable
-	case errors.Is(err, ErrNativeDisabled):
-		return http.StatusNotImplemented
 	case errors.Is(err, ErrNotSignedIn):
 		return http.StatusUnauthorized
 	case errors.Is(err, ErrTokenExpired):

@@ -82,13 +82,18 @@ func (a *Auth) logFailure(r *http.Request, msg string, err error) int {
 }
 
 // storeDown answers a request whose session the SessionStore could not
-// check, and reports whether it did: 503 through the failure handler,
-// rather than sending a signed-in user to sign in again (the store
-// logged its failure, once a minute).
+// check, and reports whether it did: 503, rather than sending a signed-in
+// user to sign in again (the store logged its failure, once a minute);
+// through the failure handler to a browser (wantsHTML), else as JSON with
+// the code store_unavailable.
 func (a *Auth) storeDown(w http.ResponseWriter, r *http.Request) bool {
 	err := storeError(r.Context())
 	if err == nil {
 		return false
+	}
+	if !wantsHTML(r) {
+		a.writeJSONError(w, r, http.StatusServiceUnavailable, a.errorBody(r, err))
+		return true
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	a.failure.ServeHTTP(w, withError(r, err, ""))

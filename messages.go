@@ -42,6 +42,11 @@ type Messages struct {
 	// buttons are ContinueAs, followed by the name, and Cancel.
 	ConfirmTitle, ConfirmText, ProfileID, ConfirmWarning, ConfirmSwitch, ContinueAs, Cancel string
 
+	// SignOutTitle heads the page a sign-out link opens (GET of the
+	// logout route), SignOutText says what signing out does, and SignOut
+	// labels its button, which signs out.
+	SignOutTitle, SignOutText, SignOut string
+
 	// LaunchOpening is shown for the moment the App link takes to open the
 	// app inside ok.ru, with a Continue link in case it does not.
 	LaunchOpening, Continue string

@@ -21,6 +21,9 @@ var english = Messages{
 	ConfirmWarning: "If this is not you, or you did not open the link yourself, choose Cancel: nothing will change.",
 	ContinueAs:     "Continue as",
 	Cancel:         "Cancel",
+	SignOutTitle:   "Sign out?",
+	SignOutText:    "You will be signed out of this site in this browser.",
+	SignOut:        "Sign out",
 	LaunchOpening:  "Opening the app…",
 	Continue:       "Continue",
 	Errors: []ErrorText{
@@ -40,6 +43,7 @@ var english = Messages{
 		{ErrTokenExpired, "OK.ru sign-in expired", "Your OK.ru sign-in for this site has expired. Please sign in again."},
 		{ErrCrossOrigin, "Request refused", "This request came from another site and was refused."},
 		{ErrReplayFull, "Too many sign-ins", "This site is handling too many sign-ins right now. Please try again in a few minutes."},
+		{ErrNotRevocable, "Cannot sign out here", "This site cannot end the app's session. The app should forget it: it ends by itself when it expires."},
 		{ErrSignOutFailed, "Sign-out failed", "This site could not sign you out just now: you are still signed in. Please try again in a minute."},
 		{ErrStoreUnavailable, "Sign-in unavailable", "This site cannot check sign-ins right now. Nothing was changed. Please try again in a minute."},
 		{ErrWriteSessionFailed, "Sign-in not completed", "This site could not complete the sign-in. Nothing was changed. Please try again in a minute."},

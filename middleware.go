@@ -1,6 +1,7 @@
 package okauth
 
 import (
+	"errors"
 	"net/http"
 	"strings"
 )
@@ -54,8 +55,14 @@ func (a *Auth) attach(r *http.Request) *http.Request {
 // RequireLogin passes signed-in requests to next. Anyone else gets
 // Config.Unauthenticated; by default, a browser's GET or HEAD that accepts
 // HTML is sent to sign in, returning to the page it asked for afterwards,
-// and other requests are answered 401 with a JSON body naming the login
-// URL. It works with or without [Auth.Middleware] in front of it.
+// and other requests, and any with a bearer session, are answered 401 with
+// okauth's JSON error: {"error": "not_signed_in", "message": …, "login_url":
+// …}, or "invalid_token" without login_url when a bearer session was sent
+// and refused, with WWW-Authenticate: Bearer when the token route is on.
+// When Config.SessionStore cannot answer, the request is answered 503
+// rather than sent to sign in: the failure page for a browser, else JSON
+// with "store_unavailable". It works with or without [Auth.Middleware] in
+// front of it.
 //
 // A session lasts Config.SessionLifetime whatever OK's token does;
 // RequireLogin does not ask OK on each request. Pages that call OK's API
@@ -85,7 +92,7 @@ func (a *Auth) RequireToken(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		a.toLogin(w, r, "token expired")
+		a.toLogin(w, r, ErrTokenExpired)
 	}))
 }
 
@@ -98,24 +105,45 @@ func (a *Auth) unauthenticated(w http.ResponseWriter, r *http.Request) {
 		a.cfg.Unauthenticated.ServeHTTP(w, r)
 		return
 	}
-	a.toLogin(w, r, "not signed in")
+	a.toLogin(w, r, ErrNotSignedIn)
 }
 
 // toLogin sends a browser's page load to sign in and back, and answers
-// anything else 401 with why as JSON.
-func (a *Auth) toLogin(w http.ResponseWriter, r *http.Request, why string) {
+// anything else 401 as JSON with why's code (ErrNotSignedIn or
+// ErrTokenExpired): not_signed_in becomes invalid_token for a bearer
+// session that is refused, and only a request without one is given the
+// login URL, which a phone app cannot use.
+func (a *Auth) toLogin(w http.ResponseWriter, r *http.Request, why error) {
 	login := a.LoginURL(requestPath(r.RequestURI, r.URL))
-	w.Header().Set("Cache-Control", "no-store")
-	if (r.Method == http.MethodGet || r.Method == http.MethodHead) && acceptsHTML(r) {
+	if pageLoad(r) {
+		w.Header().Set("Cache-Control", "no-store")
 		http.Redirect(w, r, login, http.StatusSeeOther)
 		return
 	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(http.StatusUnauthorized)
-	_, _ = w.Write([]byte(`{"error":` + jsonString(why) + `,"login_url":` + jsonString(login) + "}\n"))
+	body := a.errorBody(r, why)
+	switch {
+	case bearerValue(r) == "":
+		body.LoginURL = login
+	case errors.Is(why, ErrNotSignedIn):
+		body.Error = "invalid_token"
+	}
+	a.writeJSONError(w, r, http.StatusUnauthorized, body)
 }
 
-// acceptsHTML reports whether the request comes from a browser page load.
+// pageLoad reports whether r is a browser loading a page: a GET or HEAD
+// that wants HTML (see wantsHTML).
+func pageLoad(r *http.Request) bool {
+	return (r.Method == http.MethodGet || r.Method == http.MethodHead) && wantsHTML(r)
+}
+
+// wantsHTML reports whether r is a browser's, answered with pages: it
+// accepts HTML and carries no bearer session, which only an app sends.
+// Everything else is answered as JSON.
+func wantsHTML(r *http.Request) bool {
+	return acceptsHTML(r) && bearerValue(r) == ""
+}
+
+// acceptsHTML reports whether the request accepts an HTML page.
 func acceptsHTML(r *http.Request) bool {
 	for _, v := range r.Header.Values("Accept") {
 		if strings.Contains(v, "text/html") {
@@ -145,6 +173,15 @@ func cookieValue(r *http.Request, name string) string {
 		}
 	}
 	return ""
+}
+
+// bearerOf is r's bearer session value when the token route is on (see
+// attach), or "".
+func (a *Auth) bearerOf(r *http.Request) string {
+	if a.bearer == nil {
+		return ""
+	}
+	return bearerValue(r)
 }
 
 // bearerValue is the credentials of r's one "Authorization: Bearer …"

@@ -28,7 +28,8 @@ func TestRequireLogin(t *testing.T) {
 	assert.Equal(t, "application/json", resp.Header.Get("Content-Type"))
 	var got map[string]string
 	require.NoError(t, json.NewDecoder(resp.Body).Decode(&got))
-	assert.Equal(t, "not signed in", got["error"])
+	assert.Equal(t, "not_signed_in", got["error"])
+	assert.Equal(t, "Please sign in with OK.ru first.", got["message"])
 	assert.Equal(t, "/auth/ok/login?next=%2Fapi%2Fme", got["login_url"])
 
 	resp = get(t, c, e.App.URL+"/public")
@@ -80,7 +81,7 @@ func TestRequireToken(t *testing.T) {
 			require.NoError(t, err)
 			defer resp.Body.Close()
 			assert.Equal(t, http.StatusUnauthorized, resp.StatusCode)
-			assert.Contains(t, body(t, resp), `"error":"token expired"`)
+			assert.Contains(t, body(t, resp), `"error":"token_expired"`)
 
 			resp = e.SignIn(t, c, "/photos?x=1")
 			assert.Equal(t, "/photos?x=1", resp.Header.Get("Location"))

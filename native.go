@@ -2,7 +2,6 @@ package okauth
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -108,12 +107,12 @@ func (n nativeOutcome) signedIn(w http.ResponseWriter, r *http.Request, u *User,
 }
 
 func (n nativeOutcome) failed(w http.ResponseWriter, r *http.Request, err error, _ string) {
-	n.a.nativeFail(w, r, err)
+	n.a.jsonFail(w, r, "okauth: native sign-in failed", err)
 }
 
 func (n nativeOutcome) broken(w http.ResponseWriter, r *http.Request, err error) {
 	n.a.cfg.Logger.ErrorContext(r.Context(), "okauth: cannot seal bearer session", "error", err)
-	writeJSON(w, http.StatusInternalServerError, nativeError{"server_error", "cannot start session"})
+	writeJSON(w, http.StatusInternalServerError, jsonError{Error: "server_error", Message: "cannot start session"})
 }
 
 // readNative reads the token route's body strictly: application/json,
@@ -122,15 +121,8 @@ func (n nativeOutcome) broken(w http.ResponseWriter, r *http.Request, err error)
 // access_token and code.
 func readNative(w http.ResponseWriter, r *http.Request) (nativeRequest, error) {
 	var req nativeRequest
-	body, err := readBody(w, r, "application/json", maxNativeBody, ErrNativeRequest)
-	if err != nil {
+	if err := readJSON(w, r, &req); err != nil {
 		return req, err
-	}
-	dec := json.NewDecoder(strings.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&req); err != nil || dec.More() {
-		// Not the decoder's error: it quotes what the client sent.
-		return req, fmt.Errorf("%w: body is not one JSON object with only the known fields", ErrNativeRequest)
 	}
 	for _, f := range []struct {
 		v   string
@@ -151,62 +143,26 @@ func readNative(w http.ResponseWriter, r *http.Request) (nativeRequest, error) {
 	return req, nil
 }
 
+// readJSON decodes r's body into v strictly: application/json, at most
+// maxNativeBody bytes, one JSON object with only v's fields.
+func readJSON(w http.ResponseWriter, r *http.Request, v any) error {
+	body, err := readBody(w, r, "application/json", maxNativeBody, ErrNativeRequest)
+	if err != nil {
+		return err
+	}
+	dec := json.NewDecoder(strings.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil || dec.More() {
+		// Not the decoder's error: it quotes what the client sent.
+		return fmt.Errorf("%w: body is not one JSON object with only the known fields", ErrNativeRequest)
+	}
+	return nil
+}
+
 // nativeRedirect reports whether uri is a redirect URI of OK's SDKs for
 // this app, as OK's SDKs use them: Android's okauth://ok{app_id} (okauth://auth in the
 // 2023 SDK) and iOS's ok{app_id}://authorize. OK checks it against the
 // app's registered URIs too; this keeps the route to what phones send.
 func (a *Auth) nativeRedirect(uri string) bool {
 	return uri == "okauth://ok"+a.cfg.AppID || uri == "okauth://auth" || uri == "ok"+a.cfg.AppID+"://authorize"
-}
-
-// nativeError is the token route's error answer. Error is a fixed code
-// and Message the user's language's text for it: neither repeats
-// anything the client sent.
-type nativeError struct {
-	Error   string `json:"error"`
-	Message string `json:"message"`
-}
-
-// nativeFail logs err as fail does and answers it as JSON with the status
-// StatusOf gives.
-func (a *Auth) nativeFail(w http.ResponseWriter, r *http.Request, err error) {
-	status := a.logFailure(r, "okauth: native sign-in failed", err)
-	text := a.langs.forRequest(r).text(err)
-	writeJSON(w, status, nativeError{nativeCode(err), text.Detail})
-}
-
-// nativeCode is the token route's stable name for err.
-func nativeCode(err error) string {
-	var tooBig *http.MaxBytesError
-	switch {
-	case errors.As(err, &tooBig):
-		return "too_large"
-	case errors.Is(err, ErrNativeDisabled):
-		return "not_configured"
-	case errors.Is(err, ErrStoreUnavailable):
-		return "unavailable"
-	case errors.Is(err, ErrRefusedByOnSignIn):
-		return "sign_in_refused"
-	case errors.Is(err, ErrCrossOrigin):
-		return "cross_origin"
-	case errors.Is(err, ErrOutage), errors.Is(err, ErrUnreachable), errors.Is(err, ErrBadResponse):
-		return "ok_unavailable"
-	case errors.Is(err, ErrTokenExpired):
-		return "token_expired"
-	case errors.Is(err, ErrAPI):
-		return "token_refused"
-	case errors.Is(err, ErrRefusedByOK):
-		return "code_refused"
-	}
-	return "invalid_request"
-}
-
-// writeJSON answers v as JSON with status.
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	b, _ := json.Marshal(v)
-	h := w.Header()
-	h.Set("Content-Type", "application/json")
-	h.Set("X-Content-Type-Options", "nosniff")
-	w.WriteHeader(status)
-	_, _ = w.Write(append(b, '\n'))
 }

@@ -258,10 +258,12 @@ func TestNativeRefusals(t *testing.T) {
 	}
 }
 
-// TestNativeMethod: the token route takes POST only.
+// TestNativeMethod: the token route takes POST (sign in) and DELETE
+// (sign out) only, and says so in JSON.
 func TestNativeMethod(t *testing.T) {
 	e := nativeEnv(t, nil)
 	resp := get(t, e.App.Client(), e.App.URL+"/auth/ok/token")
 	assert.Equal(t, http.StatusMethodNotAllowed, resp.StatusCode)
-	assert.Equal(t, "POST", resp.Header.Get("Allow"))
+	assert.Equal(t, "POST, DELETE", resp.Header.Get("Allow"))
+	assert.JSONEq(t, `{"error":"method_not_allowed","message":"Method Not Allowed"}`, body(t, resp))
 }

@@ -21,9 +21,12 @@ type Route struct {
 //	                        code flow, with ?code=…&state=…, sign in
 //	POST /callback          the relay page's form: check and sign in (in
 //	                        the code flow, OK's error only)
+//	GET  /logout            a page whose button signs out (a sign-out link)
 //	POST /logout            sign out, then go to Config.LogoutPath
 //	POST /token             a phone app's OK token or code, as JSON, for
 //	                        a bearer session (see the package documentation)
+//	DELETE /token           a phone app signs out: its bearer session ends
+//	                        on every instance (see [Auth.Logout]); 204
 //	GET  /fragment.js       the relay page's script
 //	GET  /button.css        the sign-in button's style (see [Auth.Button])
 //	GET  /app               the App link, with Config.AppLink: OK's launch
@@ -47,7 +50,13 @@ func (a *Auth) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			serve(a, w, r)
 			return
 		}
-		methodNotAllowed(w, strings.Join(row.methods(), ", "))
+		allow := strings.Join(row.methods(), ", ")
+		if row.api {
+			w.Header().Set("Allow", allow)
+			a.writeJSONError(w, r, http.StatusMethodNotAllowed, jsonError{Error: "method_not_allowed", Message: http.StatusText(http.StatusMethodNotAllowed)})
+			return
+		}
+		methodNotAllowed(w, allow)
 		return
 	}
 	http.NotFound(w, r)
@@ -61,8 +70,8 @@ func (a *Auth) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 var routeTable = []routeRow{
 	{path: "/login", serve: get((*Auth).login)},
 	{path: "/callback", serve: get((*Auth).callbackPage).post((*Auth).callbackForm)},
-	{path: "/logout", serve: post((*Auth).logoutRoute)},
-	{path: "/token", serve: post((*Auth).nativeSignIn)},
+	{path: "/logout", serve: get((*Auth).logoutPage).post((*Auth).logoutRoute)},
+	{path: "/token", serve: post((*Auth).nativeSignIn).delete((*Auth).nativeSignOut), api: true},
 	{path: "/fragment.js", serve: get((*Auth).fragmentJS)},
 	{path: "/button.css", serve: get((*Auth).buttonCSS)},
 	{path: appRoute, serve: get((*Auth).appLaunchPage).post((*Auth).confirmLaunch), on: (*Auth).hasAppLink},
@@ -73,6 +82,7 @@ type routeRow struct {
 	path  string
 	serve methodHandlers
 	on    func(*Auth) bool // nil: always served
+	api   bool             // for apps, not browsers: a wrong method's 405 is okauth's JSON error
 }
 
 // handlerFunc is a route's answer to one method.
@@ -101,6 +111,11 @@ func (m methodHandlers) get(h handlerFunc) methodHandlers {
 // post adds POST, answered by h, to m.
 func (m methodHandlers) post(h handlerFunc) methodHandlers {
 	return append(m, methodHandler{http.MethodPost, h})
+}
+
+// delete adds DELETE, answered by h, to m.
+func (m methodHandlers) delete(h handlerFunc) methodHandlers {
+	return append(m, methodHandler{http.MethodDelete, h})
 }
 
 // handler is what answers method on the row's route, or nil.

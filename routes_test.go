@@ -43,7 +43,7 @@ func TestRoutes(t *testing.T) {
 	assert.Contains(t, js, `form.method = "POST"`)
 
 	for _, tc := range []struct{ method, path, allow string }{
-		{http.MethodGet, "/auth/ok/logout", "POST"},
+		{http.MethodPut, "/auth/ok/logout", "GET, HEAD, POST"},
 		{http.MethodPost, "/auth/ok/login", "GET, HEAD"},
 		{http.MethodPut, "/auth/ok/callback", "GET, HEAD, POST"},
 	} {

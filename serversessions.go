@@ -138,12 +138,21 @@ func (s *idSessions) save(w http.ResponseWriter, r *http.Request, u *User, now t
 // still holds what it needs to sign out once the store answers; the error
 // says the session lives on.
 func (s *idSessions) clear(w http.ResponseWriter, r *http.Request) error {
-	if id := s.id(cookieValue(r, s.opts.name)); id != "" {
-		if err := s.store.Delete(r.Context(), id); err != nil {
+	if err := s.end(r.Context(), cookieValue(r, s.opts.name)); err != nil {
+		return err
+	}
+	http.SetCookie(w, s.opts.cookie("", -1))
+	return nil
+}
+
+// end ends the session sealed in raw in the store, which every instance
+// asks; a value that seals no ID is no session to end.
+func (s *idSessions) end(ctx context.Context, raw string) error {
+	if id := s.id(raw); id != "" {
+		if err := s.store.Delete(ctx, id); err != nil {
 			return unavailable(err)
 		}
 	}
-	http.SetCookie(w, s.opts.cookie("", -1))
 	return nil
 }
 

@@ -173,7 +173,7 @@ func TestServerSessionStoreDown(t *testing.T) {
 	// So is a native app's.
 	nat, ans, _ := postToken(t, e, "application/json", "", tokenBody(e.OK.IssueToken(oktest.DefaultUser, okauth.ScopeGetEmail)))
 	assert.Equal(t, http.StatusServiceUnavailable, nat.StatusCode)
-	assert.Equal(t, "unavailable", ans.Error)
+	assert.Equal(t, "store_unavailable", ans.Error)
 
 	for _, s := range []string{string(testKeys[0]), value} {
 		assert.NotContains(t, e.Logs.String(), s)

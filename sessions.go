@@ -36,6 +36,11 @@ type bearerBackend interface {
 	sessionBackend
 	// seal starts u's session and returns its value.
 	seal(ctx context.Context, u *User) (string, error)
+	// end ends the session whose value is raw, on every instance; ending
+	// one that is not live is no error. A backend that cannot end a
+	// session (the whole session sealed in the value) returns
+	// ErrNotRevocable.
+	end(ctx context.Context, raw string) error
 }
 
 // newSessionBackend is where sessions in the cookie opts names are kept:

@@ -85,9 +85,10 @@ func Middleware(auth *okauth.Auth) echo.MiddlewareFunc {
 //   - a browser's page load (GET or HEAD accepting HTML): Code 303, with the
 //     Location header already set to the login route returning to this
 //     page, so any handler that answers with the error's Code redirects;
-//   - anything else: Code 401, with Message a map holding "error" and
-//     "login_url", which Echo's default handler writes as the same JSON
-//     that [okauth.Auth.RequireLogin] answers.
+//   - anything else: Code 401, with Message the map of the JSON that
+//     [okauth.Auth.RequireLogin] answers ("error", "message", and
+//     "login_url" when the request sent no bearer session), which Echo's
+//     default handler writes as the same JSON.
 //
 // It works with or without Middleware in front.
 func RequireLogin(auth *okauth.Auth) echo.MiddlewareFunc {
@@ -129,10 +130,10 @@ func (w *capture) Write(p []byte) (int, error) {
 }
 
 // httpError turns okauth's refusal into Echo's: its headers (Location,
-// Cache-Control) on c's response, its status and JSON body in the error.
+// Cache-Control, WWW-Authenticate) on c's response, its status and JSON body in the error.
 func (w *capture) httpError(c echo.Context) error {
 	h := c.Response().Header()
-	for _, k := range []string{"Location", "Cache-Control"} {
+	for _, k := range []string{"Location", "Cache-Control", "WWW-Authenticate"} {
 		if v := w.header.Get(k); v != "" {
 			h.Set(k, v)
 		}

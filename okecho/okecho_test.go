@@ -114,9 +114,9 @@ func TestMountRegistersEachMethod(t *testing.T) {
 	assert.Contains(t, got, "HEAD /auth/ok/button.css")
 	assert.Contains(t, got, "POST /auth/ok/app")
 
-	resp := serve(e, "/auth/ok/logout")
+	resp := serve(e, "/auth/ok/token")
 	assert.Equal(t, http.StatusMethodNotAllowed, resp.Code)
-	assert.Equal(t, "OPTIONS, POST", resp.Header().Get("Allow"))
+	assert.Equal(t, "OPTIONS, DELETE, POST", resp.Header().Get("Allow"))
 }
 
 func TestMountPanicsOnPrefixedGroup(t *testing.T) {
@@ -176,7 +176,7 @@ func TestRequireLoginReturnsHTTPError(t *testing.T) {
 		message  any
 	}{
 		{"text/html", http.StatusSeeOther, "/auth/ok/login?next=%2Fme", "See Other"},
-		{"application/json", http.StatusUnauthorized, "", map[string]string{"error": "not signed in", "login_url": "/auth/ok/login?next=%2Fme"}},
+		{"application/json", http.StatusUnauthorized, "", map[string]string{"error": "not_signed_in", "message": "Please sign in with OK.ru first.", "login_url": "/auth/ok/login?next=%2Fme"}},
 	} {
 		t.Run(tc.accept, func(t *testing.T) {
 			seen = nil

@@ -124,9 +124,9 @@ func TestMountRegistersEachMethod(t *testing.T) {
 	assert.Contains(t, got, "POST /auth/ok/app")
 
 	w := httptest.NewRecorder()
-	r.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/auth/ok/logout", nil))
+	r.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/auth/ok/token", nil))
 	assert.Equal(t, http.StatusMethodNotAllowed, w.Code)
-	assert.Equal(t, "POST", w.Header().Get("Allow"))
+	assert.Equal(t, "POST, DELETE", w.Header().Get("Allow"))
 }
 
 func TestMountPanicsOffPrefix(t *testing.T) {

@@ -252,7 +252,7 @@ func (b *Browser) AsksForSignIn(path string) {
 	api := b.Do(http.MethodGet, path, "application/json", "")
 	require.Equal(b.t, http.StatusUnauthorized, api.StatusCode, api.Text)
 	require.Equal(b.t, "application/json", api.Header.Get("Content-Type"))
-	require.JSONEq(b.t, `{"error":"not signed in","login_url":"`+login+`"}`, api.Text)
+	require.JSONEq(b.t, `{"error":"not_signed_in","message":"Please sign in with OK.ru first.","login_url":"`+login+`"}`, api.Text)
 }
 
 // Walk is the whole story on protected, a page that must print "uid=" and

@@ -188,6 +188,7 @@ var rootRows = []row{
 	{"Anonymous", "Middleware + UserFrom, no session cookie", false},
 	{"AnonymousAppSecret", "same, AppSecret set (a bearer header looked for too)", false},
 	{"RequireLoginRedirect", "RequireLogin, anonymous: 303 to login", false},
+	{"RequireLogin401", "RequireLogin, anonymous API call: 401 JSON error", false},
 	{"Callback", "callback POST, one call to oktest", false},
 	{"CallbackReplayFull", "same, replay memory holding 200,000 states", false},
 	{"CallbackCode", "code flow callback GET: token endpoint, then one API call", false},
