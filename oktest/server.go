@@ -130,6 +130,8 @@ type Server struct {
 	refresh    map[string]*refreshGrant
 	methods    map[string]func(tok *Token, params map[string]string) (any, error)
 	apps       map[string]App // other apps, by AppKey
+
+	portal portalState // the ok.ru app page's app and launches
 }
 
 // NewServer starts a fake OK on a loopback port. Close it when done.
@@ -169,6 +171,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("/fb.do", s.api)
 	mux.HandleFunc("GET "+AvatarPath, serveAvatar)
 	mux.HandleFunc("/oauth/token.do", s.token)
+	s.portalRoutes(mux)
 	return mux
 }
 
