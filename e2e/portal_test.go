@@ -82,9 +82,24 @@ func frameAttr(t *testing.T, tab context.Context, css, name string) string {
 // dialog on the page around it, which it answers with button.
 func buyInOK(t *testing.T, tab context.Context, button string) {
 	t.Helper()
-	inAppFrame(t, tab, func(ctx context.Context, doc chromedp.QueryOption) error {
-		return chromedp.Do(ctx, chromedp.WaitEnabled(chromedp.CSS("#buy"), doc), chromedp.Click(chromedp.CSS("#buy"), doc))
-	})
+	// A click that lands before the page is laid out is lost; Buy stays
+	// enabled then, and is clicked again. Once a click counts, Buy is
+	// disabled until API_callback, so no purchase is asked for twice.
+	dialogShown := func() bool {
+		shown, err := chromedp.Run(tab, chromedp.Evaluate[bool](`!document.getElementById("payment").hidden`))
+		return err == nil && shown
+	}
+	for deadline := time.Now().Add(testTimeout / 2); !dialogShown(); time.Sleep(300 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("OK's purchase dialog did not open")
+		}
+		wait, cancel := context.WithTimeout(tab, 2*time.Second)
+		if nodes, err := chromedp.Run(wait, chromedp.Nodes(chromedp.CSS("#app"))); err == nil && len(nodes) == 1 {
+			doc := chromedp.FromNode(nodes[0])
+			_ = chromedp.Do(wait, chromedp.WaitEnabled(chromedp.CSS("#buy"), doc), chromedp.Click(chromedp.CSS("#buy"), doc))
+		}
+		cancel()
+	}
 	assert.Equal(t, "10", text(t, tab, "#pay-price"), "OK's dialog shows the price showPayment asked")
 	do(t, tab, chromedp.Click(chromedp.CSS(button)), chromedp.WaitNotVisible(chromedp.CSS("#payment")))
 }
