@@ -55,7 +55,7 @@ func (c *Client) currentUser(ctx context.Context, u *User, fields []string, pict
 	u.FirstName = clip(o.FirstName, maxProfileField)
 	u.LastName = clip(o.LastName, maxProfileField)
 	u.Email = clip(o.Email, maxProfileField)
-	u.Picture = pictureURL(o.picture(raw, picture))
+	u.Picture = pictureURL(o.picture(picture))
 	u.Extra = extraFields(raw, fields, picture)
 	return nil
 }
@@ -67,16 +67,30 @@ type okUser struct {
 	FirstName string          `json:"first_name"`
 	LastName  string          `json:"last_name"`
 	Email     string          `json:"email"`
+	// OK's picture fields; Config.Picture picks one.
+	Pic1        string `json:"pic_1"`
+	Pic2        string `json:"pic_2"`
+	Pic3        string `json:"pic_3"`
+	Pic190x190  string `json:"pic190x190"`
+	Pic640x480  string `json:"pic640x480"`
+	Pic1024x768 string `json:"pic1024x768"`
 }
 
-// picture is the answer's field named picture, if it is a string.
-func (o *okUser) picture(raw json.RawMessage, picture PictureSize) string {
-	var fields map[string]json.RawMessage
-	var p string
-	if json.Unmarshal(raw, &fields) != nil || json.Unmarshal(fields[string(picture)], &p) != nil {
-		return ""
+// picture is the answer's picture field that picture names.
+func (o *okUser) picture(picture PictureSize) string {
+	switch picture {
+	case Pic50x50:
+		return o.Pic1
+	case Pic128Max:
+		return o.Pic2
+	case Pic190x190:
+		return o.Pic190x190
+	case Pic640x480:
+		return o.Pic640x480
+	case Pic1024x768:
+		return o.Pic1024x768
 	}
-	return p
+	return o.Pic3
 }
 
 // uid returns the user id, whether OK sent it as a string or a number, if
