@@ -37,4 +37,20 @@ func TestPictureFields(t *testing.T) {
 		assert.Empty(t, get(noPhoto, true)[f], f)
 		assert.Equal(t, withPhoto.Picture, get(withPhoto, true)[f], f)
 	}
+
+	// users.getInfo, signed with the app secret alone, as OK documents
+	// emptyPictures for it.
+	app := &okauth.Client{AppKey: srv.AppKey, AppSecret: srv.AppSecret, APIURL: srv.Endpoint().APIURL}
+	info := func(empty bool) string {
+		params := url.Values{"uids": {noPhoto.UID}, "fields": {"uid,pic_3"}}
+		if empty {
+			params.Set("emptyPictures", "true")
+		}
+		var out []map[string]string
+		require.NoError(t, app.CallApp(context.Background(), "users.getInfo", params, &out))
+		require.Len(t, out, 1)
+		return out[0]["pic_3"]
+	}
+	assert.Equal(t, oktest.StubPicture, info(false))
+	assert.Empty(t, info(true))
 }
