@@ -95,11 +95,17 @@ type Config struct {
 	Flow Flow
 
 	// Fields are the user fields asked of users.getCurrentUser. It must
-	// include "uid". Fields beyond uid, name, first_name, last_name, pic_3
-	// and email reach the app in [User.Extra], each at most 256 bytes and
-	// all together at most 512, so the session stays small. The default
-	// value is uid, name, first_name, last_name, pic_3 and email.
+	// include "uid". Fields beyond uid, name, first_name, last_name, email
+	// and the picture field Picture names reach the app in [User.Extra],
+	// each at most 256 bytes and all together at most 512, so the session
+	// stays small. The default value is uid, name, first_name, last_name,
+	// Picture's field and email.
 	Fields []string
+
+	// Picture is which of OK's picture fields [User.Picture] holds, such
+	// as [Pic190x190]; with Fields set, list that field in them too. The
+	// default value is [Pic128x128] (pic_3).
+	Picture PictureSize
 
 	// Routes.
 	//

@@ -60,8 +60,14 @@ func (c Config) withDefaults() Config {
 	if c.HTTPClient == nil {
 		c.HTTPClient = &http.Client{Timeout: c.Timeout}
 	}
+	if c.Picture == "" {
+		c.Picture = defaultPicture
+	}
 	if len(c.Fields) == 0 {
-		c.Fields = defaultFields
+		c.Fields = slices.Clone(defaultFields)
+		if isPictureField(string(c.Picture)) {
+			c.Fields[slices.Index(c.Fields, string(defaultPicture))] = string(c.Picture)
+		}
 	}
 	if c.Logger == nil {
 		c.Logger = slog.Default()
@@ -122,6 +128,9 @@ func (c Config) validate() error {
 	}
 	if err := validateFields(c.Fields); err != nil {
 		return err
+	}
+	if !isPictureField(string(c.Picture)) {
+		return fieldErr("Picture", fmt.Sprintf("is %q; want one of OK's picture fields, such as okauth.Pic128x128 (pic_3)", c.Picture))
 	}
 	if err := c.validateAppLink(); err != nil {
 		return err

@@ -14,8 +14,15 @@ type User struct {
 	Name      string // full name
 	FirstName string // first name
 	LastName  string // last name
-	Picture   string // URL of a 128×128 picture (pic_3), possibly empty
-	Email     string // only with the GET_EMAIL permission, else empty
+	// Picture is the URL of the user's picture in the size
+	// Config.Picture names (128×128, pic_3, by default), or empty when the
+	// user has no photo, so the app draws its own placeholder: sign-in
+	// asks OK with emptyPictures=true (which OK documents for
+	// users.getInfo), and a stub image OK answers anyway
+	// (https://api.ok.ru/img/stub/…, https://i.mycdn.me/res/stub_…) is
+	// left out too.
+	Picture string
+	Email   string // only with the GET_EMAIL permission, else empty
 
 	// Permissions are permissions_granted as the browser reported them in
 	// the token flow (the code flow has none). They are not proof: check

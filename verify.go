@@ -23,7 +23,7 @@ func (a *Auth) verify(ctx context.Context, c claim) (*User, error) {
 		}
 		u = User{AccessToken: tok.AccessToken, RefreshToken: tok.RefreshToken, TokenExpires: tok.Expires}
 	}
-	err := a.client.currentUser(ctx, &u, a.cfg.Fields)
+	err := a.client.currentUser(ctx, &u, a.cfg.Fields, a.cfg.Picture)
 	if c.vouch != nil {
 		err = c.vouch(&u, err)
 	}
@@ -34,10 +34,11 @@ func (a *Auth) verify(ctx context.Context, c claim) (*User, error) {
 }
 
 // currentUser asks OK who owns u's token and fills u's profile from the
-// answer. It makes exactly one request.
-func (c *Client) currentUser(ctx context.Context, u *User, fields []string) error {
+// answer, u.Picture from the picture field picture (empty for OK's stub
+// image). It makes exactly one request, which asks emptyPictures=true.
+func (c *Client) currentUser(ctx context.Context, u *User, fields []string, picture PictureSize) error {
 	var raw json.RawMessage
-	params := url.Values{"fields": {strings.Join(fields, ",")}}
+	params := url.Values{"fields": {strings.Join(fields, ",")}, emptyPicturesParam: {"true"}}
 	if err := c.Call(ctx, *u, "users.getCurrentUser", params, &raw); err != nil {
 		return err
 	}
@@ -54,10 +55,8 @@ func (c *Client) currentUser(ctx context.Context, u *User, fields []string) erro
 	u.FirstName = clip(o.FirstName, maxProfileField)
 	u.LastName = clip(o.LastName, maxProfileField)
 	u.Email = clip(o.Email, maxProfileField)
-	if p := o.Pic3; len(p) <= maxPictureURL && (strings.HasPrefix(p, "https://") || strings.HasPrefix(p, "http://")) {
-		u.Picture = p
-	}
-	u.Extra = extraFields(raw, fields)
+	u.Picture = pictureURL(o.picture(picture))
+	u.Extra = extraFields(raw, fields, picture)
 	return nil
 }
 
@@ -67,8 +66,31 @@ type okUser struct {
 	Name      string          `json:"name"`
 	FirstName string          `json:"first_name"`
 	LastName  string          `json:"last_name"`
-	Pic3      string          `json:"pic_3"`
 	Email     string          `json:"email"`
+	// OK's picture fields; Config.Picture picks one.
+	Pic1        string `json:"pic_1"`
+	Pic2        string `json:"pic_2"`
+	Pic3        string `json:"pic_3"`
+	Pic190x190  string `json:"pic190x190"`
+	Pic640x480  string `json:"pic640x480"`
+	Pic1024x768 string `json:"pic1024x768"`
+}
+
+// picture is the answer's picture field that picture names.
+func (o *okUser) picture(picture PictureSize) string {
+	switch picture {
+	case Pic50x50:
+		return o.Pic1
+	case Pic128Max:
+		return o.Pic2
+	case Pic190x190:
+		return o.Pic190x190
+	case Pic640x480:
+		return o.Pic640x480
+	case Pic1024x768:
+		return o.Pic1024x768
+	}
+	return o.Pic3
 }
 
 // uid returns the user id, whether OK sent it as a string or a number, if
@@ -86,17 +108,18 @@ func (o *okUser) uid() (string, bool) {
 	return s, true
 }
 
-// builtinFields are the users.getCurrentUser fields User has a place for.
-var builtinFields = map[string]bool{"uid": true, "name": true, "first_name": true, "last_name": true, "pic_3": true, "email": true}
+// builtinFields are the users.getCurrentUser fields User has a place for,
+// beside the picture field Config.Picture names.
+var builtinFields = map[string]bool{"uid": true, "name": true, "first_name": true, "last_name": true, "email": true}
 
 // extraFields picks the fields asked for beyond the built-in ones out of
 // OK's answer: a JSON string as its text, anything else as its JSON. A
 // string over maxExtraValue bytes is clipped, other JSON that long is
 // dropped, and fields stop being added at maxExtraTotal bytes in all.
-func extraFields(raw json.RawMessage, fields []string) map[string]string {
+func extraFields(raw json.RawMessage, fields []string, picture PictureSize) map[string]string {
 	var wanted []string
 	for _, f := range fields {
-		if !builtinFields[f] {
+		if !builtinFields[f] && f != string(picture) {
 			wanted = append(wanted, f)
 		}
 	}

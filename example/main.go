@@ -33,6 +33,13 @@
 // the fake, buy some with `curl -X POST http://localhost:8080/dev/pay`
 // (the fake delivers the payment as OK would), then reload the page.
 //
+// It also serves the App link, /auth/ok/app, which lands on /game inside
+// ok.ru's iframe. With the fake it prints a second address, the fake's page
+// of the app, standing in for ok.ru: open it, click "Buy 100 coins for 10
+// OKs" in the game, then "Оплатить" in OK's purchase dialog; the fake
+// delivers the payment to /ok/payment and the game shows the new balance.
+// "Отмена" credits nothing.
+//
 // The okauth wiring is all in routes below; the pages (exampleapp.Site),
 // reading the environment, starting the fake, the shop and serving are
 // shared with the Gin and Echo examples in internal/exampleapp.

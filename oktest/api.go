@@ -111,6 +111,9 @@ func (s *Server) call(r *http.Request, params map[string]string, forced int, fau
 		return handler(&t, params)
 	case params["method"] == "users.getCurrentUser":
 		t.User.Picture = pictureURL(r, t.User.Picture)
+		if t.User.Picture == "" && params["emptyPictures"] != "true" {
+			t.User.Picture = StubPicture
+		}
 		return currentUser(&t, params["fields"], fault == FaultNoUID), nil
 	case params["method"] == "friends.get":
 		return []string{}, nil
@@ -128,7 +131,10 @@ func (s *Server) call(r *http.Request, params map[string]string, forced int, fau
 func currentUser(t *Token, fields string, noUID bool) map[string]any {
 	all := map[string]any{
 		"uid": t.User.UID, "name": t.User.Name, "first_name": t.User.FirstName,
-		"last_name": t.User.LastName, "pic_3": t.User.Picture,
+		"last_name": t.User.LastName,
+	}
+	for _, f := range pictureFields {
+		all[f] = t.User.Picture
 	}
 	for k, v := range t.User.Extra {
 		all[k] = v

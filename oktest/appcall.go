@@ -27,7 +27,7 @@ func (s *Server) appCall(params map[string]string, appSecret string, forced int)
 	s.mu.Unlock()
 	switch {
 	case method == "users.getInfo":
-		return s.usersInfo(params["uids"], params["fields"])
+		return s.usersInfo(params["uids"], params["fields"], params["emptyPictures"] == "true")
 	case custom, method == "users.getCurrentUser", method == "friends.get":
 		return nil, apiErr(453)
 	}
@@ -36,8 +36,9 @@ func (s *Server) appCall(params map[string]string, appSecret string, forced int)
 
 // usersInfo answers users.getInfo: the users the fake knows (the dialog's
 // user and every token's) among uids, with the fields asked for; never
-// email, which needs the user's permission.
-func (s *Server) usersInfo(uids, fields string) (any, error) {
+// email, which needs the user's permission. A user without a picture gets
+// StubPicture unless emptyPictures.
+func (s *Server) usersInfo(uids, fields string, emptyPictures bool) (any, error) {
 	if uids == "" || fields == "" {
 		return nil, apiErr(100)
 	}
@@ -52,6 +53,9 @@ func (s *Server) usersInfo(uids, fields string) (any, error) {
 		u, ok := known[strings.TrimSpace(uid)]
 		if !ok {
 			continue
+		}
+		if u.Picture == "" && !emptyPictures {
+			u.Picture = StubPicture
 		}
 		info := currentUser(&Token{User: u}, fields, false)
 		delete(info, "email")

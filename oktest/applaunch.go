@@ -58,9 +58,14 @@ func AuthSig(uid, sessionKey, appSecret string) string {
 // LaunchURL is appLink, the URL of an app's App link route (such as
 // https://app.example/auth/ok/app), as OK opens it in its iframe for u.
 func (s *Server) LaunchURL(appLink string, u User) string {
+	return launchURL(appLink, s.LaunchParams(u))
+}
+
+// launchURL is appLink with the launch parameters p added to its query.
+func launchURL(appLink string, p url.Values) string {
 	sep := "?"
 	if strings.Contains(appLink, "?") {
 		sep = "&"
 	}
-	return appLink + sep + s.LaunchParams(u).Encode()
+	return appLink + sep + p.Encode()
 }

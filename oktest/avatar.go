@@ -34,3 +34,11 @@ func pictureURL(r *http.Request, picture string) string {
 	}
 	return scheme + "://" + r.Host + picture
 }
+
+// StubPicture is the picture the fake's users.getCurrentUser answers for a
+// user without one, unless asked emptyPictures=true: OK's stub image.
+const StubPicture = "https://api.ok.ru/img/stub/user/male/128.png"
+
+// pictureFields are OK's picture fields, each answered with the user's
+// one picture.
+var pictureFields = []string{"pic_1", "pic_2", "pic_3", "pic190x190", "pic640x480", "pic1024x768"}

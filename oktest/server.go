@@ -38,8 +38,11 @@ type User struct {
 	Name      string // full name (name)
 	FirstName string // first_name
 	LastName  string // last_name
-	// Picture is pic_3, the URL of a 128×128 picture. A path, such as
-	// [AvatarPath], is answered as a URL on the fake itself.
+	// Picture is the URL of the user's picture, answered for each of OK's
+	// picture fields (pic_1 … pic1024x768). A path, such as [AvatarPath],
+	// is answered as a URL on the fake itself. Empty is a user without a
+	// photo: users.getCurrentUser answers [StubPicture] for them, as OK
+	// answers its stub image, unless asked emptyPictures=true.
 	Picture string
 	Email   string // returned only when the token has GET_EMAIL
 	// Extra are more fields users.getCurrentUser returns when asked, such
@@ -140,6 +143,8 @@ type Server struct {
 	refresh    map[string]*refreshGrant
 	methods    map[string]func(tok *Token, params map[string]string) (any, error)
 	apps       map[string]App // other apps, by AppKey
+
+	portal portalState // the ok.ru app page's app and launches
 }
 
 // NewServer starts a fake OK on a loopback port. Close it when done.
@@ -179,6 +184,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("/fb.do", s.api)
 	mux.HandleFunc("GET "+AvatarPath, serveAvatar)
 	mux.HandleFunc("/oauth/token.do", s.token)
+	s.portalRoutes(mux)
 	return mux
 }
 

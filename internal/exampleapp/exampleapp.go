@@ -20,6 +20,12 @@
 // With an app secret (always, with the fake) the example also sells
 // coins100 for 10 OKs at its Callback link, GET /ok/payment (see
 // Shop); with the fake, POST /dev/pay has it deliver such a payment.
+// It also serves the App link, /auth/ok/app, which lands on /game: the
+// player's coins and a Buy button that opens OK's purchase dialog through
+// OK's JS SDK. With the fake, the fake's page of the app (Run prints its
+// URL) stands in for ok.ru: it frames the App link launched as OK launches
+// it, serves a stand-in for OK's JS SDK, and its purchase dialog delivers
+// the payment to /ok/payment as OK does.
 package exampleapp
 
 import (
@@ -100,6 +106,18 @@ func RunWith(ctx context.Context, getenv func(string) string, stdout io.Writer, 
 		cfg.AppID, cfg.AppKey, cfg.AppSecret, cfg.Endpoint = fake.AppID, fake.AppKey, fake.AppSecret, fake.Endpoint()
 		logger.Info("no OK_APP_ID: signing in with a fake OK.ru", "fake", fake.URL)
 	}
+	sdk := OKSDK
+	if cfg.AppSecret != "" {
+		// The App link, at /auth/ok/app, lands on the game.
+		cfg.AppLink = &okauth.AppLink{LandingPath: GamePath}
+		if fake != nil {
+			// The fake's page stands in for ok.ru's, and its api_server
+			// serves the stand-in for OK's JS SDK.
+			cfg.AppLink.FrameAncestors = []string{fake.URL}
+			sdk = fake.URL + oktest.FAPIPath
+			fake.SetPortal(oktest.Portal{AppLink: base + "/auth/ok/app", CallbackLink: base + "/ok/payment"})
+		}
+	}
 	if stores.Configure != nil {
 		stores.Configure(&cfg)
 	}
@@ -109,15 +127,19 @@ func RunWith(ctx context.Context, getenv func(string) string, stdout io.Writer, 
 	}
 	handler := routes(auth)
 	if cfg.AppSecret != "" {
+		handler = withGame(handler, auth, Site{Auth: auth, Logger: logger}, sdk)
 		if handler, err = withShop(handler, cfg.AppKey, cfg.AppSecret, stores.Payments, fake, base, logger); err != nil {
 			return err
 		}
 	} else {
-		logger.Info("no OK_APP_SECRET: no payments at /ok/payment")
+		logger.Info("no OK_APP_SECRET: no payments at /ok/payment and no App link")
 	}
 
 	srv := server(handler)
 	fmt.Fprintf(stdout, "okauth example: open %s/\n", base)
+	if fake != nil && cfg.AppLink != nil {
+		fmt.Fprintf(stdout, "okauth example: as inside ok.ru (the fake's page of the app), open %s\n", fake.PortalURL())
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

@@ -93,14 +93,19 @@ type pageData struct {
 	Lines      []Line
 	Friends    int
 	FriendsErr error
+	SDK        string  // OK's JS SDK, on the page inside ok.ru
+	Product    Product // what that page sells
 }
 
 // page is the data every page has, in the language okauth chose for r.
 func (s Site) page(r *http.Request, name string) pageData {
 	t := wordsFor(s.Auth.Language(r))
 	title := "" // the home page's title is the site's name alone
-	if name == "account" {
+	switch name {
+	case "account":
 		title = t.Account
+	case "game":
+		title = t.Game
 	}
 	return pageData{T: t, Title: title, ButtonCSS: s.Auth.ButtonCSSURL(),
 		Button: s.Auth.Button(r, "/account"), Logout: s.Auth.LogoutURL()}

@@ -9,6 +9,8 @@ import (
 type words struct {
 	Lang, Site, Intro, Privacy, Hello, UID, Email, Account, AccountLink, AccountIntro,
 	Friends, Unavailable, Permissions, None, SessionEnds, SignOut, Coins string
+	// The page inside ok.ru.
+	Game, GameIntro, Buy, ProductName, ProductDescription, Bought, NotBought, NoSDK string
 }
 
 var english = words{
@@ -29,6 +31,15 @@ var english = words{
 	SessionEnds:  "Session ends",
 	SignOut:      "Sign out",
 	Coins:        "Coins (100 coins for 10 OKs)",
+
+	Game:               "Game",
+	GameIntro:          "This page opens inside ok.ru, signed in as the player OK launched it for. Buy opens OK’s purchase dialog; once you pay there, OK tells the site, and your coins go up.",
+	Buy:                "Buy 100 coins for 10 OKs",
+	ProductName:        "100 coins",
+	ProductDescription: "100 coins for the okauth demo",
+	Bought:             "Paid: the coins are yours.",
+	NotBought:          "No purchase: nothing was charged.",
+	NoSDK:              "OK’s JS SDK did not start: open this page inside ok.ru.",
 }
 
 var russian = words{
