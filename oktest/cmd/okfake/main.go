@@ -13,7 +13,9 @@
 //
 // Its own routes, under /okfake/, take form or query parameters: uid,
 // name, first_name, last_name and email describe the user (the default is
-// [oktest.DefaultUser]), scope lists permissions separated by ";".
+// [oktest.DefaultUser]), scope lists permissions separated by ";". They
+// answer a script, curl or a phone; a browser's post from a page on
+// another site is refused (403).
 //
 //   - POST /okfake/token answers the JSON OK's Android and iOS SDKs hold
 //     after sign-in: access_token, session_secret_key, expires_in,
