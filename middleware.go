@@ -25,9 +25,11 @@ func (a *Auth) Middleware(next http.Handler) http.Handler {
 // one of an "Authorization: Bearer" header when there is one (only an app
 // sends it, explicitly: no browser adds it to a cross-site request),
 // otherwise the session cookie's, and otherwise the App link's cookie, if
-// it counts for r (see appSessionCounts).
+// it counts for r (see appSessionCounts). With Config.WriteSession the
+// site keeps the sessions, and no request carries one of okauth's: a
+// cookie okauth wrote before would outlive the site's own sign-out.
 func (a *Auth) attach(r *http.Request) *http.Request {
-	if r.Context().Value(userKey) != nil {
+	if r.Context().Value(userKey) != nil || a.cfg.WriteSession != nil {
 		return r
 	}
 	var backend sessionBackend

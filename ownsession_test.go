@@ -271,3 +271,25 @@ func TestWriteSessionRefusesOkauthSessions(t *testing.T) {
 	assert.Equal(t, http.StatusNotImplemented, resp.StatusCode, raw)
 	assert.Zero(t, o.calls.Load())
 }
+
+// TestWriteSessionKnowsNoOkauthSession: with WriteSession, a session
+// cookie okauth wrote before the site took its sessions over (same keys)
+// signs no one in: UserFrom and RequireLogin know no user, as the site's
+// own sign-out could not end it.
+func TestWriteSessionKnowsNoOkauthSession(t *testing.T) {
+	before := newEnv(t, nil)
+	c := before.Browser(t)
+	before.SignIn(t, c, "/")
+	old := before.jarSession(c)
+	require.NotEmpty(t, old)
+
+	o := &ownSessions{}
+	e := flowtest.Start(t, o.edit(okauth.FlowToken, nil), nil)
+	b := e.Browser(t).Client
+	u, _ := url.Parse(e.App.URL)
+	b.Jar.SetCookies(u, []*http.Cookie{{Name: sessionName, Value: old, Path: "/"}})
+	assert.Equal(t, "public, anonymous", flowtest.Body(t, flowtest.Get(t, b, e.App.URL+"/public")))
+	resp := flowtest.Get(t, b, e.App.URL+"/")
+	assert.Equal(t, http.StatusSeeOther, resp.StatusCode, flowtest.Body(t, resp))
+	assert.Equal(t, "/auth/ok/login?next=%2F", resp.Header.Get("Location"), "sent to sign in")
+}
