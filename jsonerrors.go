@@ -76,6 +76,8 @@ func errorCode(err error) string {
 		return "code_refused"
 	case errors.Is(err, ErrNotSignedIn):
 		return "not_signed_in"
+	case errors.Is(err, errMethodNotAllowed):
+		return "method_not_allowed"
 	}
 	return "invalid_request"
 }

@@ -53,7 +53,7 @@ func (a *Auth) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		allow := strings.Join(row.methods(), ", ")
 		if row.api {
 			w.Header().Set("Allow", allow)
-			a.writeJSONError(w, r, http.StatusMethodNotAllowed, jsonError{Error: "method_not_allowed", Message: http.StatusText(http.StatusMethodNotAllowed)})
+			a.writeJSONError(w, r, http.StatusMethodNotAllowed, a.errorBody(r, errMethodNotAllowed))
 			return
 		}
 		methodNotAllowed(w, allow)
