@@ -293,3 +293,28 @@ func TestWriteSessionKnowsNoOkauthSession(t *testing.T) {
 	assert.Equal(t, http.StatusSeeOther, resp.StatusCode, flowtest.Body(t, resp))
 	assert.Equal(t, "/auth/ok/login?next=%2F", resp.Header.Get("Location"), "sent to sign in")
 }
+
+// TestWriteSessionServesNoLogout: with WriteSession the site's own
+// sign-out ends its sessions; okauth's logout route, which could end none
+// of them, is not served (404, and not among Routes), rather than
+// answering a sign-out that did not happen with the redirect of one that
+// did.
+func TestWriteSessionServesNoLogout(t *testing.T) {
+	o := &ownSessions{}
+	e := flowtest.Start(t, o.edit(okauth.FlowToken, nil), o.routes)
+	c := e.Browser(t).Client
+	e.SignIn(t, c, "/mine")
+	for _, method := range []string{http.MethodGet, http.MethodPost} {
+		req, err := http.NewRequest(method, e.App.URL+e.Auth.LogoutURL(), nil)
+		require.NoError(t, err)
+		req.Header.Set("Sec-Fetch-Site", "same-origin")
+		resp, err := c.Do(req)
+		require.NoError(t, err)
+		assert.Equal(t, http.StatusNotFound, resp.StatusCode, "%s: %s", method, flowtest.Body(t, resp))
+		assert.Empty(t, resp.Header.Get("Location"), method)
+	}
+	assert.Equal(t, "site session uid-"+oktest.DefaultUser.UID+"-acct-", flowtest.Body(t, flowtest.Get(t, c, e.App.URL+"/mine")))
+	for _, r := range e.Auth.Routes() {
+		assert.NotEqual(t, "/logout", r.Path)
+	}
+}
