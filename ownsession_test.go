@@ -270,6 +270,18 @@ func TestWriteSessionRefusesOkauthSessions(t *testing.T) {
 	resp, _, raw := postToken(t, e, "application/json", "", `{"access_token":"`+tok.AccessToken+`"}`)
 	assert.Equal(t, http.StatusNotImplemented, resp.StatusCode, raw)
 	assert.Zero(t, o.calls.Load())
+
+	// The token route is off for signing out too, and a bearer header is
+	// no session of okauth's: DELETE says the route is off, not that a
+	// session cannot be ended.
+	req, err := http.NewRequest(http.MethodDelete, e.App.URL+"/auth/ok/token", nil)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer some-value")
+	del, err := e.App.Client().Do(req)
+	require.NoError(t, err)
+	text := flowtest.Body(t, del)
+	assert.Equal(t, http.StatusNotImplemented, del.StatusCode, text)
+	assert.Contains(t, text, `"error":"not_configured"`)
 }
 
 // TestWriteSessionKnowsNoOkauthSession: with WriteSession, a session
