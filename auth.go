@@ -90,8 +90,9 @@ func New(cfg Config) (*Auth, error) {
 	// Bearer sessions (native apps) are sealed values whatever the Store,
 	// under a name no cookie can have, with a cache of their own. Only
 	// the token route, which needs the app secret, issues them: without
-	// it, requests are not even looked at for one.
-	if cfg.AppSecret != "" {
+	// it (or with WriteSession, which turns the route off), requests are
+	// not even looked at for one.
+	if cfg.AppSecret != "" && cfg.WriteSession == nil {
 		if a.bearer, err = newBackend(cfg, cookieOptions{name: bearerName}); err != nil {
 			return nil, err
 		}

@@ -229,9 +229,10 @@ type Config struct {
 	// code flow; with it, the token route of native apps answers
 	// [ErrNativeDisabled], and New refuses AppLink, SessionStore and
 	// GorillaStore, which keep okauth's own sessions. [UserFrom],
-	// [Auth.RequireLogin], [Auth.Call] and [Auth.Logout] then know no user:
-	// the site's own sessions do. The default value is nil: okauth keeps
-	// the session.
+	// [Auth.RequireLogin], [Auth.Call] and [Auth.Logout] then know no user
+	// (the site's own sessions do), and the logout route is not served (the
+	// site signs out itself). The default value is nil: okauth keeps the
+	// session.
 	WriteSession func(w http.ResponseWriter, r *http.Request, u *User) error
 
 	// Unauthenticated answers what [Auth.RequireLogin] and

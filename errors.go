@@ -312,6 +312,9 @@ var (
 	errCookie  = errors.New("okauth: session cookie invalid")
 	errPending = errors.New("okauth: state cookie invalid")
 
+	// errMethodNotAllowed is a method an API route does not take.
+	errMethodNotAllowed = errors.New("okauth: method not allowed")
+
 	// errLaunchReloaded is a used launch opened again by the browser whose
 	// App link session it started (or one of the same user's): OK's page
 	// reloaded with the same launch. It signs no one in and changes nothing,

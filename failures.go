@@ -91,7 +91,7 @@ func (a *Auth) storeDown(w http.ResponseWriter, r *http.Request) bool {
 	if err == nil {
 		return false
 	}
-	if !wantsHTML(r) {
+	if !a.wantsHTML(r) {
 		a.writeJSONError(w, r, http.StatusServiceUnavailable, a.errorBody(r, err))
 		return true
 	}

@@ -48,7 +48,7 @@ func (a *Auth) writeJSONError(w http.ResponseWriter, r *http.Request, status int
 	writeJSON(w, status, body)
 }
 
-// errorCode is the stable code of err in an jsonError.
+// errorCode is the stable code of err in a jsonError.
 func errorCode(err error) string {
 	var tooBig *http.MaxBytesError
 	switch {
@@ -76,6 +76,8 @@ func errorCode(err error) string {
 		return "code_refused"
 	case errors.Is(err, ErrNotSignedIn):
 		return "not_signed_in"
+	case errors.Is(err, errMethodNotAllowed):
+		return "method_not_allowed"
 	}
 	return "invalid_request"
 }

@@ -139,3 +139,30 @@ func TestJSONErrorShapes(t *testing.T) {
 		})
 	}
 }
+
+// TestForeignBearerWithoutTokenRoute: without the token route (no
+// AppSecret) an "Authorization: Bearer" header is not okauth's, such as
+// the one an authenticating proxy in front of the site adds to every
+// request: a browser's page load is still sent to sign in, and an API
+// call is told not_signed_in with the login URL, not invalid_token.
+func TestForeignBearerWithoutTokenRoute(t *testing.T) {
+	e := newEnv(t, nil)
+	send := func(accept string) *http.Response {
+		req, err := http.NewRequest(http.MethodGet, e.App.URL+"/me", nil)
+		require.NoError(t, err)
+		req.Header.Set("Accept", accept)
+		req.Header.Set("Authorization", "Bearer eyJhbGciOiJSUzI1NiJ9.proxy.jwt")
+		resp, err := e.Browser(t).Do(req)
+		require.NoError(t, err)
+		return resp
+	}
+	page := send("text/html")
+	assert.Equal(t, http.StatusSeeOther, page.StatusCode, body(t, page))
+	assert.Equal(t, "/auth/ok/login?next=%2Fme", page.Header.Get("Location"))
+
+	api := send("application/json")
+	raw := body(t, api)
+	assert.Equal(t, http.StatusUnauthorized, api.StatusCode, raw)
+	assert.Empty(t, api.Header.Get("WWW-Authenticate"))
+	assert.JSONEq(t, `{"error":"not_signed_in","message":"Please sign in with OK.ru first.","login_url":"/auth/ok/login?next=%2Fme"}`, raw)
+}

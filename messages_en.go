@@ -57,6 +57,7 @@ var english = Messages{
 		enBadForm.with(ErrBadForm),
 		{ErrNativeRequest, "Bad sign-in request", "The app's sign-in request could not be read."},
 		{ErrNativeDisabled, "Sign-in from apps is off", "This site does not accept sign-ins from phone apps yet."},
+		{errMethodNotAllowed, "Method not allowed", "This address does not take this request method."},
 	},
 	ByStatus: map[int]ErrorText{
 		400: enBadForm,

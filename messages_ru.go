@@ -59,6 +59,7 @@ var russian = Messages{
 		ruBadForm.with(ErrBadForm),
 		{ErrNativeRequest, "Неверный запрос на вход", "Не удалось прочитать запрос приложения на вход."},
 		{ErrNativeDisabled, "Вход из приложений выключен", "Этот сайт пока не принимает вход из мобильных приложений."},
+		{errMethodNotAllowed, "Метод не поддерживается", "Этот адрес не принимает запросы с таким методом."},
 	},
 	ByStatus: map[int]ErrorText{
 		400: ruBadForm,

@@ -25,9 +25,11 @@ func (a *Auth) Middleware(next http.Handler) http.Handler {
 // one of an "Authorization: Bearer" header when there is one (only an app
 // sends it, explicitly: no browser adds it to a cross-site request),
 // otherwise the session cookie's, and otherwise the App link's cookie, if
-// it counts for r (see appSessionCounts).
+// it counts for r (see appSessionCounts). With Config.WriteSession the
+// site keeps the sessions, and no request carries one of okauth's: a
+// cookie okauth wrote before would outlive the site's own sign-out.
 func (a *Auth) attach(r *http.Request) *http.Request {
-	if r.Context().Value(userKey) != nil {
+	if r.Context().Value(userKey) != nil || a.cfg.WriteSession != nil {
 		return r
 	}
 	var backend sessionBackend
@@ -115,14 +117,14 @@ func (a *Auth) unauthenticated(w http.ResponseWriter, r *http.Request) {
 // login URL, which a phone app cannot use.
 func (a *Auth) toLogin(w http.ResponseWriter, r *http.Request, why error) {
 	login := a.LoginURL(requestPath(r.RequestURI, r.URL))
-	if pageLoad(r) {
+	if a.pageLoad(r) {
 		w.Header().Set("Cache-Control", "no-store")
 		http.Redirect(w, r, login, http.StatusSeeOther)
 		return
 	}
 	body := a.errorBody(r, why)
 	switch {
-	case bearerValue(r) == "":
+	case a.bearerOf(r) == "":
 		body.LoginURL = login
 	case errors.Is(why, ErrNotSignedIn):
 		body.Error = "invalid_token"
@@ -132,15 +134,17 @@ func (a *Auth) toLogin(w http.ResponseWriter, r *http.Request, why error) {
 
 // pageLoad reports whether r is a browser loading a page: a GET or HEAD
 // that wants HTML (see wantsHTML).
-func pageLoad(r *http.Request) bool {
-	return (r.Method == http.MethodGet || r.Method == http.MethodHead) && wantsHTML(r)
+func (a *Auth) pageLoad(r *http.Request) bool {
+	return (r.Method == http.MethodGet || r.Method == http.MethodHead) && a.wantsHTML(r)
 }
 
 // wantsHTML reports whether r is a browser's, answered with pages: it
 // accepts HTML and carries no bearer session, which only an app sends.
-// Everything else is answered as JSON.
-func wantsHTML(r *http.Request) bool {
-	return acceptsHTML(r) && bearerValue(r) == ""
+// Everything else is answered as JSON. Without the token route an
+// "Authorization: Bearer" header is not okauth's (an authenticating proxy
+// may add one to every request) and changes nothing.
+func (a *Auth) wantsHTML(r *http.Request) bool {
+	return acceptsHTML(r) && a.bearerOf(r) == ""
 }
 
 // acceptsHTML reports whether the request accepts an HTML page.

@@ -265,5 +265,14 @@ func TestNativeMethod(t *testing.T) {
 	resp := get(t, e.App.Client(), e.App.URL+"/auth/ok/token")
 	assert.Equal(t, http.StatusMethodNotAllowed, resp.StatusCode)
 	assert.Equal(t, "POST, DELETE", resp.Header.Get("Allow"))
-	assert.JSONEq(t, `{"error":"method_not_allowed","message":"Method Not Allowed"}`, body(t, resp))
+	assert.JSONEq(t, `{"error":"method_not_allowed","message":"This address does not take this request method."}`, body(t, resp))
+
+	// The message is in the request's language, as every JSON error's.
+	req, err := http.NewRequest(http.MethodPut, e.App.URL+"/auth/ok/token", nil)
+	require.NoError(t, err)
+	req.Header.Set("Accept-Language", "ru-RU,ru;q=0.9")
+	resp, err = e.App.Client().Do(req)
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusMethodNotAllowed, resp.StatusCode)
+	assert.JSONEq(t, `{"error":"method_not_allowed","message":"Этот адрес не принимает запросы с таким методом."}`, body(t, resp))
 }

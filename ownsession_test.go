@@ -270,4 +270,63 @@ func TestWriteSessionRefusesOkauthSessions(t *testing.T) {
 	resp, _, raw := postToken(t, e, "application/json", "", `{"access_token":"`+tok.AccessToken+`"}`)
 	assert.Equal(t, http.StatusNotImplemented, resp.StatusCode, raw)
 	assert.Zero(t, o.calls.Load())
+
+	// The token route is off for signing out too, and a bearer header is
+	// no session of okauth's: DELETE says the route is off, not that a
+	// session cannot be ended.
+	req, err := http.NewRequest(http.MethodDelete, e.App.URL+"/auth/ok/token", nil)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer some-value")
+	del, err := e.App.Client().Do(req)
+	require.NoError(t, err)
+	text := flowtest.Body(t, del)
+	assert.Equal(t, http.StatusNotImplemented, del.StatusCode, text)
+	assert.Contains(t, text, `"error":"not_configured"`)
+}
+
+// TestWriteSessionKnowsNoOkauthSession: with WriteSession, a session
+// cookie okauth wrote before the site took its sessions over (same keys)
+// signs no one in: UserFrom and RequireLogin know no user, as the site's
+// own sign-out could not end it.
+func TestWriteSessionKnowsNoOkauthSession(t *testing.T) {
+	before := newEnv(t, nil)
+	c := before.Browser(t)
+	before.SignIn(t, c, "/")
+	old := before.jarSession(c)
+	require.NotEmpty(t, old)
+
+	o := &ownSessions{}
+	e := flowtest.Start(t, o.edit(okauth.FlowToken, nil), nil)
+	b := e.Browser(t).Client
+	u, _ := url.Parse(e.App.URL)
+	b.Jar.SetCookies(u, []*http.Cookie{{Name: sessionName, Value: old, Path: "/"}})
+	assert.Equal(t, "public, anonymous", flowtest.Body(t, flowtest.Get(t, b, e.App.URL+"/public")))
+	resp := flowtest.Get(t, b, e.App.URL+"/")
+	assert.Equal(t, http.StatusSeeOther, resp.StatusCode, flowtest.Body(t, resp))
+	assert.Equal(t, "/auth/ok/login?next=%2F", resp.Header.Get("Location"), "sent to sign in")
+}
+
+// TestWriteSessionServesNoLogout: with WriteSession the site's own
+// sign-out ends its sessions; okauth's logout route, which could end none
+// of them, is not served (404, and not among Routes), rather than
+// answering a sign-out that did not happen with the redirect of one that
+// did.
+func TestWriteSessionServesNoLogout(t *testing.T) {
+	o := &ownSessions{}
+	e := flowtest.Start(t, o.edit(okauth.FlowToken, nil), o.routes)
+	c := e.Browser(t).Client
+	e.SignIn(t, c, "/mine")
+	for _, method := range []string{http.MethodGet, http.MethodPost} {
+		req, err := http.NewRequest(method, e.App.URL+e.Auth.LogoutURL(), nil)
+		require.NoError(t, err)
+		req.Header.Set("Sec-Fetch-Site", "same-origin")
+		resp, err := c.Do(req)
+		require.NoError(t, err)
+		assert.Equal(t, http.StatusNotFound, resp.StatusCode, "%s: %s", method, flowtest.Body(t, resp))
+		assert.Empty(t, resp.Header.Get("Location"), method)
+	}
+	assert.Equal(t, "site session uid-"+oktest.DefaultUser.UID+"-acct-", flowtest.Body(t, flowtest.Get(t, c, e.App.URL+"/mine")))
+	for _, r := range e.Auth.Routes() {
+		assert.NotEqual(t, "/logout", r.Path)
+	}
 }

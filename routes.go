@@ -22,7 +22,8 @@ type Route struct {
 //	POST /callback          the relay page's form: check and sign in (in
 //	                        the code flow, OK's error only)
 //	GET  /logout            a page whose button signs out (a sign-out link)
-//	POST /logout            sign out, then go to Config.LogoutPath
+//	POST /logout            sign out, then go to Config.LogoutPath (neither
+//	                        with Config.WriteSession: the site signs out)
 //	POST /token             a phone app's OK token or code, as JSON, for
 //	                        a bearer session (see the package documentation)
 //	DELETE /token           a phone app signs out: its bearer session ends
@@ -34,8 +35,8 @@ type Route struct {
 //	POST /app               the App link's confirmation, when a launch is
 //	                        opened outside ok.ru's iframe
 //
-// Each GET route answers HEAD too; [Auth.Routes] lists the methods of
-// each. Mount it with mux.Handle(cfg.Prefix+"/", auth).
+// Each GET route answers HEAD too; [Auth.Routes] lists the routes served
+// and the methods of each. Mount it with mux.Handle(cfg.Prefix+"/", auth).
 func (a *Auth) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	path, ok := strings.CutPrefix(r.URL.Path, a.cfg.Prefix)
 	if !ok {
@@ -53,7 +54,7 @@ func (a *Auth) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		allow := strings.Join(row.methods(), ", ")
 		if row.api {
 			w.Header().Set("Allow", allow)
-			a.writeJSONError(w, r, http.StatusMethodNotAllowed, jsonError{Error: "method_not_allowed", Message: http.StatusText(http.StatusMethodNotAllowed)})
+			a.writeJSONError(w, r, http.StatusMethodNotAllowed, a.errorBody(r, errMethodNotAllowed))
 			return
 		}
 		methodNotAllowed(w, allow)
@@ -70,7 +71,7 @@ func (a *Auth) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 var routeTable = []routeRow{
 	{path: "/login", serve: get((*Auth).login)},
 	{path: "/callback", serve: get((*Auth).callbackPage).post((*Auth).callbackForm)},
-	{path: "/logout", serve: get((*Auth).logoutPage).post((*Auth).logoutRoute)},
+	{path: "/logout", serve: get((*Auth).logoutPage).post((*Auth).logoutRoute), on: (*Auth).keepsSessions},
 	{path: "/token", serve: post((*Auth).nativeSignIn).delete((*Auth).nativeSignOut), api: true},
 	{path: "/fragment.js", serve: get((*Auth).fragmentJS)},
 	{path: "/button.css", serve: get((*Auth).buttonCSS)},
@@ -178,6 +179,11 @@ func (a *Auth) appLaunchPage(w http.ResponseWriter, r *http.Request) {
 
 // hasAppLink is whether the App link is served (Config.AppLink).
 func (a *Auth) hasAppLink() bool { return a.appLaunch != nil }
+
+// keepsSessions is whether okauth keeps the sessions, so that its logout
+// route can end one: not with Config.WriteSession, where the site's own
+// sign-out does.
+func (a *Auth) keepsSessions() bool { return a.cfg.WriteSession == nil }
 
 // fragmentJS serves the relay page's script.
 func (a *Auth) fragmentJS(w http.ResponseWriter, r *http.Request) {

@@ -9,11 +9,13 @@
 // [okauth.Endpoint] to paste, and last "okfake: listening on URL". Point
 // the app's Config at them (Endpoint: oktest.EndpointAt(URL)). The fake's
 // keys are fixed and public, as a test's are; set others with -app-id,
-// -app-key and -app-secret.
+// -app-key and -app-secret (a secret given so is not printed).
 //
 // Its own routes, under /okfake/, take form or query parameters: uid,
 // name, first_name, last_name and email describe the user (the default is
-// [oktest.DefaultUser]), scope lists permissions separated by ";".
+// [oktest.DefaultUser]), scope lists permissions separated by ";". They
+// answer a script, curl or a phone; a browser's post from a page on
+// another site is refused (403).
 //
 //   - POST /okfake/token answers the JSON OK's Android and iOS SDKs hold
 //     after sign-in: access_token, session_secret_key, expires_in,
@@ -86,7 +88,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          slog.NewLogLogger(slog.NewTextHandler(stderr, nil).WithAttrs([]slog.Attr{slog.String("component", "okfake")}), slog.LevelWarn),
 	}
-	printEndpoints(stdout, fake)
+	printEndpoints(stdout, fake, *appSecret != "")
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -107,8 +109,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 
 // printEndpoints writes what an app needs to reach the fake: NAME=value
 // lines a script can read, the Go Endpoint, and last the line that says
-// the fake is serving.
-func printEndpoints(w io.Writer, fake *oktest.Server) {
+// the fake is serving. A secret given with -app-secret (secretGiven) is
+// not printed: it may be the app's real one, and output is kept in logs.
+func printEndpoints(w io.Writer, fake *oktest.Server, secretGiven bool) {
 	e := fake.Endpoint()
 	for _, kv := range [][2]string{
 		{"OK_APP_ID", fake.AppID},
@@ -122,6 +125,10 @@ func printEndpoints(w io.Writer, fake *oktest.Server) {
 		{"OKFAKE_LAUNCH", fake.URL + launchRoute},
 		{"OKFAKE_USER", fake.URL + userRoute},
 	} {
+		if kv[0] == "OK_APP_SECRET" && secretGiven {
+			fmt.Fprintln(w, "# OK_APP_SECRET: the one given with -app-secret, not printed")
+			continue
+		}
 		fmt.Fprintf(w, "%s=%s\n", kv[0], kv[1])
 	}
 	fmt.Fprintf(w, "# Go: Endpoint: oktest.EndpointAt(%q), or\n", fake.URL)

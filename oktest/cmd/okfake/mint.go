@@ -19,15 +19,21 @@ const (
 	userRoute   = "/okfake/user"
 )
 
-// newMux serves the fake's OK routes and the routes that mint.
+// newMux serves the fake's OK routes and the routes that mint. A page on
+// another site open in the developer's browser could post a form to the
+// mint routes (and choose whom the dialog signs in): they refuse a
+// browser's cross-origin request, and take a script's, which sends no
+// Sec-Fetch-Site or Origin.
 func newMux(fake *oktest.Server) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/", fake.Handler())
-	mux.HandleFunc("/okfake/", func(w http.ResponseWriter, r *http.Request) {
+	mint := http.NewServeMux()
+	mux.Handle("/okfake/", http.NewCrossOriginProtection().Handler(mint))
+	mint.HandleFunc("/okfake/", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Allow", http.MethodPost)
 		http.Error(w, "okfake: its routes take a POST: "+tokenRoute+", "+codeRoute+", "+launchRoute+", "+userRoute, http.StatusMethodNotAllowed)
 	})
-	mux.HandleFunc("POST "+tokenRoute, func(w http.ResponseWriter, r *http.Request) {
+	mint.HandleFunc("POST "+tokenRoute, func(w http.ResponseWriter, r *http.Request) {
 		u, scopes, ok := userFrom(w, r)
 		if !ok {
 			return
@@ -41,7 +47,7 @@ func newMux(fake *oktest.Server) http.Handler {
 			"logged_user_id":      u.UID,
 		})
 	})
-	mux.HandleFunc("POST "+codeRoute, func(w http.ResponseWriter, r *http.Request) {
+	mint.HandleFunc("POST "+codeRoute, func(w http.ResponseWriter, r *http.Request) {
 		u, scopes, ok := userFrom(w, r)
 		if !ok {
 			return
@@ -53,7 +59,7 @@ func newMux(fake *oktest.Server) http.Handler {
 		}
 		writeJSON(w, map[string]string{"code": fake.IssueCode(u, redirect, scopes...)})
 	})
-	mux.HandleFunc("POST "+launchRoute, func(w http.ResponseWriter, r *http.Request) {
+	mint.HandleFunc("POST "+launchRoute, func(w http.ResponseWriter, r *http.Request) {
 		u, _, ok := userFrom(w, r)
 		if !ok {
 			return
@@ -67,7 +73,7 @@ func newMux(fake *oktest.Server) http.Handler {
 		w.Header().Set("Cache-Control", "no-store")
 		_, _ = w.Write([]byte(fake.LaunchURL(app.String(), u) + "\n"))
 	})
-	mux.HandleFunc("POST "+userRoute, func(w http.ResponseWriter, r *http.Request) {
+	mint.HandleFunc("POST "+userRoute, func(w http.ResponseWriter, r *http.Request) {
 		u, _, ok := userFrom(w, r)
 		if !ok {
 			return
