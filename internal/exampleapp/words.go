@@ -60,6 +60,15 @@ var russian = words{
 	SessionEnds:  "Сеанс закончится",
 	SignOut:      "Выйти",
 	Coins:        "Монеты (100 монет за 10 ОК)",
+
+	Game:               "Игра",
+	GameIntro:          "Эта страница открывается внутри OK.ru, и вы уже вошли как игрок, для которого OK её запустил. «Купить» открывает окно оплаты OK; когда вы оплатите покупку, OK сообщит об этом сайту, и монет станет больше.",
+	Buy:                "Купить 100 монет за 10 ОК",
+	ProductName:        "100 монет",
+	ProductDescription: "100 монет для демо okauth",
+	Bought:             "Оплачено: монеты ваши.",
+	NotBought:          "Покупки не было: ничего не списано.",
+	NoSDK:              "JS SDK от OK не запустился: откройте эту страницу внутри OK.ru.",
 }
 
 // wordsFor is the example's words in lang, English unless it is Russian.
