@@ -44,6 +44,9 @@ type Auth struct {
 // New checks cfg and returns an Auth. An error wraps [ErrConfig] and names
 // the field that is missing or wrong.
 func New(cfg Config) (*Auth, error) {
+	if err := cfg.pictureAsked(); err != nil {
+		return nil, err
+	}
 	cfg = cfg.withDefaults()
 	if err := cfg.validate(); err != nil {
 		return nil, err

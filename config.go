@@ -103,8 +103,9 @@ type Config struct {
 	Fields []string
 
 	// Picture is which of OK's picture fields [User.Picture] holds, such
-	// as [Pic190x190]; with Fields set, list that field in them too. The
-	// default value is [Pic128x128] (pic_3).
+	// as [Pic190x190]; with Fields set, list that field in them too ([New]
+	// refuses a Picture they do not ask for). The default value is
+	// [Pic128x128] (pic_3).
 	Picture PictureSize
 
 	// Routes.

@@ -208,6 +208,16 @@ func validateKeys(keys [][]byte) error {
 	return nil
 }
 
+// pictureAsked refuses a Picture that Fields, when set, do not ask for:
+// User.Picture would always be empty. It checks the Config as the app set
+// it, before withDefaults fills Picture in.
+func (c Config) pictureAsked() error {
+	if c.Picture == "" || len(c.Fields) == 0 || slices.Contains(c.Fields, string(c.Picture)) {
+		return nil
+	}
+	return fieldErr("Fields", fmt.Sprintf("do not include %q, the field Picture names, so User.Picture would always be empty", c.Picture))
+}
+
 // fieldErr wraps ErrConfig with the field's name and what is wrong with it.
 func fieldErr(field, what string) error {
 	return fmt.Errorf("%w: %s %s", ErrConfig, field, what)

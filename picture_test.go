@@ -121,3 +121,22 @@ func TestPictureSizeUnknown(t *testing.T) {
 		assert.ErrorContains(t, err, "Picture")
 	}
 }
+
+// New refuses a Picture that the Fields set do not ask for, which would
+// leave every User.Picture empty; Fields without any picture field and the
+// default Picture still mean no picture.
+func TestPictureNotInFields(t *testing.T) {
+	cfg := okauth.Config{AppID: "1", AppKey: "K", RedirectURL: "https://app.example/auth/ok/callback", SessionKeys: testKeys,
+		Fields: []string{"uid", "name", "pic_3"}, Picture: okauth.Pic190x190}
+	_, err := okauth.New(cfg)
+	assert.True(t, errors.Is(err, okauth.ErrConfig), "%v", err)
+	assert.ErrorContains(t, err, "pic190x190")
+
+	cfg.Fields = []string{"uid", "name", "pic190x190"}
+	_, err = okauth.New(cfg)
+	assert.NoError(t, err)
+
+	cfg.Fields, cfg.Picture = []string{"uid", "name"}, ""
+	_, err = okauth.New(cfg)
+	assert.NoError(t, err, "no picture asked for, none wanted")
+}
