@@ -44,7 +44,7 @@ func withGame(app http.Handler, auth *okauth.Auth, site Site, sdk string) http.H
 func (g game) page(w http.ResponseWriter, r *http.Request) {
 	user, _ := okauth.UserFrom(r.Context())
 	data := g.site.page(r, "game")
-	data.User, data.Lines, data.SDK = &user, g.site.cardLines(r, user), g.sdk
+	data.User, data.Lines, data.SDK, data.Framed = &user, g.site.cardLines(r, user), g.sdk, true
 	data.Product = Product{Code: ProductCode, Price: ProductPrice}
 	sdk, err := url.Parse(g.sdk)
 	if err != nil {

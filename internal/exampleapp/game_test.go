@@ -23,6 +23,7 @@ var (
 	launchSrc  = regexp.MustCompile(`<iframe id="app"[^>]* src="([^"]+)"`)
 	landingURL = regexp.MustCompile(`url=([^"]+)"`)
 	scriptSrc  = regexp.MustCompile(`<script src="([^"]+)"`)
+	pageLink   = regexp.MustCompile(`<a [^>]*href="(/[^"]*)"`)
 )
 
 // TestGamePage runs the example with its embedded fake and launches it as
@@ -106,6 +107,13 @@ func TestGamePage(t *testing.T) {
 	assert.NotContains(t, csp, "evil.example")
 	assert.Contains(t, csp, "frame-ancestors "+fakeOrigin)
 	assert.Contains(t, page, `id="balance">0<`)
+	// A link followed inside OK's frame must lead to a page OK's frame may
+	// show: the site's other pages refuse to be framed.
+	for _, l := range pageLink.FindAllStringSubmatch(page, -1) {
+		resp, _ := get(base+html.UnescapeString(l[1]), own)
+		assert.Contains(t, resp.Header.Get("Content-Security-Policy"), "frame-ancestors "+fakeOrigin,
+			"the game links to %s, which shows a blocked frame inside ok.ru", l[1])
+	}
 
 	own["Sec-Fetch-Mode"], own["Sec-Fetch-Dest"] = "cors", "empty"
 	_, b := get(base+GamePath+"/balance", own)

@@ -95,6 +95,9 @@ type pageData struct {
 	FriendsErr error
 	SDK        string  // OK's JS SDK, on the page inside ok.ru
 	Product    Product // what that page sells
+	// Framed is a page inside ok.ru's frame: it links to no page of the
+	// site, which refuse to be framed and would show a blocked frame.
+	Framed bool
 }
 
 // page is the data every page has, in the language okauth chose for r.
