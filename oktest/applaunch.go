@@ -20,10 +20,14 @@ import (
 func (s *Server) LaunchParams(u User) url.Values {
 	s.mu.Lock()
 	t := s.issueLocked(u, nil)
+	// OK's apiconnection is the app's ID and a time in ms; two launches
+	// in one millisecond still get their own.
+	s.lastConn = max(time.Now().UnixMilli(), s.lastConn+1)
+	conn := s.AppID + "_" + strconv.FormatInt(s.lastConn, 10)
 	s.mu.Unlock()
 	p := url.Values{
 		"api_server":         {s.URL + "/"},
-		"apiconnection":      {s.AppID + "_" + strconv.FormatInt(time.Now().UnixMilli(), 10)},
+		"apiconnection":      {conn},
 		"application_key":    {s.AppKey},
 		"authorized":         {"1"},
 		"logged_user_id":     {u.UID},

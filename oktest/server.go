@@ -144,7 +144,8 @@ type Server struct {
 	methods    map[string]func(tok *Token, params map[string]string) (any, error)
 	apps       map[string]App // other apps, by AppKey
 
-	portal portalState // the ok.ru app page's app and launches
+	portal   portalState // the ok.ru app page's app and launches
+	lastConn int64       // the newest launch's apiconnection time, in ms
 }
 
 // NewServer starts a fake OK on a loopback port. Close it when done.
