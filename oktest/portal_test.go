@@ -159,3 +159,16 @@ func TestPortalPay(t *testing.T) {
 	_, result = pay(purchase, "same-origin")
 	assert.Equal(t, "error", result, "the app refused the payment")
 }
+
+// Launches made in the same millisecond still have their own
+// apiconnection, so the fake's app page tells their purchases apart.
+func TestLaunchConnectionsDiffer(t *testing.T) {
+	srv := oktest.NewServer()
+	defer srv.Close()
+	seen := map[string]bool{}
+	for range 200 {
+		c := srv.LaunchParams(oktest.User{UID: "1"}).Get("apiconnection")
+		require.False(t, seen[c], "apiconnection %s given twice", c)
+		seen[c] = true
+	}
+}
