@@ -290,7 +290,7 @@ func StatusOf(err error) int {
 		return http.StatusUnauthorized
 	case errors.Is(err, ErrUnreachable), errors.Is(err, ErrBadResponse), errors.Is(err, ErrAPI):
 		return http.StatusBadGateway
-	case errors.Is(err, ErrWriteSessionFailed):
+	case errors.Is(err, ErrWriteSessionFailed), errors.Is(err, errSessionNotSaved):
 		return http.StatusInternalServerError // the site's own failure
 	}
 	return http.StatusBadRequest
@@ -314,6 +314,11 @@ var (
 
 	// errMethodNotAllowed is a method an API route does not take.
 	errMethodNotAllowed = errors.New("okauth: method not allowed")
+
+	// errSessionNotSaved is a verified sign-in whose session could not be
+	// written for a reason of the server's (sealing it failed): a 500,
+	// answered and logged as any failure.
+	errSessionNotSaved = errors.New("okauth: session not saved")
 
 	// errLaunchReloaded is a used launch opened again by the browser whose
 	// App link session it started (or one of the same user's): OK's page

@@ -72,7 +72,7 @@ func (a *Auth) logFailure(r *http.Request, msg string, err error) int {
 	if appFault {
 		attrs = append(attrs, slog.String("cause", "OK refused the signature made with AppSecret: AppSecret is likely wrong"))
 	}
-	if appFault || okFault(err) || errors.Is(err, ErrReplayFull) || errors.Is(err, ErrNativeDisabled) || errors.Is(err, ErrStoreUnavailable) || errors.Is(err, ErrWriteSessionFailed) {
+	if appFault || okFault(err) || errors.Is(err, ErrReplayFull) || errors.Is(err, ErrNativeDisabled) || errors.Is(err, ErrStoreUnavailable) || errors.Is(err, ErrWriteSessionFailed) || errors.Is(err, errSessionNotSaved) {
 		level = slog.LevelError
 	}
 	if appFault || okFault(err) || a.failures.allow() {

@@ -55,3 +55,25 @@ func TestGorillaStore(t *testing.T) {
 	resp = get(t, c, e.App.URL+"/")
 	assert.Equal(t, http.StatusSeeOther, resp.StatusCode)
 }
+
+// TestGorillaStoreSaveFails: a store that cannot write (its folder gone)
+// fails the sign-in with the failure page in the visitor's language, a
+// 500, and no session cookie, rather than a bare English line.
+func TestGorillaStoreSaveFails(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "sessions")
+	require.NoError(t, os.Mkdir(dir, 0o700))
+	store := sessions.NewFilesystemStore(dir, testKeys...)
+	e := newEnv(t, func(c *okauth.Config) {
+		c.GorillaStore = store
+		c.Language = okauth.LangRussian
+	})
+	require.NoError(t, os.Remove(dir))
+	c := e.Browser(t)
+
+	resp := e.Relay(t, c, e.StartLogin(t, c, "/"))
+	page := body(t, resp)
+	assert.Equal(t, http.StatusInternalServerError, resp.StatusCode)
+	assert.Contains(t, page, "Что-то пошло не так")
+	assert.Contains(t, resp.Header.Get("Content-Type"), "text/html")
+	assert.Empty(t, e.jarSession(c), "no session cookie")
+}

@@ -78,6 +78,8 @@ func errorCode(err error) string {
 		return "not_signed_in"
 	case errors.Is(err, errMethodNotAllowed):
 		return "method_not_allowed"
+	case errors.Is(err, errSessionNotSaved):
+		return "server_error"
 	}
 	return "invalid_request"
 }

@@ -110,11 +110,6 @@ func (n nativeOutcome) failed(w http.ResponseWriter, r *http.Request, err error,
 	n.a.jsonFail(w, r, "okauth: native sign-in failed", err)
 }
 
-func (n nativeOutcome) broken(w http.ResponseWriter, r *http.Request, err error) {
-	n.a.cfg.Logger.ErrorContext(r.Context(), "okauth: cannot seal bearer session", "error", err)
-	writeJSON(w, http.StatusInternalServerError, jsonError{Error: "server_error", Message: "cannot start session"})
-}
-
 // readNative reads the token route's body strictly: application/json,
 // at most maxNativeBody bytes, one JSON object with only the known
 // fields, each clean text within its limit, and exactly one of

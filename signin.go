@@ -58,12 +58,9 @@ type answer interface {
 	write(w http.ResponseWriter, r *http.Request, u *User) (string, error)
 	// signedIn answers a sign-in whose session is written.
 	signedIn(w http.ResponseWriter, r *http.Request, u *User, value, next string)
-	// failed logs and answers a refused sign-in: the visitor's, OK's or a
-	// shared store's failure.
+	// failed logs and answers a failed sign-in: the visitor's, OK's, a
+	// shared store's, or a session this server could not write.
 	failed(w http.ResponseWriter, r *http.Request, err error, next string)
-	// broken answers a session that could not be written for another
-	// reason, this server's fault.
-	broken(w http.ResponseWriter, r *http.Request, err error)
 }
 
 // signIn is the whole pipeline for an entry point that starts a session
@@ -121,7 +118,7 @@ func (a *Auth) keep(w http.ResponseWriter, r *http.Request, u *User, next string
 		ans.failed(w, r, err, next)
 		return false
 	case err != nil:
-		ans.broken(w, r, err)
+		ans.failed(w, r, fmt.Errorf("%w: %w", errSessionNotSaved, err), next)
 		return false
 	}
 	ans.signedIn(w, r, u, value, next)
@@ -196,11 +193,6 @@ func (p pageAnswer) logSignedIn(r *http.Request, u *User) {
 
 func (p pageAnswer) failed(w http.ResponseWriter, r *http.Request, err error, next string) {
 	p.a.fail(w, r, p.msg, err, next)
-}
-
-func (p pageAnswer) broken(w http.ResponseWriter, r *http.Request, err error) {
-	p.a.cfg.Logger.ErrorContext(r.Context(), "okauth: cannot save session", "error", err)
-	http.Error(w, "500 cannot save session", http.StatusInternalServerError)
 }
 
 // relayed reads the relay page's form and checks what OK sent in it (see
