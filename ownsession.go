@@ -29,7 +29,11 @@ type ownAnswer struct {
 func (o *ownAnswer) write(_ http.ResponseWriter, r *http.Request, u *User) (string, error) {
 	o.held = &heldResponse{header: http.Header{}}
 	c := *u
-	if err := o.a.cfg.WriteSession(o.held, r, &c); err != nil {
+	err := o.a.cfg.WriteSession(o.held, r, &c)
+	if err == nil && o.held.bad != 0 {
+		err = fmt.Errorf("it wrote status %d, which is not an HTTP status", o.held.bad)
+	}
+	if err != nil {
 		o.held = nil
 		return "", fmt.Errorf("%w: %w", ErrWriteSessionFailed, err)
 	}
@@ -51,6 +55,7 @@ func (o *ownAnswer) signedIn(w http.ResponseWriter, r *http.Request, u *User, va
 type heldResponse struct {
 	header http.Header
 	status int
+	bad    int // a status net/http would panic on, if the hook wrote one
 	body   bytes.Buffer
 }
 
@@ -59,6 +64,10 @@ func (h *heldResponse) Header() http.Header { return h.header }
 
 // WriteHeader holds the first final status.
 func (h *heldResponse) WriteHeader(code int) {
+	if code < 100 || code > 999 {
+		h.bad = code
+		return
+	}
 	if h.status == 0 && code >= 200 {
 		h.status = code
 	}

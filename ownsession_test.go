@@ -26,8 +26,9 @@ const siteCookie = "site"
 // calls counts the hook's calls; fail, when set, makes the hook write a
 // cookie and a header, then fail.
 type ownSessions struct {
-	calls atomic.Int32
-	fail  atomic.Bool
+	calls  atomic.Int32
+	fail   atomic.Bool
+	status atomic.Int32 // a status the hook writes, if set
 }
 
 var errSiteDB = errors.New("site database down")
@@ -38,6 +39,9 @@ func (o *ownSessions) edit(flow okauth.Flow, more func(*okauth.Config)) func(*ok
 			o.calls.Add(1)
 			http.SetCookie(w, &http.Cookie{Name: siteCookie, Value: "uid-" + u.UID + "-acct-" + u.AccountID, Path: "/", Secure: true, HttpOnly: true})
 			w.Header().Set("X-Site", "written")
+			if s := o.status.Load(); s != 0 {
+				w.WriteHeader(int(s))
+			}
 			if o.fail.Load() {
 				return errSiteDB
 			}
@@ -184,6 +188,11 @@ func TestWriteSessionFailuresWriteNothing(t *testing.T) {
 		{name: "the hook fails", status: http.StatusInternalServerError, page: "This site could not complete the sign-in", hookCalls: 1,
 			run: func(t *testing.T, e *flowtest.Env, c *http.Client, o *ownSessions) *http.Response {
 				o.fail.Store(true)
+				return finish(nil)(t, e, c, o)
+			}},
+		{name: "the hook writes no HTTP status", status: http.StatusInternalServerError, page: "This site could not complete the sign-in", hookCalls: 1,
+			run: func(t *testing.T, e *flowtest.Env, c *http.Client, o *ownSessions) *http.Response {
+				o.status.Store(1000)
 				return finish(nil)(t, e, c, o)
 			}},
 	}
